@@ -2,9 +2,11 @@ package template
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -76,7 +78,7 @@ func Parse(file string, data []byte) (journey.Definition, error) {
 	if len(p.problems) > 0 {
 		// Problems with no line go last; the rest in document order.
 		slices.SortStableFunc(p.problems, func(a, b journey.Problem) int {
-			return lineKey(a.Line) - lineKey(b.Line)
+			return cmp.Compare(lineKey(a.Line), lineKey(b.Line))
 		})
 		return journey.Definition{}, &ParseError{File: file, Problems: p.problems}
 	}
@@ -86,7 +88,7 @@ func Parse(file string, data []byte) (journey.Definition, error) {
 
 func lineKey(line int) int {
 	if line <= 0 {
-		return int(^uint(0) >> 2)
+		return math.MaxInt
 	}
 	return line
 }
@@ -98,7 +100,12 @@ type parser struct {
 	lines    map[string]int // field path -> line of the field or list item
 	decoded  bool           // the document was a map, so Validate makes sense
 	bad      []string       // paths with a structural problem
+	aliases  int            // aliases followed so far; see maxAliases
 }
+
+// maxAliases bounds how many aliases (*name) one document may expand, so
+// that a file of nested aliases cannot make Parse build a huge definition.
+const maxAliases = 1000
 
 func (p *parser) fail(path string, line int, format string, args ...any) {
 	p.problems = append(p.problems, journey.Problem{Path: path, Message: fmt.Sprintf(format, args...), Line: line})
@@ -143,7 +150,7 @@ func (p *parser) document(data []byte) journey.Definition {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	err := dec.Decode(&doc)
-	if errors.Is(err, io.EOF) || (err == nil && isEmptyDoc(&doc)) {
+	if errors.Is(err, io.EOF) || (err == nil && p.isEmptyDoc(&doc)) {
 		p.fail("", 1, "the file is empty; expected a journey definition (a map with key, name and stages)")
 		return d
 	}
@@ -157,9 +164,9 @@ func (p *parser) document(data []byte) journey.Definition {
 	} else if !errors.Is(err, io.EOF) {
 		p.syntax(err)
 	}
-	root := deref(&doc)
+	root := p.deref(&doc)
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
-		root = deref(root.Content[0])
+		root = p.deref(root.Content[0])
 	}
 	if root.Kind != yaml.MappingNode {
 		p.fail("", root.Line, "the document is %s; expected a map of fields (key: ..., name: ..., stages: ...)", describe(root))
@@ -188,13 +195,13 @@ func (p *parser) document(data []byte) journey.Definition {
 	return d
 }
 
-func isEmptyDoc(doc *yaml.Node) bool {
+func (p *parser) isEmptyDoc(doc *yaml.Node) bool {
 	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 0 {
 		return true
 	}
-	n := deref(doc)
+	n := p.deref(doc)
 	if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
-		n = deref(n.Content[0])
+		n = p.deref(n.Content[0])
 	}
 	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
 }
@@ -270,14 +277,14 @@ type field struct {
 // fields decodes the map n at path: each known key goes to its setter,
 // unknown and repeated keys are problems.
 func (p *parser) fields(path string, n *yaml.Node, known []field) {
-	n = deref(n)
+	n = p.deref(n)
 	if n.Kind != yaml.MappingNode {
 		p.fail(path, n.Line, "must be a map of fields, not %s", describe(n))
 		return
 	}
 	seen := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := deref(n.Content[i]), n.Content[i+1]
+		k, v := p.deref(n.Content[i]), n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
 			p.fail(path, k.Line, "field names must be plain words, not %s", describe(k))
 			continue
@@ -306,7 +313,7 @@ func (p *parser) fields(path string, n *yaml.Node, known []field) {
 // list decodes the list n at path, calling item for each element with its
 // path ("stages[2]"). An empty value is an empty list.
 func (p *parser) list(path string, n *yaml.Node, item func(path string, n *yaml.Node)) {
-	n = deref(n)
+	n = p.deref(n)
 	if isNull(n) {
 		return
 	}
@@ -316,7 +323,7 @@ func (p *parser) list(path string, n *yaml.Node, item func(path string, n *yaml.
 	}
 	for i, c := range n.Content {
 		ip := fmt.Sprintf("%s[%d]", path, i)
-		p.lines[ip] = deref(c).Line
+		p.lines[ip] = c.Line
 		item(ip, c)
 	}
 }
@@ -324,7 +331,7 @@ func (p *parser) list(path string, n *yaml.Node, item func(path string, n *yaml.
 // str decodes text. Any scalar is accepted as text (name: 2026 is "2026");
 // an empty value is "". Surrounding white space is trimmed.
 func (p *parser) str(path string, n *yaml.Node) string {
-	n = deref(n)
+	n = p.deref(n)
 	switch {
 	case isNull(n):
 		return ""
@@ -339,7 +346,7 @@ func (p *parser) str(path string, n *yaml.Node) string {
 func (p *parser) strs(path string, n *yaml.Node) []string {
 	var out []string
 	p.list(path, n, func(ip string, item *yaml.Node) {
-		item = deref(item)
+		item = p.deref(item)
 		if isNull(item) || (item.Kind == yaml.ScalarNode && strings.TrimSpace(item.Value) == "") {
 			p.fail(ip, item.Line, "must not be empty")
 			return
@@ -352,7 +359,7 @@ func (p *parser) strs(path string, n *yaml.Node) []string {
 }
 
 func (p *parser) boolean(path string, n *yaml.Node) bool {
-	n = deref(n)
+	n = p.deref(n)
 	if isNull(n) {
 		return false
 	}
@@ -365,7 +372,7 @@ func (p *parser) boolean(path string, n *yaml.Node) bool {
 }
 
 func (p *parser) integer(path string, n *yaml.Node) int {
-	n = deref(n)
+	n = p.deref(n)
 	if isNull(n) {
 		return 0
 	}
@@ -381,9 +388,17 @@ func (p *parser) integer(path string, n *yaml.Node) int {
 	return 0
 }
 
-// deref follows aliases (*name) to the node they point at.
-func deref(n *yaml.Node) *yaml.Node {
-	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 100; i++ {
+// deref follows aliases (*name) to the node they point at. Past maxAliases
+// it reports the document and returns an empty value instead.
+func (p *parser) deref(n *yaml.Node) *yaml.Node {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		p.aliases++
+		if p.aliases > maxAliases {
+			if p.aliases == maxAliases+1 {
+				p.fail("", n.Line, "expands more than %d aliases (*name); write the fields out", maxAliases)
+			}
+			return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Line: n.Line}
+		}
 		n = n.Alias
 	}
 	return n
