@@ -176,6 +176,9 @@ func classify(data AccountData, pos Position, h Health, now time.Time, expansion
 		return ClassRisk, fmt.Sprintf("health %d is below 50", h.Score)
 	case pos.AtRisk():
 		return ClassRisk, pos.Risks[0].Sentence
+	case silent(h):
+		f, _ := h.Factor(FactorEngagement)
+		return ClassRisk, f.Sentence
 	case renewIn >= 0 && renewIn <= 90 && h.Score < 70:
 		return ClassRisk, fmt.Sprintf("renews in %d days with health %d", renewIn, h.Score)
 	case h.Score >= 70 && expansionOpen:
@@ -184,6 +187,12 @@ func classify(data AccountData, pos Position, h Health, now time.Time, expansion
 		return ClassGrow, fmt.Sprintf("health %d and adoption milestones done", h.Score)
 	}
 	return ClassMaintain, fmt.Sprintf("health %d, no expansion signal yet", h.Score)
+}
+
+// silent reports whether the customer has not engaged for a month or more.
+func silent(h Health) bool {
+	f, ok := h.Factor(FactorEngagement)
+	return ok && f.Points == 0
 }
 
 func adoptionDone(pos Position) bool {

@@ -400,6 +400,16 @@ func (a *acct) move(d *deal, ago int, from, to, reason string) {
 	a.change(d, ago, 16, "stage", from, to, reason, a.ownerAt(ago))
 }
 
+// won records the move that closed a deal won.
+func (a *acct) won(d *deal, reason string) {
+	a.move(d, d.closed, "contractsent", "closedwon", reason)
+}
+
+// push records a close-date push on a deal, from and to as day offsets.
+func (a *acct) push(d *deal, ago, from, to int, reason string) {
+	a.change(d, ago, 17, "close_date", a.b.date(from), a.b.date(to), reason, a.ownerAt(ago))
+}
+
 // event adds one timeline event and returns its external id.
 func (a *acct) event(kind, dir string, c *contact, actor person, ago, hour, minute int, text string) string {
 	b := a.b
@@ -444,15 +454,33 @@ func (a *acct) say(kind string, inbound bool, c *contact, ago, hour int, text st
 }
 
 // ms marks a milestone done `ago` days ago. Inside the timeline window it
-// also adds the event that shows it and points the completion at it.
-func (a *acct) ms(key string, ago int, persona string) {
+// also adds the event that shows it, points the completion at it and returns
+// the event's external id.
+func (a *acct) ms(key string, ago int, persona string) string {
+	return a.msBy(nil, key, ago, persona)
+}
+
+// path marks milestones done one after the other, spread evenly from `from`
+// days ago to `to` days ago.
+func (a *acct) path(from, to int, keys ...string) {
+	for i, k := range keys {
+		ago := from
+		if len(keys) > 1 {
+			ago = from - (from-to)*i/(len(keys)-1)
+		}
+		a.ms(k, ago, "")
+	}
+}
+
+// msBy is ms with the contact the evidence event involves; nil picks one.
+func (a *acct) msBy(c *contact, key string, ago int, persona string) string {
 	b := a.b
 	rec := importer.CompletionRecord{
 		Account: a.id, Deal: a.dealFor(key), Milestone: key, Persona: persona,
 		At: b.at(ago, 20, 0),
 	}
 	if ago <= window && ago > a.quiet {
-		rec.Evidence = a.msEvent(key, ago, persona)
+		rec.Evidence = a.msEvent(c, key, ago, persona)
 	} else {
 		rec.Note = "Recorded in HubSpot before the sample timeline starts"
 	}
@@ -460,9 +488,10 @@ func (a *acct) ms(key string, ago int, persona string) {
 		rec.Note = "Done for the " + strings.ReplaceAll(persona, "_", " ") + " team only"
 	}
 	b.doc.Completions = append(b.doc.Completions, rec)
+	return rec.Evidence
 }
 
-func (a *acct) msEvent(key string, ago int, persona string) string {
+func (a *acct) msEvent(c *contact, key string, ago int, persona string) string {
 	m, ok := milestoneEvents[key]
 	if !ok {
 		m = msText{"note", "", "champion", "Milestone " + key + " reached at {company}."}
@@ -471,7 +500,9 @@ func (a *acct) msEvent(key string, ago int, persona string) string {
 	if persona != "" {
 		prefer = persona
 	}
-	c := a.pickFor(ago, prefer)
+	if c == nil {
+		c = a.pickFor(ago, prefer)
+	}
 	kind, dir := m.kind, m.dir
 	if c == nil && (dir == "inbound" || kind == "meeting" || kind == "call") {
 		kind, dir = "note", ""

@@ -64,9 +64,12 @@ func (e *ParseError) Unwrap() error {
 // names the input in messages only. The definition returned has Source
 // "yaml"; its ID and CreatedAt are left for the store to fill.
 func Parse(file string, data []byte) (journey.Definition, error) {
+	if file == "" {
+		file = "input"
+	}
 	p := &parser{lines: map[string]int{}}
 	d := p.document(data)
-	if len(p.problems) == 0 || p.decoded {
+	if p.decoded {
 		for _, v := range d.Validate() {
 			if p.covered(v.Path) {
 				continue
@@ -98,7 +101,7 @@ func lineKey(line int) int {
 type parser struct {
 	problems []journey.Problem
 	lines    map[string]int // field path -> line of the field or list item
-	decoded  bool           // the document was a map, so Validate makes sense
+	decoded  bool           // the document is a map, so Validate applies
 	bad      []string       // paths with a structural problem
 	aliases  int            // aliases followed so far; see maxAliases
 }
@@ -155,14 +158,14 @@ func (p *parser) document(data []byte) journey.Definition {
 		return d
 	}
 	if err != nil {
-		p.syntax(err)
+		p.syntax(data, err)
 		return d
 	}
 	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
+	if err := dec.Decode(&extra); err == nil && !p.isEmptyDoc(&extra) {
 		p.fail("", extra.Line, "holds more than one YAML document; put one journey definition per file")
-	} else if !errors.Is(err, io.EOF) {
-		p.syntax(err)
+	} else if err != nil && !errors.Is(err, io.EOF) {
+		p.syntax(data, err)
 	}
 	root := p.deref(&doc)
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
@@ -206,15 +209,94 @@ func (p *parser) isEmptyDoc(doc *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
 }
 
-// syntax records a YAML syntax error, with its line when the library gives one.
-func (p *parser) syntax(err error) {
-	msg := err.Error()
-	if m := syntaxLine.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		p.fail("", line, "YAML syntax error: %s", m[2])
-		return
+// parserProblems are the messages of the YAML parser (as opposed to its
+// scanner). The library reports their line counting from 0.
+var parserProblems = map[string]bool{
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected <document start>": true,
+	"did not find expected <stream-start>":   true,
+	"did not find expected key":              true,
+	"did not find expected node content":     true,
+	"found duplicate %TAG directive":         true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found undefined tag handle":             true,
+}
+
+// syntaxHints explain the YAML messages people meet most.
+var syntaxHints = map[string]string{
+	"did not find expected key":                                    "check the indentation of this line",
+	"did not find expected '-' indicator":                          "check the indentation of this line",
+	"did not find expected ',' or ']'":                             "a [list] is not closed",
+	"did not find expected ',' or '}'":                             "a {map} is not closed",
+	"mapping values are not allowed in this context":               `check the indentation, and quote text that contains ": "`,
+	"found character that cannot start any token":                  "indent with spaces, not tabs, and quote text that starts with @, ` or %",
+	"found a tab character that violates indentation":              "indent with spaces, not tabs",
+	"found a tab character where an indentation space is expected": "indent with spaces, not tabs",
+	"could not find expected ':'":                                  "a field is missing its ':' or a quote is not closed",
+	"found unexpected end of stream":                               "a quote is not closed",
+}
+
+// syntax records a YAML syntax error at the line where it starts.
+func (p *parser) syntax(data []byte, err error) {
+	line, msg := splitSyntax(err)
+	if parserProblems[msg] {
+		line++
 	}
-	p.fail("", 0, "YAML syntax error: %s", strings.TrimPrefix(msg, "yaml: "))
+	if l := firstFailingLine(data, msg); l > 0 {
+		line = l
+	}
+	if hint := syntaxHints[msg]; hint != "" {
+		msg += " (" + hint + ")"
+	}
+	p.fail("", line, "YAML syntax error: %s", msg)
+}
+
+// splitSyntax splits a YAML error into the line the library gives (0 when
+// none) and the message.
+func splitSyntax(err error) (int, string) {
+	if m := syntaxLine.FindStringSubmatch(err.Error()); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return line, m[2]
+	}
+	return 0, strings.TrimPrefix(err.Error(), "yaml: ")
+}
+
+// firstFailingLine returns the first line n such that the first n lines of
+// data already fail with msg, or 0. The YAML library often reports the line
+// where the enclosing map or list starts (or the end of the file, for an
+// unclosed quote), so this finds the line people need to look at. The search
+// is binary: a parser stops at the first error, so once a prefix fails with
+// msg, longer ones do too.
+func firstFailingLine(data []byte, msg string) int {
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	fails := func(n int) bool {
+		dec := yaml.NewDecoder(bytes.NewReader(bytes.Join(lines[:n], nil)))
+		for {
+			var doc yaml.Node
+			err := dec.Decode(&doc)
+			if err == nil {
+				continue
+			}
+			_, m := splitSyntax(err)
+			return !errors.Is(err, io.EOF) && m == msg
+		}
+	}
+	if !fails(len(lines)) {
+		return 0
+	}
+	lo, hi := 1, len(lines) // fails(hi) holds
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if fails(mid) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return hi
 }
 
 func (p *parser) stage(path string, n *yaml.Node) journey.Stage {
@@ -322,6 +404,9 @@ func (p *parser) list(path string, n *yaml.Node, item func(path string, n *yaml.
 		return
 	}
 	for i, c := range n.Content {
+		if p.aliases > maxAliases {
+			return
+		}
 		ip := fmt.Sprintf("%s[%d]", path, i)
 		p.lines[ip] = c.Line
 		item(ip, c)

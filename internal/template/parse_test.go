@@ -206,12 +206,32 @@ stages:
 		{
 			name: "YAML syntax error: bad indentation",
 			yaml: "key: demo\nname: Demo\nstages:\n  - key: s\n   name: S\n",
-			want: []wantProblem{{5, "", "YAML syntax error"}},
+			want: []wantProblem{{5, "", "YAML syntax error: did not find expected '-' indicator (check the indentation"}},
+		},
+		{
+			name: "YAML syntax error: bad indentation deep in a list",
+			yaml: "key: demo\nname: Demo\nstages:\n  - key: s\n    name: S\n    milestones:\n      - key: a\n        name: A\n       required: true\n",
+			want: []wantProblem{{9, "", "YAML syntax error: did not find expected '-' indicator"}},
+		},
+		{
+			name: "YAML syntax error: unquoted colon",
+			yaml: "key: demo\nname: Demo\nstages:\n  - key: s\n    name: Discovery: first call\n",
+			want: []wantProblem{{5, "", `quote text that contains ": "`}},
+		},
+		{
+			name: "YAML syntax error: unclosed quote",
+			yaml: "key: demo\nname: \"Demo\nstages:\n  - key: s\n    name: S\n",
+			want: []wantProblem{{2, "", "a quote is not closed"}},
+		},
+		{
+			name: "YAML syntax error: unknown alias",
+			yaml: "key: demo\nname: *nope\n",
+			want: []wantProblem{{2, "", "unknown anchor 'nope' referenced"}},
 		},
 		{
 			name: "tab indentation",
 			yaml: "key: demo\nname: Demo\nstages:\n\t- key: s\n",
-			want: []wantProblem{{4, "", "YAML syntax error"}},
+			want: []wantProblem{{4, "", "indent with spaces, not tabs"}},
 		},
 		{
 			name: "empty file",
@@ -241,7 +261,7 @@ stages:
 		{
 			name: "two documents",
 			yaml: "key: demo\nname: Demo\nstages:\n  - key: s\n    name: S\n---\nkey: other\n",
-			want: []wantProblem{{7, "", "more than one YAML document"}},
+			want: []wantProblem{{6, "", "more than one YAML document"}},
 		},
 		{
 			name: "merge key",

@@ -1,0 +1,501 @@
+package journey
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+var now = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+
+func daysAgo(n int) time.Time { return now.Add(-time.Duration(n) * 24 * time.Hour) }
+
+// testDef is a small sales-led journey with a side path for expansions and renewals.
+func testDef() Definition {
+	return Definition{Key: "test", Name: "Test", Version: 1, Stages: []Stage{
+		{Key: "discovery", Name: "Discovery", CRMStages: []string{"appointmentscheduled", "qualifiedtobuy"}, DealKinds: []DealKind{DealNew},
+			Milestones: []Milestone{{Key: "pain_identified", Name: "Business pain identified", Required: true, Personas: []string{"exec"}}}},
+		{Key: "evaluation", Name: "Evaluation", CRMStages: []string{"presentationscheduled"}, DealKinds: []DealKind{DealNew},
+			Milestones: []Milestone{
+				{Key: "demo_held", Name: "Demo held", Required: true},
+				{Key: "success_criteria_agreed", Name: "Success criteria agreed", Required: true, Personas: []string{"exec", "revops"}},
+			}},
+		{Key: "proposal", Name: "Proposal", CRMStages: []string{"decisionmakerboughtin", "contractsent"}, DealKinds: []DealKind{DealNew},
+			Milestones: []Milestone{{Key: "proposal_sent", Name: "Proposal sent", Required: true}}},
+		{Key: "handoff", Name: "Handoff", CRMStages: []string{"closedwon"}, DealKinds: []DealKind{DealNew},
+			Milestones: []Milestone{{Key: "handoff_meeting_held", Name: "Handoff meeting held", Required: true}}},
+		{Key: "onboarding", Name: "Onboarding", Reentry: true, Milestones: []Milestone{
+			{Key: "kickoff_held", Name: "Kickoff held", Required: true, Personas: []string{"exec", "cs_lead"}},
+			{Key: "users_trained", Name: "Users trained", Required: true, Personas: []string{"end_user", "cs_lead"}},
+		}},
+		{Key: "adoption", Name: "Adoption", Milestones: []Milestone{
+			{Key: "first_qbr_held", Name: "First QBR held", Required: true, Personas: []string{"exec"}},
+		}},
+		{Key: "expansion", Name: "Expansion", CRMStages: []string{"appointmentscheduled", "contractsent"}, DealKinds: []DealKind{DealExpansion},
+			Milestones: []Milestone{{Key: "expansion_need_identified", Name: "Expansion need identified", Required: true}}},
+		{Key: "renewal", Name: "Renewal", RenewalWindowDays: 90, Milestones: []Milestone{
+			{Key: "ebr_held", Name: "Executive business review held", Required: true, Personas: []string{"exec"}},
+		}},
+	}}
+}
+
+func done(key string, at time.Time, persona string) Completion {
+	return Completion{ID: "c-" + key + "-" + persona, MilestoneKey: key, At: at, Persona: persona}
+}
+
+func TestDerivePosition(t *testing.T) {
+	def := testDef()
+	if ps := def.Validate(); len(ps) > 0 {
+		t.Fatalf("test definition invalid: %v", ps)
+	}
+	newDeal := func(stage string) Deal {
+		return Deal{ID: "d1", Name: "Platform", Kind: DealNew, Stage: stage, CreatedAt: daysAgo(90), CloseDate: daysAgo(-10)}
+	}
+	wonDeal := Deal{ID: "d1", Name: "Platform", Kind: DealNew, Stage: "closedwon", CreatedAt: daysAgo(200), ClosedAt: daysAgo(150)}
+	tests := []struct {
+		name      string
+		data      AccountData
+		stage     string
+		risks     []string // milestone keys reported at risk
+		looped    bool
+		whyHas    string
+		customer  bool
+		renewalIn int
+	}{
+		{name: "no deal starts at the first stage", data: AccountData{}, stage: "discovery", whyHas: "no deal or milestone yet"},
+		{name: "CRM stage places the account", data: AccountData{Deals: []Deal{newDeal("presentationscheduled")},
+			Completions: []Completion{done("pain_identified", daysAgo(60), "")}}, stage: "evaluation", whyHas: "CRM stage presentationscheduled"},
+		{name: "skipped milestone puts the deal at risk and names it",
+			data: AccountData{Deals: []Deal{newDeal("contractsent")}, Completions: []Completion{
+				done("pain_identified", daysAgo(60), ""), done("demo_held", daysAgo(40), "")}},
+			stage: "proposal", risks: []string{"success_criteria_agreed"}},
+		{name: "all earlier milestones done: not at risk",
+			data: AccountData{Deals: []Deal{newDeal("contractsent")}, Completions: []Completion{
+				done("pain_identified", daysAgo(60), ""), done("demo_held", daysAgo(40), ""), done("success_criteria_agreed", daysAgo(30), "")}},
+			stage: "proposal"},
+		{name: "a completion further on moves the account past its deal's stage",
+			data: AccountData{Deals: []Deal{wonDeal}, Completions: []Completion{
+				done("pain_identified", daysAgo(190), ""), done("demo_held", daysAgo(180), ""), done("success_criteria_agreed", daysAgo(175), ""),
+				done("proposal_sent", daysAgo(160), ""), done("handoff_meeting_held", daysAgo(148), ""), done("kickoff_held", daysAgo(140), ""),
+				done("users_trained", daysAgo(120), ""), done("first_qbr_held", daysAgo(60), "")}},
+			stage: "adoption", customer: true, whyHas: "First QBR held"},
+		{name: "an expansion won loops back to onboarding; older onboarding milestones no longer count",
+			data: AccountData{Deals: []Deal{wonDeal, {ID: "d2", Name: "More seats", Kind: DealExpansion, Stage: "closedwon", CreatedAt: daysAgo(40), ClosedAt: daysAgo(14)}},
+				Completions: []Completion{
+					done("pain_identified", daysAgo(190), ""), done("demo_held", daysAgo(180), ""), done("success_criteria_agreed", daysAgo(175), ""),
+					done("proposal_sent", daysAgo(160), ""), done("handoff_meeting_held", daysAgo(148), ""), done("kickoff_held", daysAgo(140), ""),
+					done("users_trained", daysAgo(120), ""), done("first_qbr_held", daysAgo(60), "")}},
+			stage: "onboarding", looped: true, customer: true, whyHas: "loops back to Onboarding"},
+		{name: "renewal window puts a customer in renewal; untaken expansion path is not a risk",
+			data: AccountData{Account: Account{RenewalDate: now.Add(45 * 24 * time.Hour)}, Deals: []Deal{wonDeal}, Completions: []Completion{
+				done("pain_identified", daysAgo(190), ""), done("demo_held", daysAgo(180), ""), done("success_criteria_agreed", daysAgo(175), ""),
+				done("proposal_sent", daysAgo(160), ""), done("handoff_meeting_held", daysAgo(148), ""), done("kickoff_held", daysAgo(140), ""),
+				done("users_trained", daysAgo(120), ""), done("first_qbr_held", daysAgo(60), "")}},
+			stage: "renewal", customer: true, whyHas: "45 days away"},
+		{name: "lost deals only",
+			data: AccountData{Deals: []Deal{{ID: "d1", Name: "Lost", Kind: DealNew, Stage: "closedlost", CreatedAt: daysAgo(90)}}},
+			stage: "discovery", whyHas: "every deal closed lost"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pos := Derive(def, tt.data, now)
+			if pos.StageKey != tt.stage {
+				t.Fatalf("stage = %s, want %s (why: %s)", pos.StageKey, tt.stage, pos.Why.Sentence)
+			}
+			var risks []string
+			for _, r := range pos.Risks {
+				risks = append(risks, r.MilestoneKey)
+				if !strings.Contains(r.Sentence, r.MilestoneName) || !strings.Contains(r.Sentence, r.StageName) {
+					t.Errorf("risk sentence %q does not name the milestone and its stage", r.Sentence)
+				}
+			}
+			if strings.Join(risks, ",") != strings.Join(tt.risks, ",") {
+				t.Errorf("risks = %v, want %v", risks, tt.risks)
+			}
+			if pos.AtRisk() != (len(tt.risks) > 0) {
+				t.Errorf("AtRisk = %v", pos.AtRisk())
+			}
+			if pos.LoopedBack != tt.looped {
+				t.Errorf("LoopedBack = %v, want %v", pos.LoopedBack, tt.looped)
+			}
+			if pos.Customer != tt.customer {
+				t.Errorf("Customer = %v, want %v", pos.Customer, tt.customer)
+			}
+			if tt.whyHas != "" && !strings.Contains(pos.Why.Sentence, tt.whyHas) {
+				t.Errorf("why = %q, want it to mention %q", pos.Why.Sentence, tt.whyHas)
+			}
+			if tt.stage != "discovery" && len(pos.Why.Evidence) == 0 {
+				t.Errorf("why has no evidence: %+v", pos.Why)
+			}
+		})
+	}
+}
+
+func TestLoopBackRequiresOnboardingAgain(t *testing.T) {
+	def := testDef()
+	won := Deal{ID: "d1", Name: "Platform", Kind: DealNew, Stage: "closedwon", CreatedAt: daysAgo(200), ClosedAt: daysAgo(150)}
+	exp := Deal{ID: "d2", Name: "More seats", Kind: DealExpansion, Stage: "closedwon", CreatedAt: daysAgo(40), ClosedAt: daysAgo(14)}
+	data := AccountData{Deals: []Deal{won, exp}, Completions: []Completion{done("kickoff_held", daysAgo(140), ""), done("kickoff_held", daysAgo(5), "")}}
+	pos := Derive(def, data, now)
+	if pos.Cycle.Number != 2 || pos.Cycle.DealID != "d2" {
+		t.Fatalf("cycle = %+v, want cycle 2 started by d2", pos.Cycle)
+	}
+	var kickoff MilestoneStatus
+	for _, s := range pos.Stages {
+		for _, m := range s.Milestones {
+			if m.Milestone.Key == "kickoff_held" {
+				kickoff = m
+			}
+		}
+	}
+	if !kickoff.Done || !kickoff.DoneAt.Equal(daysAgo(5)) {
+		t.Errorf("kickoff after the expansion should count, and only it: %+v", kickoff)
+	}
+	missing := false
+	for _, m := range pos.Missing {
+		if m.Milestone.Key == "users_trained" {
+			missing = true
+		}
+	}
+	if !missing {
+		t.Errorf("users_trained (done only in cycle 1) should be missing again: %+v", pos.Missing)
+	}
+}
+
+func TestPersonaStuckWhileDealLooksHealthy(t *testing.T) {
+	def := testDef()
+	won := Deal{ID: "d1", Name: "Platform", Kind: DealNew, Stage: "closedwon", CreatedAt: daysAgo(200), ClosedAt: daysAgo(150)}
+	data := AccountData{
+		Deals: []Deal{won},
+		Contacts: []Contact{
+			{ID: "k1", Name: "Erin Exec", Persona: "exec", BuyingRole: BuyerEconomic},
+			{ID: "k2", Name: "Cass Lead", Persona: "cs_lead", BuyingRole: BuyerChampion},
+			{ID: "k3", Name: "Uma User", Persona: "end_user"},
+		},
+		Completions: []Completion{
+			done("pain_identified", daysAgo(190), ""), done("demo_held", daysAgo(180), ""), done("success_criteria_agreed", daysAgo(175), ""),
+			done("proposal_sent", daysAgo(160), ""), done("handoff_meeting_held", daysAgo(148), ""), done("kickoff_held", daysAgo(140), ""),
+			done("users_trained", daysAgo(120), "end_user"), // trained the end users, not the CS lead
+			done("first_qbr_held", daysAgo(60), "exec"),
+		},
+	}
+	pos := Derive(def, data, now)
+	if pos.StageKey != "adoption" || pos.AtRisk() {
+		t.Fatalf("account should be in adoption and not at risk at account level: %s, risks %v", pos.StageKey, pos.Risks)
+	}
+	got := map[string]PersonaProgress{}
+	for _, pp := range pos.Personas {
+		got[pp.Persona] = pp
+	}
+	cs := got["cs_lead"]
+	if !cs.Stuck || cs.StageKey != "onboarding" || len(cs.Missing) != 1 || cs.Missing[0].Milestone.Key != "users_trained" {
+		t.Errorf("CS lead should be stuck in onboarding on users_trained: %+v", cs)
+	}
+	if !strings.Contains(cs.Sentence, "Cass Lead") || !strings.Contains(cs.Sentence, "Users trained") {
+		t.Errorf("sentence should name the person and the milestone: %q", cs.Sentence)
+	}
+	if got["exec"].Stuck || got["exec"].StageKey != "adoption" {
+		t.Errorf("exec should be on track in adoption: %+v", got["exec"])
+	}
+	if got["end_user"].Stuck {
+		t.Errorf("end users should be on track: %+v", got["end_user"])
+	}
+}
+
+func TestHealthFactorsSumToScore(t *testing.T) {
+	def := testDef()
+	deal := Deal{ID: "d1", Name: "Platform", Kind: DealNew, Stage: "contractsent", CreatedAt: daysAgo(90), CloseDate: now.Add(5 * 24 * time.Hour)}
+	champion := Contact{ID: "k1", Name: "Dana Lee", Persona: "revops", BuyingRole: BuyerChampion}
+	eb := Contact{ID: "k2", Name: "Sam Ortiz", Persona: "exec", BuyingRole: BuyerEconomic}
+	cases := []struct {
+		name string
+		data AccountData
+		want map[string]int // factor → points
+	}{
+		{name: "everything fine", data: AccountData{
+			Deals: []Deal{deal}, Contacts: []Contact{champion, eb, {ID: "k3", Name: "Third"}},
+			Events: []Event{
+				{ID: "e1", ContactID: "k1", Direction: SideCustomer, At: daysAgo(1)},
+				{ID: "e2", ContactID: "k2", Direction: SideCustomer, At: daysAgo(3)},
+				{ID: "e3", ContactID: "k3", Direction: SideCustomer, At: daysAgo(4)},
+			},
+			Completions: []Completion{done("pain_identified", daysAgo(60), ""), done("demo_held", daysAgo(40), ""),
+				done("success_criteria_agreed", daysAgo(30), ""), done("proposal_sent", daysAgo(10), "")},
+		}, want: map[string]int{FactorEngagement: 20, FactorChampion: 15, FactorEconomicBuyer: 10, FactorMilestones: 20,
+			FactorWaitingOnUs: 10, FactorOverdue: 10, FactorCloseDateSlips: 10, FactorStakeholders: 5}},
+		{name: "silent champion, overdue promise, waiting, slip", data: AccountData{
+			Deals: []Deal{deal}, Contacts: []Contact{champion, eb},
+			Events: []Event{
+				{ID: "e1", ContactID: "k1", Direction: SideCustomer, At: daysAgo(21)},
+				{ID: "e2", ContactID: "k2", Direction: SideCustomer, At: daysAgo(70)},
+			},
+			Completions: []Completion{done("pain_identified", daysAgo(60), ""), done("demo_held", daysAgo(40), "")},
+			Commitments: []Commitment{{ID: "m1", Side: SideUs, What: "SOC 2 report", DueAt: daysAgo(3), Status: CommitmentOpen}},
+			Waits:       []WaitItem{{ID: "w1", Waiter: SideCustomer, What: "SOC 2 report", Since: daysAgo(10)}},
+			Changes:     []Change{{ID: "x1", DealID: "d1", Field: "close_date", Old: "2026-11-15", New: "2026-11-28", At: daysAgo(12)}},
+		}, want: map[string]int{FactorEngagement: 8, FactorChampion: 7, FactorEconomicBuyer: 0, FactorMilestones: 10,
+			FactorWaitingOnUs: 4, FactorOverdue: 5, FactorCloseDateSlips: 6, FactorStakeholders: 1}},
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			pos := Derive(def, tt.data, now)
+			h := ScoreHealth(tt.data, pos, now)
+			sum, weights := 0, 0
+			for _, f := range h.Factors {
+				sum += f.Points
+				weights += f.Weight
+				if f.Sentence == "" {
+					t.Errorf("factor %s has no sentence", f.Key)
+				}
+				if want, ok := tt.want[f.Key]; ok && f.Points != want {
+					t.Errorf("%s = %d, want %d (%s)", f.Key, f.Points, want, f.Sentence)
+				}
+			}
+			if sum != h.Score {
+				t.Errorf("factors sum to %d, score is %d", sum, h.Score)
+			}
+			if weights != 100 {
+				t.Errorf("weights sum to %d, want 100", weights)
+			}
+			if !strings.HasPrefix(h.Explain(), strings.TrimSpace(strings.Split(h.Explain(), ":")[0])) || !strings.Contains(h.Explain(), ":") {
+				t.Errorf("explanation %q", h.Explain())
+			}
+		})
+	}
+}
+
+func TestHealthExplainNamesTheBiggestLosses(t *testing.T) {
+	h := Health{Score: 64, Factors: []Factor{
+		{Key: "a", Weight: 15, Points: 5, Sentence: "champion Dana silent 12 days"},
+		{Key: "b", Weight: 20, Points: 12, Sentence: "success criteria not agreed"},
+		{Key: "c", Weight: 10, Points: 10, Sentence: "fine"},
+	}}
+	got := h.Explain()
+	want := "64: champion Dana silent 12 days (-10), success criteria not agreed (-8)"
+	if got != want {
+		t.Errorf("Explain() = %q, want %q", got, want)
+	}
+}
+
+func TestPriorityOrder(t *testing.T) {
+	def := testDef()
+	mk := func(id, name string, amount int64, stage string, closeIn int) AccountData {
+		return AccountData{Account: Account{ID: id, Name: name}, Deals: []Deal{{ID: "d" + id, AccountID: id, Name: name, Kind: DealNew,
+			Stage: stage, AmountCents: amount * 100, CloseDate: now.Add(time.Duration(closeIn) * 24 * time.Hour), CreatedAt: daysAgo(30)}}}
+	}
+	books := []AccountData{
+		mk("1", "Big later", 900_000, "contractsent", 60),      // valuable but next quarter
+		mk("2", "Small this month", 12_000, "contractsent", 5), // closes this month
+		mk("3", "Early this month", 20_000, "qualifiedtobuy", 6),
+		mk("4", "Mid later", 80_000, "presentationscheduled", 120),
+		mk("5", "Late proposal", 80_000, "contractsent", 120),
+	}
+	var ps []Priority
+	for _, d := range books {
+		pos := Derive(def, d, now)
+		h := ScoreHealth(d, pos, now)
+		p := Prioritize(def, d, pos, h, now)
+		sum := 0
+		for _, f := range p.Factors {
+			sum += f.Points
+		}
+		if sum != p.Score {
+			t.Errorf("%s: factors sum to %d, score %d", d.Account.Name, sum, p.Score)
+		}
+		ps = append(ps, p)
+	}
+	RankAccounts(ps)
+	var got []string
+	for _, p := range ps {
+		got = append(got, p.AccountName)
+	}
+	want := []string{"Small this month", "Early this month", "Big later", "Late proposal", "Mid later"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("order = %v\nwant    %v", got, want)
+	}
+	if !ps[0].ClosingThisMonth || ps[2].ClosingThisMonth {
+		t.Errorf("closing-this-month flags wrong: %+v", ps)
+	}
+}
+
+func TestCSClasses(t *testing.T) {
+	def := testDef()
+	won := Deal{ID: "d1", Name: "Platform", Kind: DealNew, Stage: "closedwon", CreatedAt: daysAgo(300), ClosedAt: daysAgo(250)}
+	allDone := []Completion{
+		done("pain_identified", daysAgo(290), ""), done("demo_held", daysAgo(280), ""), done("success_criteria_agreed", daysAgo(275), ""),
+		done("proposal_sent", daysAgo(260), ""), done("handoff_meeting_held", daysAgo(248), ""), done("kickoff_held", daysAgo(240), ""),
+		done("users_trained", daysAgo(220), ""), done("first_qbr_held", daysAgo(60), "")}
+	engaged := []Contact{{ID: "k1", Name: "A", BuyingRole: BuyerChampion}, {ID: "k2", Name: "B", BuyingRole: BuyerEconomic}, {ID: "k3", Name: "C"}}
+	fresh := []Event{{ID: "e1", ContactID: "k1", Direction: SideCustomer, At: daysAgo(2)}, {ID: "e2", ContactID: "k2", Direction: SideCustomer, At: daysAgo(5)},
+		{ID: "e3", ContactID: "k3", Direction: SideCustomer, At: daysAgo(6)}}
+	cases := []struct {
+		name string
+		data AccountData
+		want CSClass
+	}{
+		{"healthy and adopted grows", AccountData{Account: Account{RenewalDate: now.Add(300 * 24 * time.Hour)}, Deals: []Deal{won}, Contacts: engaged, Events: fresh, Completions: allDone}, ClassGrow},
+		{"silent customer is at risk", AccountData{Account: Account{RenewalDate: now.Add(300 * 24 * time.Hour)}, Deals: []Deal{won}, Contacts: engaged, Completions: allDone}, ClassRisk},
+		{"healthy but not adopted is maintained", AccountData{Account: Account{RenewalDate: now.Add(300 * 24 * time.Hour)}, Deals: []Deal{won}, Contacts: engaged, Events: fresh, Completions: allDone[:7]}, ClassMaintain},
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			pos := Derive(def, tt.data, now)
+			h := ScoreHealth(tt.data, pos, now)
+			p := Prioritize(def, tt.data, pos, h, now)
+			if p.Class != tt.want {
+				t.Errorf("class = %s (%s), want %s; health %d, stage %s", p.Class, p.ClassWhy, tt.want, h.Score, pos.StageKey)
+			}
+			if p.ClassWhy == "" {
+				t.Error("class has no reason")
+			}
+		})
+	}
+}
+
+func TestRankActions(t *testing.T) {
+	prio := map[string]Priority{"a": {Score: 40, ClosingThisMonth: true}, "b": {Score: 70}}
+	actions := []Action{
+		{ID: "1", AccountID: "b", Kind: "no_reply", State: ActionProposed},
+		{ID: "2", AccountID: "a", Kind: "commitment_overdue", State: ActionProposed, DueAt: daysAgo(2)},
+		{ID: "3", AccountID: "b", Kind: "commitment_overdue", State: ActionDismissed},
+		{ID: "4", AccountID: "b", Kind: "customer_waiting", State: ActionSnoozed, SnoozedUntil: now.Add(time.Hour)},
+		{ID: "5", AccountID: "b", Kind: "customer_waiting", State: ActionSnoozed, SnoozedUntil: now.Add(-time.Hour)},
+	}
+	ranked := RankActions(actions, prio, now)
+	var ids []string
+	for _, r := range ranked {
+		ids = append(ids, r.Action.ID)
+	}
+	if got := strings.Join(ids, ","); got != "2,5,1" {
+		t.Errorf("ranked = %s, want 2,5,1 (closed and still-snoozed actions dropped)", got)
+	}
+}
+
+func TestActionStateMachine(t *testing.T) {
+	cases := []struct {
+		from ActionState
+		verb ActionVerb
+		to   ActionState
+		err  string
+	}{
+		{ActionProposed, VerbApprove, ActionApproved, ""},
+		{ActionApproved, VerbSending, ActionSending, ""},
+		{ActionSending, VerbSent, ActionSent, ""},
+		{ActionSending, VerbFail, ActionFailed, ""},
+		{ActionFailed, VerbRetry, ActionApproved, ""},
+		{ActionProposed, VerbSnooze, ActionSnoozed, ""},
+		{ActionSnoozed, VerbWake, ActionProposed, ""},
+		{ActionProposed, VerbDismiss, ActionDismissed, ""},
+		{ActionProposed, VerbDone, ActionDone, ""},
+		{ActionApproved, VerbApprove, ActionApproved, "same"}, // double click
+		{ActionSent, VerbApprove, ActionSent, "same"},         // click after sending
+		{ActionDismissed, VerbDismiss, ActionDismissed, "same"},
+		{ActionSent, VerbDismiss, ActionSent, "cannot dismiss an action that is sent"},
+		{ActionDone, VerbSnooze, ActionDone, "cannot snooze"},
+	}
+	for _, tt := range cases {
+		got, err := Next(tt.from, tt.verb)
+		switch {
+		case tt.err == "" && err != nil:
+			t.Errorf("%s+%s: unexpected error %v", tt.from, tt.verb, err)
+		case tt.err == "same" && err != ErrSameState:
+			t.Errorf("%s+%s: want ErrSameState, got %v", tt.from, tt.verb, err)
+		case tt.err != "" && tt.err != "same" && (err == nil || !strings.Contains(err.Error(), tt.err) || ErrorCode(err) != EINVALID):
+			t.Errorf("%s+%s: want EINVALID %q, got %v", tt.from, tt.verb, tt.err, err)
+		}
+		if got != tt.to {
+			t.Errorf("%s+%s = %s, want %s", tt.from, tt.verb, got, tt.to)
+		}
+	}
+}
+
+func TestLookup(t *testing.T) {
+	refs := []NamedRef{{"1", "Acme Corp"}, {"2", "Acme Widgets, Inc."}, {"3", "Globex"}, {"4", "The Initech Company"}, {"5", "Umbrella Health"}}
+	cases := []struct {
+		q    string
+		want string
+	}{
+		{"acme corp", "Acme Corp"},
+		{"ACME CORP.", "Acme Corp"},
+		{"acme", "Acme Corp"}, // "Acme Corp" is exactly "acme" once the suffix is dropped
+		{"acme w", "Acme Widgets, Inc."},
+		{"ac", "Acme Corp|Acme Widgets, Inc."},
+		{"acme widgets inc", "Acme Widgets, Inc."},
+		{"initech", "The Initech Company"},
+		{"globex ltd", "Globex"},
+		{"umbrella", "Umbrella Health"},
+		{"health", "Umbrella Health"},
+		{"zzz", ""},
+	}
+	for _, tt := range cases {
+		var got []string
+		for _, r := range Match(refs, tt.q) {
+			got = append(got, r.Name)
+		}
+		if strings.Join(got, "|") != tt.want {
+			t.Errorf("Match(%q) = %v, want %s", tt.q, got, tt.want)
+		}
+	}
+	near := Nearest(refs, "globx", 3)
+	if len(near) == 0 || near[0].Name != "Globex" {
+		t.Errorf("Nearest(globx) = %v", near)
+	}
+	if n := Nearest(refs, "qqqqqqqq", 3); len(n) != 0 {
+		t.Errorf("Nearest of nonsense = %v, want none", n)
+	}
+}
+
+func TestDefinitionValidate(t *testing.T) {
+	d := testDef()
+	d.Stages[1].Key = "discovery"
+	d.Stages[2].Milestones[0].Key = "demo_held"
+	d.Stages[3].Name = ""
+	var msgs []string
+	for _, p := range d.Validate() {
+		msgs = append(msgs, p.String())
+	}
+	joined := strings.Join(msgs, "\n")
+	for _, want := range []string{`stages[1].key: "discovery" is already used`, `stages[2].milestones[0].key: "demo_held" is already used`, "stages[3].name: is required"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("missing problem %q in:\n%s", want, joined)
+		}
+	}
+}
+
+func TestNextStepsAndCard(t *testing.T) {
+	def := testDef()
+	data := AccountData{
+		Account:  Account{ID: "a", Name: "Acme Corp"},
+		Deals:    []Deal{{ID: "d1", Name: "Platform", Kind: DealNew, Stage: "contractsent", CreatedAt: daysAgo(90), CloseDate: daysAgo(-5), AmountCents: 4_800_000}},
+		Contacts: []Contact{{ID: "k1", Name: "Dana Lee", BuyingRole: BuyerChampion, Persona: "revops"}},
+		Events:   []Event{{ID: "e1", ContactID: "k1", Direction: SideCustomer, At: daysAgo(2), Summary: "Can you send the SOC 2?"}},
+		Completions: []Completion{done("pain_identified", daysAgo(60), ""), done("demo_held", daysAgo(40), "")},
+		Commitments: []Commitment{{ID: "m1", Side: SideUs, OwnerName: "Maya", Counterpart: "Dana Lee", What: "Send the SOC 2 Type II report", DueAt: daysAgo(3), Status: CommitmentOpen, SourceEventID: "e1"}},
+		Waits:       []WaitItem{{ID: "w1", Waiter: SideCustomer, What: "SOC 2 Type II report", Since: daysAgo(4), SourceEventID: "e1"}},
+	}
+	card := BuildCard(def, data, now)
+	if len(card.NextSteps) < 2 {
+		t.Fatalf("next steps = %+v", card.NextSteps)
+	}
+	if !strings.Contains(card.NextSteps[0].Text, "SOC 2") || !strings.Contains(card.NextSteps[0].Why, "3 days late") {
+		t.Errorf("first step should be the overdue promise: %+v", card.NextSteps[0])
+	}
+	var skipped bool
+	for _, s := range card.NextSteps {
+		if strings.Contains(s.Text, "Success criteria agreed") {
+			skipped = true
+		}
+		if strings.HasPrefix(s.Text, "Send ") {
+			t.Errorf("the waiting item is the overdue promise; it should not be listed twice: %+v", s)
+		}
+	}
+	if !skipped {
+		t.Errorf("skipped milestone missing from next steps: %+v", card.NextSteps)
+	}
+	if len(card.WaitingOnUs) != 1 || len(card.Commitments) != 1 {
+		t.Errorf("waiting %v commitments %v", card.WaitingOnUs, card.Commitments)
+	}
+	if len(card.Timeline) != 2 { // deal opened + one event
+		t.Errorf("timeline = %+v", card.Timeline)
+	}
+}

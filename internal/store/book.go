@@ -1,0 +1,152 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/journeyhq/journey/internal/journey"
+)
+
+// BookEventWindow is how far back LoadBook reads events. Every derivation
+// that reads events (engagement recency, champion and economic-buyer
+// engagement, engaged stakeholders) stops counting well before it.
+const BookEventWindow = 180 * 24 * time.Hour
+
+// BookQueries is how many queries LoadBook runs, whatever the book's size.
+const BookQueries = 9
+
+// LoadBook loads every account of the workspace with what the engine needs
+// to derive position, health and priority, in BookQueries queries. Events
+// come without their text (the card loads that), and only from the last
+// BookEventWindow before now.
+func (s *Store) LoadBook(ctx context.Context, ws string, now time.Time) ([]journey.AccountData, error) {
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead})
+	if err != nil {
+		return nil, fmt.Errorf("begin book read: %w", err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck
+
+	rows, err := tx.Query(ctx, `SELECT `+accountCols+` FROM accounts WHERE workspace_id = $1 ORDER BY name, id`, ws)
+	if err != nil {
+		return nil, wrap(err, "accounts")
+	}
+	accounts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Account, error) { return scanAccount(r) })
+	if err != nil {
+		return nil, wrap(err, "accounts")
+	}
+	book := make([]journey.AccountData, len(accounts))
+	index := make(map[string]*journey.AccountData, len(accounts))
+	for i, a := range accounts {
+		book[i].Account = a
+		index[a.ID] = &book[i]
+	}
+
+	people := map[string]journey.Person{}
+	rows, err = tx.Query(ctx, `SELECT `+personCols+` FROM people WHERE workspace_id = $1`, ws)
+	if err != nil {
+		return nil, wrap(err, "people")
+	}
+	ps, err := pgx.CollectRows(rows, scanPersonRow)
+	if err != nil {
+		return nil, wrap(err, "people")
+	}
+	for _, p := range ps {
+		people[p.ID] = p
+	}
+	for i := range book {
+		book[i].Owner = people[book[i].Account.OwnerID]
+		book[i].CSM = people[book[i].Account.CSMID]
+	}
+
+	type q struct {
+		what string
+		sql  string
+		args []any
+		add  func(pgx.Rows) error
+	}
+	queries := []q{
+		{"deals", `SELECT ` + dealCols + ` FROM deals WHERE workspace_id = $1 ORDER BY account_id, created_at, id`, []any{ws},
+			func(r pgx.Rows) error {
+				d, err := scanDeal(r)
+				if a := index[d.AccountID]; err == nil && a != nil {
+					a.Deals = append(a.Deals, d)
+				}
+				return err
+			}},
+		{"contacts", `SELECT ` + contactCols + ` FROM contacts WHERE workspace_id = $1 ORDER BY account_id, name, id`, []any{ws},
+			func(r pgx.Rows) error {
+				c, err := scanContact(r)
+				if a := index[c.AccountID]; err == nil && a != nil {
+					a.Contacts = append(a.Contacts, c)
+				}
+				return err
+			}},
+		{"events", `SELECT id::text, account_id::text, coalesce(deal_id::text, ''), coalesce(contact_id::text, ''), kind, occurred_at, direction
+			FROM timeline_events WHERE workspace_id = $1 AND occurred_at >= $2 ORDER BY account_id, occurred_at DESC`,
+			[]any{ws, now.Add(-BookEventWindow)},
+			func(r pgx.Rows) error {
+				var e journey.Event
+				var dir string
+				err := r.Scan(&e.ID, &e.AccountID, &e.DealID, &e.ContactID, &e.Kind, &e.At, &dir)
+				e.Direction = journey.Side(dir)
+				if a := index[e.AccountID]; err == nil && a != nil {
+					a.Events = append(a.Events, e)
+					a.EventCount++
+				}
+				return err
+			}},
+		{"completions", `SELECT ` + completionCols + ` FROM milestone_completions WHERE workspace_id = $1 ORDER BY account_id, completed_at`, []any{ws},
+			func(r pgx.Rows) error {
+				c, err := scanCompletion(r)
+				if a := index[c.AccountID]; err == nil && a != nil {
+					a.Completions = append(a.Completions, c)
+				}
+				return err
+			}},
+		{"changes", `SELECT ` + changeCols + ` FROM property_changes WHERE workspace_id = $1 AND changed_at >= $2
+			ORDER BY account_id, changed_at DESC`, []any{ws, now.Add(-BookEventWindow)},
+			func(r pgx.Rows) error {
+				c, err := scanChange(r)
+				if a := index[c.AccountID]; err == nil && a != nil {
+					a.Changes = append(a.Changes, c)
+				}
+				return err
+			}},
+		{"commitments", `SELECT ` + commitmentCols + ` FROM commitments WHERE workspace_id = $1 AND status = 'open' ORDER BY account_id, created_at`, []any{ws},
+			func(r pgx.Rows) error {
+				c, err := scanCommitment(r)
+				if a := index[c.AccountID]; err == nil && a != nil {
+					a.Commitments = append(a.Commitments, c)
+				}
+				return err
+			}},
+		{"waiting items", `SELECT ` + waitCols + ` FROM waiting_items WHERE workspace_id = $1 AND resolved_at IS NULL ORDER BY account_id, since`, []any{ws},
+			func(r pgx.Rows) error {
+				w, err := scanWait(r)
+				if a := index[w.AccountID]; err == nil && a != nil {
+					a.Waits = append(a.Waits, w)
+				}
+				return err
+			}},
+	}
+	for _, qq := range queries {
+		rows, err := tx.Query(ctx, qq.sql, qq.args...)
+		if err != nil {
+			return nil, wrap(err, qq.what)
+		}
+		for rows.Next() {
+			if err := qq.add(rows); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("scan %s: %w", qq.what, err)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, wrap(err, qq.what)
+		}
+	}
+	return book, nil
+}
