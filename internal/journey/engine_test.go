@@ -93,7 +93,7 @@ func TestDerivePosition(t *testing.T) {
 				done("users_trained", daysAgo(120), ""), done("first_qbr_held", daysAgo(60), "")}},
 			stage: "renewal", customer: true, whyHas: "45 days away"},
 		{name: "lost deals only",
-			data: AccountData{Deals: []Deal{{ID: "d1", Name: "Lost", Kind: DealNew, Stage: "closedlost", CreatedAt: daysAgo(90)}}},
+			data:  AccountData{Deals: []Deal{{ID: "d1", Name: "Lost", Kind: DealNew, Stage: "closedlost", CreatedAt: daysAgo(90)}}},
 			stage: "discovery", whyHas: "every deal closed lost"},
 	}
 	for _, tt := range tests {
@@ -465,10 +465,10 @@ func TestDefinitionValidate(t *testing.T) {
 func TestNextStepsAndCard(t *testing.T) {
 	def := testDef()
 	data := AccountData{
-		Account:  Account{ID: "a", Name: "Acme Corp"},
-		Deals:    []Deal{{ID: "d1", Name: "Platform", Kind: DealNew, Stage: "contractsent", CreatedAt: daysAgo(90), CloseDate: daysAgo(-5), AmountCents: 4_800_000}},
-		Contacts: []Contact{{ID: "k1", Name: "Dana Lee", BuyingRole: BuyerChampion, Persona: "revops"}},
-		Events:   []Event{{ID: "e1", ContactID: "k1", Direction: SideCustomer, At: daysAgo(2), Summary: "Can you send the SOC 2?"}},
+		Account:     Account{ID: "a", Name: "Acme Corp"},
+		Deals:       []Deal{{ID: "d1", Name: "Platform", Kind: DealNew, Stage: "contractsent", CreatedAt: daysAgo(90), CloseDate: daysAgo(-5), AmountCents: 4_800_000}},
+		Contacts:    []Contact{{ID: "k1", Name: "Dana Lee", BuyingRole: BuyerChampion, Persona: "revops"}},
+		Events:      []Event{{ID: "e1", ContactID: "k1", Direction: SideCustomer, At: daysAgo(2), Summary: "Can you send the SOC 2?"}},
 		Completions: []Completion{done("pain_identified", daysAgo(60), ""), done("demo_held", daysAgo(40), "")},
 		Commitments: []Commitment{{ID: "m1", Side: SideUs, OwnerName: "Maya", Counterpart: "Dana Lee", What: "Send the SOC 2 Type II report", DueAt: daysAgo(3), Status: CommitmentOpen, SourceEventID: "e1"}},
 		Waits:       []WaitItem{{ID: "w1", Waiter: SideCustomer, What: "SOC 2 Type II report", Since: daysAgo(4), SourceEventID: "e1"}},
