@@ -183,7 +183,7 @@ func writeCard(w io.Writer, c journey.Card) {
 			p("  … and %d more", len(c.Changes)-i)
 			break
 		}
-		p("  %s  %s", ch.At.Format("Jan 2"), journey.ChangeSentence(ch))
+		p("  %s  %s", ch.At.Format("Jan _2"), journey.ChangeSentence(ch))
 	}
 
 	p("")
@@ -206,7 +206,7 @@ func writeCard(w io.Writer, c journey.Card) {
 			if e.DealName != "" {
 				deal = " [" + string(e.DealKind) + "]"
 			}
-			p("  %s  %-11s %s%s", e.At.Format("Jan 2"), e.Kind, quoteTrim(oneLine(e.Text), 90), deal)
+			p("  %s  %-11s %s%s", e.At.Format("Jan _2"), e.Kind, quoteTrim(oneLine(e.Text), 90), deal)
 		}
 	}
 }

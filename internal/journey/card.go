@@ -3,6 +3,7 @@ package journey
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -121,13 +122,26 @@ func NextSteps(def Definition, data AccountData, pos Position, h Health, now tim
 		out = append(out, NextStep{Text: fmt.Sprintf("Next milestone: %q", ms.Milestone.Name), Why: why})
 		break
 	}
+	skipped := map[string]bool{}
+	for _, r := range pos.Risks {
+		skipped[r.MilestoneKey] = true
+	}
 	for _, pp := range pos.Personas {
-		if pp.Stuck && len(pp.Missing) > 0 {
-			out = append(out, NextStep{
-				Text: fmt.Sprintf("Bring the %s through %q", PersonaLabel(pp.Persona), pp.Missing[0].Milestone.Name),
-				Why:  pp.Sentence,
-			})
+		if !pp.Stuck || len(pp.Missing) == 0 || skipped[pp.Missing[0].Milestone.Key] && !pp.NoContact {
+			continue
 		}
+		m := pp.Missing[0].Milestone.Name
+		if pp.NoContact {
+			out = append(out, NextStep{
+				Text: fmt.Sprintf("Find the %s at %s", PersonaLabel(pp.Persona), data.Account.Name),
+				Why:  fmt.Sprintf("%q needs one and nobody at the account has that persona yet", m),
+			})
+			continue
+		}
+		out = append(out, NextStep{
+			Text: fmt.Sprintf("Take %s (%s) through %q", strings.Join(pp.Contacts, ", "), PersonaLabel(pp.Persona), m),
+			Why:  pp.Sentence,
+		})
 	}
 	for _, key := range []string{FactorChampion, FactorEconomicBuyer} {
 		if f, ok := h.Factor(key); ok && f.Points < f.Weight && len(f.Evidence) > 0 && f.Evidence[0].Kind == "contact" {
@@ -139,7 +153,8 @@ func NextSteps(def Definition, data AccountData, pos Position, h Health, now tim
 
 func coveredByCommitment(w WaitItem, cs []Commitment, now time.Time) bool {
 	for _, c := range cs {
-		if c.Side == SideUs && c.Overdue(now) && (c.SourceEventID != "" && c.SourceEventID == w.SourceEventID || c.What == w.What) {
+		if c.Side == SideUs && c.Overdue(now) && (c.SourceEventID != "" && c.SourceEventID == w.SourceEventID ||
+			strings.Contains(strings.ToLower(c.What), strings.ToLower(w.What)) || strings.Contains(strings.ToLower(w.What), strings.ToLower(c.What))) {
 			return true
 		}
 	}

@@ -190,6 +190,9 @@ func roleFactor(f Factor, data AccountData, now time.Time, role BuyingRole, labe
 	case d <= fresh:
 		f.Points = f.Weight
 		f.Sentence = fmt.Sprintf("%s %s engaged %s ago", label, bestContact.Name, plural(d, "day", "days"))
+		if d == 0 {
+			f.Sentence = fmt.Sprintf("%s %s engaged today", label, bestContact.Name)
+		}
 	case d <= stale:
 		f.Points = f.Weight / 2
 		f.Sentence = fmt.Sprintf("%s %s silent %s", label, bestContact.Name, plural(d, "day", "days"))

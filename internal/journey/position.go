@@ -356,6 +356,9 @@ func personaProgress(def Definition, contacts []Contact, pos Position, doneFor f
 			pp.Sentence = fmt.Sprintf("%s is in %s, on track", who, pp.StageName)
 		}
 		if pp.NoContact {
+			if !pp.Stuck {
+				continue // only worth a line when it holds the journey back
+			}
 			pp.Sentence += "; nobody at the account has this persona yet"
 		}
 		out = append(out, pp)

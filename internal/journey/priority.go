@@ -3,6 +3,7 @@ package journey
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -51,22 +52,20 @@ func Prioritize(def Definition, data AccountData, pos Position, h Health, now ti
 	// tempered by health. Customers without an open deal: likelihood to renew.
 	like := Factor{Key: FactorLikelihood, Label: "Likelihood to close", Weight: 40}
 	var chance float64
-	if ok {
-		idx := def.stageForDeal(deal)
-		last := lastSalesStage(def)
-		progress := 0.2
-		if idx >= 0 && last > 0 {
-			progress = float64(min(idx, last)+1) / float64(last+1)
-		}
+	switch {
+	case ok:
+		progress := pipelineProgress(def, deal)
 		if deal.Kind != DealNew {
-			progress = math.Max(progress, 0.5) // existing customers close more often
+			progress = 0.4 + 0.6*progress // existing customers buy again more often
 		}
 		chance = progress * (0.5 + float64(h.Score)/200)
 		like.Sentence = fmt.Sprintf("%.0f%% likely to close (%s, health %d)", chance*100, deal.Stage, h.Score)
 		like.Evidence = []Evidence{ev("deal", deal.ID, deal.Stage)}
-	} else {
+	case pos.Customer:
 		chance = float64(h.Score) / 100
 		like.Sentence = fmt.Sprintf("%.0f%% likely to stay (health %d)", chance*100, h.Score)
+	default:
+		like.Sentence = "no open deal"
 	}
 	like.Points = int(math.Round(chance * float64(like.Weight)))
 
@@ -176,6 +175,8 @@ func classify(data AccountData, pos Position, h Health, now time.Time, expansion
 		return ClassRisk, fmt.Sprintf("health %d is below 50", h.Score)
 	case pos.AtRisk():
 		return ClassRisk, pos.Risks[0].Sentence
+	case stuckPersona(pos) != nil:
+		return ClassRisk, stuckPersona(pos).Sentence
 	case silent(h):
 		f, _ := h.Factor(FactorEngagement)
 		return ClassRisk, f.Sentence
@@ -187,6 +188,17 @@ func classify(data AccountData, pos Position, h Health, now time.Time, expansion
 		return ClassGrow, fmt.Sprintf("health %d and adoption milestones done", h.Score)
 	}
 	return ClassMaintain, fmt.Sprintf("health %d, no expansion signal yet", h.Score)
+}
+
+// stuckPersona returns the first persona with people at the account who lag
+// behind it, or nil.
+func stuckPersona(pos Position) *PersonaProgress {
+	for i, pp := range pos.Personas {
+		if pp.Stuck && !pp.NoContact {
+			return &pos.Personas[i]
+		}
+	}
+	return nil
 }
 
 // silent reports whether the customer has not engaged for a month or more.
@@ -233,21 +245,26 @@ func earlierClose(a, b Deal) bool {
 	return b.CloseDate.IsZero() || a.CloseDate.Before(b.CloseDate)
 }
 
-// lastSalesStage is the index of the last stage a new-business deal maps to
-// before it closes.
-func lastSalesStage(def Definition) int {
-	last := -1
-	for i, s := range def.Stages {
-		if len(s.CRMStages) == 0 || (len(s.DealKinds) > 0 && !containsKind(s.DealKinds, DealNew)) {
+// pipelineProgress is how far a deal is through the open CRM stages its
+// kind goes through, in the definition's order: 1/(n+1) at the first stage,
+// n/(n+1) at the last one before closing.
+func pipelineProgress(def Definition, deal Deal) float64 {
+	var order []string
+	for _, s := range def.Stages {
+		if len(s.DealKinds) > 0 && !containsKind(s.DealKinds, deal.Kind) {
 			continue
 		}
 		for _, c := range s.CRMStages {
-			if !def.IsWon(c) && !def.IsLost(c) {
-				last = i
+			if !def.IsWon(c) && !def.IsLost(c) && !slices.Contains(order, c) {
+				order = append(order, c)
 			}
 		}
 	}
-	return last
+	i := slices.Index(order, deal.Stage)
+	if i < 0 {
+		return 0.2 // a stage the journey does not map: early, as far as we know
+	}
+	return float64(i+1) / float64(len(order)+1)
 }
 
 func containsKind(ks []DealKind, k DealKind) bool {

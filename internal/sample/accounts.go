@@ -1,5 +1,7 @@
 package sample
 
+import "time"
+
 // Milestone paths of the templates, in journey order, for accounts whose
 // history predates the timeline window.
 var (
@@ -12,9 +14,14 @@ var (
 	smbToFirst = []string{"signup", "activation_moment", "plan_selected", "payment_confirmed", "contract_signed", "handoff_doc_complete", "welcome_sent", "users_trained", "first_value"}
 )
 
-// long is a weekday and date as people write them in messages.
+// long is a date as people write it in messages: "Friday, Mar 13", or just
+// "Mar 14" on a weekend.
 func (b *builder) long(offset int) string {
-	return b.today.AddDate(0, 0, offset).Format("Monday, Jan 2")
+	d := b.today.AddDate(0, 0, offset)
+	if wd := d.Weekday(); wd == time.Saturday || wd == time.Sunday {
+		return d.Format("Jan 2")
+	}
+	return d.Format("Monday, Jan 2")
 }
 
 // book writes the scripted part of every account; background() adds the
@@ -50,7 +57,7 @@ func (b *builder) book() {
 // Scenario 1: at-risk deal at contractsent, economic buyer silent, overdue
 // SOC 2 promise, close date pushed without a reason.
 func (b *builder) acme() {
-	a := b.account(acctSpec{name: "Acme Corp", key: "acme", segment: "mid_market", owner: maya, created: 92, rate: 8})
+	a := b.account(acctSpec{name: "Acme Corp", key: "acme", segment: "mid_market", owner: maya, created: 92, rate: 5})
 	tom := a.contact("Tom Becker", "Director of Revenue Operations", "revops", "champion", 0, 0)
 	helen := a.contact("Helen Ortiz", "Chief Financial Officer", "finance", "economic_buyer", 70, 23)
 	sam := a.contact("Sam Okafor", "VP Customer Success", "cs_lead", "influencer", 0, 30)
@@ -90,7 +97,7 @@ func (b *builder) acme() {
 // onboarding; the CSM was reassigned without a reason.
 func (b *builder) globex() {
 	a := b.account(acctSpec{name: "Globex", key: "globex", segment: "enterprise", owner: jordan, csm: &priya,
-		arr: 195000, renewal: 215, created: 230, rate: 6})
+		arr: 195000, renewal: 215, created: 230, rate: 4})
 	a.prevCSM, a.csmSince = marcus, 9
 	rebecca := a.contact("Rebecca Holt", "VP Sales Operations", "revops", "champion", 0, 0)
 	martin := a.contact("Martin Kessler", "Chief Revenue Officer", "exec", "economic_buyer", 0, 0)
@@ -126,7 +133,7 @@ func (b *builder) globex() {
 // Scenario 3: closedlost → closedwon without a reason.
 func (b *builder) initech() {
 	a := b.account(acctSpec{name: "Initech", key: "initech", segment: "mid_market", owner: sofia, csm: &marcus,
-		arr: 36000, renewal: 360, created: 85, rate: 5})
+		arr: 36000, renewal: 360, created: 85, rate: 3.5})
 	joanna := a.contact("Joanna Reyes", "RevOps Manager", "revops", "champion", 0, 0)
 	eb := a.generated("exec", "economic_buyer", 0, 0)
 	a.people("it:technical_owner", "end_user:user", "finance:influencer")
@@ -157,7 +164,7 @@ func (b *builder) initech() {
 // Scenario 4: healthy-looking customer in adoption whose CS lead lags.
 func (b *builder) umbrella() {
 	a := b.account(acctSpec{name: "Umbrella Health", key: "umbrella", segment: "mid_market", owner: maya, csm: &priya,
-		arr: 64000, renewal: 165, created: 240, rate: 6})
+		arr: 64000, renewal: 165, created: 240, rate: 4})
 	erin := a.contact("Erin Walsh", "VP Clinical Operations", "exec", "economic_buyer", 0, 0)
 	noah := a.contact("Noah Fischer", "Director of Revenue Operations", "revops", "champion", 0, 0)
 	carla := a.contact("Carla Mendes", "Head of Customer Success", "cs_lead", "user", 0, 0)
@@ -187,7 +194,7 @@ func (b *builder) umbrella() {
 // Growth: the busiest timeline, an open expansion deal, sponsor confirmed.
 func (b *builder) hooli() {
 	a := b.account(acctSpec{name: "Hooli", key: "hooli", segment: "enterprise", owner: jordan, csm: &priya,
-		arr: 240000, renewal: 250, created: 150, rate: 11})
+		arr: 240000, renewal: 250, created: 150, rate: 9})
 	a.contact("Denise Carver", "VP Sales", "exec", "economic_buyer", 0, 0)
 	raj := a.contact("Raj Malhotra", "Director of Sales Operations", "revops", "champion", 0, 0)
 	lucy := a.contact("Lucy Brandt", "VP Customer Support", "exec", "decision_maker", 0, 0)
@@ -220,7 +227,7 @@ func (b *builder) hooli() {
 // Renewal in 45 days without an EBR; champion silent 18 days.
 func (b *builder) stark() {
 	a := b.account(acctSpec{name: "Stark Industries", key: "stark", segment: "enterprise", owner: sofia, csm: &marcus,
-		arr: 310000, renewal: 45, created: 360, rate: 5})
+		arr: 310000, renewal: 45, created: 360, rate: 3.5})
 	harold := a.contact("Harold Vance", "Chief Financial Officer", "finance", "economic_buyer", 0, 0)
 	tessa := a.contact("Tessa Morgan", "Director of Sales Operations", "revops", "champion", 0, 18)
 	a.people("exec:decision_maker", "cs_lead:influencer", "it:technical_owner", "procurement:influencer")
@@ -248,7 +255,7 @@ func (b *builder) stark() {
 // 55 days without an EBR.
 func (b *builder) soylent() {
 	a := b.account(acctSpec{name: "Soylent Systems", key: "soylent", segment: "mid_market", owner: jordan, csm: &marcus,
-		arr: 42000, renewal: 55, created: 340, rate: 4, quiet: 33})
+		arr: 42000, renewal: 55, created: 340, rate: 3, quiet: 33})
 	dan := a.contact("Dan Whitley", "Head of Sales Operations", "revops", "champion", 0, 0)
 	eb := a.generated("exec", "economic_buyer", 0, 0)
 	it := a.generated("it", "technical_owner", 0, 0)
@@ -273,7 +280,7 @@ func (b *builder) soylent() {
 // Renewal in 70 days, EBR held and a verbal yes.
 func (b *builder) wayne() {
 	a := b.account(acctSpec{name: "Wayne Logistics", key: "wayne", segment: "mid_market", owner: sofia, csm: &priya,
-		arr: 52000, renewal: 70, created: 320, rate: 5})
+		arr: 52000, renewal: 70, created: 320, rate: 3})
 	a.people("revops:champion")
 	eb := a.generated("exec", "economic_buyer", 0, 0)
 	a.people("cs_lead:user", "it:technical_owner", "finance:influencer")
@@ -297,7 +304,7 @@ func (b *builder) wayne() {
 // Renewal in 28 days without an EBR; champion silent 25 days.
 func (b *builder) quillfeather() {
 	a := b.account(acctSpec{name: "Quillfeather Learning", key: "quillfeather", segment: "mid_market", owner: maya, csm: &marcus,
-		arr: 30000, renewal: 28, created: 360, rate: 3})
+		arr: 30000, renewal: 28, created: 360, rate: 2})
 	champ := a.generated("revops", "champion", 0, 25)
 	a.people("exec:economic_buyer", "cs_lead:user", "end_user:user")
 
@@ -316,7 +323,7 @@ func (b *builder) quillfeather() {
 
 func (b *builder) vandelay() {
 	a := b.account(acctSpec{name: "Vandelay Imports", key: "vandelay", segment: "smb", owner: sofia, csm: &marcus,
-		arr: 9600, renewal: 120, created: 260, rate: 2})
+		arr: 9600, renewal: 120, created: 260, rate: 1.5})
 	a.people("exec:economic_buyer", "revops:champion", "end_user:user")
 	d := a.deal("Vandelay Imports — Team plan (20 seats)", "new", 9600, "closedwon", 252, 0, 245)
 	a.path(258, 225, smbToFirst...)
@@ -327,7 +334,7 @@ func (b *builder) vandelay() {
 // Handoff with a missing handoff doc; onboarding in progress.
 func (b *builder) cyberdyne() {
 	a := b.account(acctSpec{name: "Cyberdyne Analytics", key: "cyberdyne", segment: "enterprise", owner: jordan, csm: &priya,
-		arr: 130000, renewal: 325, created: 120, rate: 6})
+		arr: 130000, renewal: 325, created: 120, rate: 4})
 	a.people("exec:economic_buyer", "revops:champion", "it:technical_owner", "cs_lead:influencer", "legal:influencer", "procurement:influencer")
 	it := a.byRole("technical_owner")
 
@@ -352,7 +359,7 @@ func (b *builder) cyberdyne() {
 
 func (b *builder) massiveDynamic() {
 	a := b.account(acctSpec{name: "Massive Dynamic", key: "massivedynamic", segment: "mid_market", owner: maya, csm: &priya,
-		arr: 48000, renewal: 185, created: 210, rate: 4})
+		arr: 48000, renewal: 185, created: 210, rate: 3})
 	a.people("revops:champion", "exec:economic_buyer", "cs_lead:decision_maker", "end_user:user", "it:technical_owner")
 	d := a.deal("Massive Dynamic — Platform (60 seats)", "new", 48000, "closedwon", 205, 0, 180)
 	a.path(203, 181, saasSales...)
@@ -368,7 +375,7 @@ func (b *builder) massiveDynamic() {
 
 func (b *builder) piedPiper() {
 	a := b.account(acctSpec{name: "Pied Piper", key: "piedpiper", segment: "smb", owner: maya, csm: &marcus,
-		arr: 7200, renewal: 350, created: 410, rate: 2})
+		arr: 7200, renewal: 350, created: 410, rate: 1.5})
 	a.people("exec:economic_buyer", "revops:champion", "end_user:user")
 	d := a.deal("Pied Piper — Team plan (20 seats)", "new", 6000, "closedwon", 400, 0, 380)
 	a.path(405, 360, smbToFirst...)
@@ -383,7 +390,7 @@ func (b *builder) piedPiper() {
 
 func (b *builder) northwind() {
 	a := b.account(acctSpec{name: "Northwind Traders", key: "northwind", segment: "smb", owner: jordan, csm: &marcus,
-		arr: 12000, renewal: 85, created: 290, rate: 3})
+		arr: 12000, renewal: 85, created: 290, rate: 2})
 	a.people("exec:economic_buyer", "revops:champion", "end_user:user", "finance:influencer")
 	d := a.deal("Northwind Traders — Team plan (25 seats)", "new", 12000, "closedwon", 285, 0, 280)
 	a.path(288, 262, smbToFirst...)
@@ -396,7 +403,7 @@ func (b *builder) northwind() {
 // Quiet for 36 days, stuck before training.
 func (b *builder) brightline() {
 	a := b.account(acctSpec{name: "Brightline Dental", key: "brightline", segment: "smb", owner: sofia, csm: &marcus,
-		arr: 4800, renewal: 225, created: 150, rate: 2, quiet: 36})
+		arr: 4800, renewal: 225, created: 150, rate: 1.5, quiet: 36})
 	champ := a.generated("exec", "champion", 0, 0)
 	a.people("finance:economic_buyer", "end_user:user")
 	d := a.deal("Brightline Dental — Starter plan (10 seats)", "new", 4800, "closedwon", 145, 0, 140)
@@ -408,7 +415,7 @@ func (b *builder) brightline() {
 
 // Champion silent 16 days; customer's promise overdue.
 func (b *builder) kestrel() {
-	a := b.account(acctSpec{name: "Kestrel Robotics", key: "kestrel", segment: "enterprise", owner: jordan, created: 85, rate: 6})
+	a := b.account(acctSpec{name: "Kestrel Robotics", key: "kestrel", segment: "enterprise", owner: jordan, created: 85, rate: 4})
 	ingrid := a.contact("Ingrid Solberg", "Director of Revenue Operations", "revops", "champion", 0, 16)
 	a.people("exec:economic_buyer", "it:technical_owner", "finance:influencer", "procurement:influencer", "cs_lead:user")
 
@@ -433,7 +440,7 @@ func (b *builder) kestrel() {
 
 // Enterprise deal at contractsent closing this month.
 func (b *builder) tidewater() {
-	a := b.account(acctSpec{name: "Tidewater Insurance", key: "tidewater", segment: "enterprise", owner: sofia, created: 95, rate: 6})
+	a := b.account(acctSpec{name: "Tidewater Insurance", key: "tidewater", segment: "enterprise", owner: sofia, created: 95, rate: 4.5})
 	a.contact("Graham Pierce", "SVP Distribution", "exec", "economic_buyer", 0, 0)
 	a.contact("Lauren Mitchell", "Director of Sales Operations", "revops", "champion", 0, 0)
 	a.people("procurement:influencer", "legal:influencer", "it:technical_owner", "finance:decision_maker")
@@ -462,7 +469,7 @@ func (b *builder) tidewater() {
 
 // Owner changed with a reason; closing this month.
 func (b *builder) ridgeback() {
-	a := b.account(acctSpec{name: "Ridgeback Security", key: "ridgeback", segment: "mid_market", owner: sofia, created: 70, rate: 5})
+	a := b.account(acctSpec{name: "Ridgeback Security", key: "ridgeback", segment: "mid_market", owner: sofia, created: 70, rate: 3.5})
 	a.prevOwner, a.ownerSince = jordan, 30
 	a.people("revops:champion", "exec:economic_buyer", "it:technical_owner", "end_user:user")
 	d := a.deal("Ridgeback Security — Platform (30 seats)", "new", 26000, "decisionmakerboughtin", 65, b.thisMonth(12), 0)
@@ -481,7 +488,7 @@ func (b *builder) ridgeback() {
 }
 
 func (b *builder) bluefin() {
-	a := b.account(acctSpec{name: "Bluefin Payroll", key: "bluefin", segment: "mid_market", owner: maya, created: 50, rate: 4})
+	a := b.account(acctSpec{name: "Bluefin Payroll", key: "bluefin", segment: "mid_market", owner: maya, created: 50, rate: 3})
 	a.people("revops:champion", "exec:economic_buyer", "finance:influencer", "it:technical_owner")
 	d := a.deal("Bluefin Payroll — Platform (35 seats)", "new", 30000, "presentationscheduled", 45, 45, 0)
 	a.path(40, 30, "pain_identified", "champion_identified", "why_now_established")
@@ -491,7 +498,7 @@ func (b *builder) bluefin() {
 
 // Close date passed while the deal is still open; our promise overdue.
 func (b *builder) oakridge() {
-	a := b.account(acctSpec{name: "Oakridge Credit Union", key: "oakridge", segment: "enterprise", owner: sofia, created: 100, rate: 3})
+	a := b.account(acctSpec{name: "Oakridge Credit Union", key: "oakridge", segment: "enterprise", owner: sofia, created: 100, rate: 2})
 	a.people("exec:economic_buyer", "revops:champion", "it:technical_owner", "procurement:influencer", "legal:influencer")
 	champ := a.byRole("champion")
 	d := a.deal("Oakridge Credit Union — Enterprise platform (120 seats)", "new", 95000, "presentationscheduled", 95, -8, 0)
@@ -506,7 +513,7 @@ func (b *builder) oakridge() {
 }
 
 func (b *builder) halcyon() {
-	a := b.account(acctSpec{name: "Halcyon Media", key: "halcyon", segment: "mid_market", owner: jordan, created: 35, rate: 3})
+	a := b.account(acctSpec{name: "Halcyon Media", key: "halcyon", segment: "mid_market", owner: jordan, created: 35, rate: 2.5})
 	a.people("exec:economic_buyer", "revops:champion", "end_user:user")
 	d := a.deal("Halcyon Media — Platform (25 seats)", "new", 24000, "qualifiedtobuy", 30, 55, 0)
 	a.ms("pain_identified", 20, "")
@@ -514,13 +521,13 @@ func (b *builder) halcyon() {
 }
 
 func (b *builder) lumen() {
-	a := b.account(acctSpec{name: "Lumen Freight", key: "lumen", segment: "mid_market", owner: maya, created: 14, rate: 4})
+	a := b.account(acctSpec{name: "Lumen Freight", key: "lumen", segment: "mid_market", owner: maya, created: 14, rate: 3})
 	a.people("revops:champion", "exec:decision_maker", "end_user:user")
 	a.deal("Lumen Freight — Platform (30 seats)", "new", 28000, "appointmentscheduled", 12, 70, 0)
 }
 
 func (b *builder) parcelwise() {
-	a := b.account(acctSpec{name: "Parcelwise", key: "parcelwise", segment: "smb", owner: jordan, created: 22, rate: 3})
+	a := b.account(acctSpec{name: "Parcelwise", key: "parcelwise", segment: "smb", owner: jordan, created: 22, rate: 2.5})
 	a.people("exec:economic_buyer", "revops:champion", "end_user:user")
 	a.deal("Parcelwise — Team plan (12 seats)", "new", 6000, "appointmentscheduled", 18, b.thisMonth(14), 0)
 	a.ms("signup", 20, "")
@@ -528,7 +535,7 @@ func (b *builder) parcelwise() {
 }
 
 func (b *builder) ferngrove() {
-	a := b.account(acctSpec{name: "Ferngrove Foods", key: "ferngrove", segment: "smb", owner: sofia, created: 95, rate: 3, quiet: 46})
+	a := b.account(acctSpec{name: "Ferngrove Foods", key: "ferngrove", segment: "smb", owner: sofia, created: 95, rate: 2, quiet: 46})
 	a.people("exec:economic_buyer", "revops:champion", "end_user:user")
 	d := a.deal("Ferngrove Foods — Team plan (10 seats)", "new", 4800, "closedlost", 88, 0, 45)
 	a.ms("signup", 86, "")
@@ -539,7 +546,7 @@ func (b *builder) ferngrove() {
 }
 
 func (b *builder) copperleaf() {
-	a := b.account(acctSpec{name: "Copperleaf Energy", key: "copperleaf", segment: "mid_market", owner: maya, created: 90, rate: 4, quiet: 19})
+	a := b.account(acctSpec{name: "Copperleaf Energy", key: "copperleaf", segment: "mid_market", owner: maya, created: 90, rate: 3, quiet: 19})
 	a.people("revops:champion", "exec:economic_buyer", "it:technical_owner", "cs_lead:user")
 	d := a.deal("Copperleaf Energy — Platform (40 seats)", "new", 32000, "closedlost", 85, 0, 20)
 	a.ms("pain_identified", 80, "")

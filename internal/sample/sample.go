@@ -37,7 +37,8 @@
 //     at clear risk: silent for 33 days, promises from both sides overdue,
 //     the customer waiting on an SSO fix for 48 days.
 //
-// Also: open new deals in every CRM stage, four closing this month, one
+// Also: open new deals in every CRM stage, several closing this month
+// (Acme Corp, Tidewater Insurance, Ridgeback Security, Parcelwise), one
 // (Oakridge Credit Union) whose close date passed while still open, two
 // closed-lost accounts, champions silent for 14+ days (Kestrel Robotics,
 // Stark Industries, Quillfeather Learning), accounts quiet for a month
