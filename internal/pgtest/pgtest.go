@@ -81,6 +81,31 @@ func NewDB(t testing.TB) string {
 	return withDatabase(ServerURL(), name)
 }
 
+// NewEmptyDB creates an empty database (no migrations) for t, dropped when
+// t ends, and returns its URL: for tests of the migrations themselves.
+func NewEmptyDB(t testing.TB) string {
+	t.Helper()
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, ServerURL())
+	if err != nil {
+		unavailable(t, err)
+	}
+	defer admin.Close(ctx)
+	name := fmt.Sprintf("jt_empty_%d_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9, counter.Add(1))
+	if _, err := admin.Exec(ctx, fmt.Sprintf(`CREATE DATABASE %s`, name)); err != nil {
+		t.Fatalf("pgtest: create database: %v", err)
+	}
+	t.Cleanup(func() {
+		c, err := pgx.Connect(context.Background(), ServerURL())
+		if err != nil {
+			return
+		}
+		defer c.Close(context.Background())
+		_, _ = c.Exec(context.Background(), fmt.Sprintf(`DROP DATABASE IF EXISTS %s WITH (FORCE)`, name))
+	})
+	return withDatabase(ServerURL(), name)
+}
+
 // NewStore creates a fresh migrated database for t and opens a store on it.
 func NewStore(t testing.TB) *store.Store {
 	t.Helper()
