@@ -33,7 +33,7 @@ setup:
 
 demo: setup
 	$(BIN) migrate
-	$(BIN) import --sample
+	$(BIN) import --sample --reset
 	$(BIN) journey show "Acme Corp"
 
 test:

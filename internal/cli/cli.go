@@ -225,6 +225,7 @@ func cmdImport(ctx context.Context, args []string, env Env) error {
 	useSample := fs.Bool("sample", false, "load the sample data shipped with the binary")
 	kind := fs.String("kind", "", "kind of a CSV file: accounts, contacts or deals (default: from its header)")
 	team := fs.String("workspace", "", "Slack team id of the workspace to import into, when the file names none")
+	reset := fs.Bool("reset", false, "with --sample: replace the sample workspace's data with today's sample")
 	files, err := parse(fs, args, env)
 	if err != nil {
 		return err
@@ -234,6 +235,9 @@ func cmdImport(ctx context.Context, args []string, env Env) error {
 	}
 	now := env.Now()
 	var inputs []*importer.Input
+	if *reset && !*useSample {
+		return journey.Errorf(journey.EINVALID, "--reset only goes with --sample")
+	}
 	if *useSample {
 		data, err := sample.JSON(now)
 		if err != nil {
@@ -261,6 +265,11 @@ func cmdImport(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer s.Close()
+	if *useSample {
+		if err := prepareSample(ctx, s, inputs[0].Doc, *reset, env); err != nil {
+			return err
+		}
+	}
 	opts := importer.Options{Builtin: template.Builtin(), Now: now, Workspace: importer.WorkspaceRecord{SlackTeamID: *team}}
 	if opts.Workspace.SlackTeamID == "" {
 		opts.Workspace.SlackTeamID = env.Getenv("JOURNEY_WORKSPACE")
@@ -295,6 +304,40 @@ func cmdImport(ctx context.Context, args []string, env Env) error {
 		}
 	}
 	return nil
+}
+
+// prepareSample checks that the sample already stored (if any) was made on
+// the same day as the one about to be imported: the sample's dates are
+// relative to the day it is generated, so mixing two days would record every
+// shifted date as a change. With reset, the old sample workspace is removed.
+func prepareSample(ctx context.Context, s *store.Store, doc importer.Document, reset bool, env Env) error {
+	ws, err := s.Workspace(ctx, doc.Workspace.SlackTeamID)
+	if journey.ErrorCode(err) == journey.ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if reset {
+		if err := s.InTx(ctx, func(tx *store.Tx) error { return tx.DeleteWorkspace(ctx, ws.ID) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "removed the old sample workspace %s (%s)\n", ws.Name, ws.SlackTeamID)
+		return nil
+	}
+	if len(doc.Accounts) == 0 {
+		return nil
+	}
+	first := doc.Accounts[0]
+	stored, err := s.AccountCreatedAt(ctx, ws.ID, importer.Source, first.ExternalID)
+	if err != nil || stored.IsZero() {
+		return err
+	}
+	want, err := time.Parse(time.RFC3339, first.CreatedAt)
+	if err != nil || want.Equal(stored) {
+		return nil
+	}
+	return journey.Errorf(journey.ECONFLICT, "the sample in this database was generated on another day (its dates are relative to the day it was made); "+
+		"run `bot import --sample --reset` to replace it with today's sample (this removes workspace %s only)", ws.SlackTeamID)
 }
 
 func indent(s string) string { return "  " + strings.ReplaceAll(s, "\n", "\n  ") }

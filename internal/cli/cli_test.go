@@ -20,15 +20,16 @@ var now = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 type bot struct {
 	t   *testing.T
 	url string
+	now time.Time
 }
 
-func newBot(t *testing.T) *bot { return &bot{t: t, url: pgtest.NewDB(t)} }
+func newBot(t *testing.T) *bot { return &bot{t: t, url: pgtest.NewDB(t), now: now} }
 
 // run runs the bot with args and returns its exit code, stdout and stderr.
 func (b *bot) run(stdin string, args ...string) (int, string, string) {
 	b.t.Helper()
 	var out, errb bytes.Buffer
-	env := cli.Env{Stdout: &out, Stderr: &errb, Stdin: strings.NewReader(stdin), Now: func() time.Time { return now },
+	env := cli.Env{Stdout: &out, Stderr: &errb, Stdin: strings.NewReader(stdin), Now: func() time.Time { return b.now },
 		Getenv: func(k string) string {
 			if k == "DATABASE_URL" {
 				return b.url
@@ -211,7 +212,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // TestConcurrentStartups runs migrate from several processes' worth of
 // goroutines at once on a fresh database: the advisory lock serialises them.
 func TestConcurrentStartups(t *testing.T) {
-	b := &bot{t: t, url: pgtest.NewEmptyDB(t)}
+	b := &bot{t: t, url: pgtest.NewEmptyDB(t), now: now}
 	var wg sync.WaitGroup
 	codes := make([]int, 4)
 	outs := make([]string, 4)
@@ -262,5 +263,24 @@ func TestUsageAndBadCommands(t *testing.T) {
 		if msg := b.fails(c.args...); !strings.Contains(msg, c.want) {
 			t.Errorf("bot %v: %q, want %q", c.args, msg, c.want)
 		}
+	}
+}
+
+func TestSampleFromAnotherDayNeedsReset(t *testing.T) {
+	b := newBot(t)
+	b.ok("import", "--sample")
+	b.now = now.Add(24 * time.Hour)
+	if msg := b.fails("import", "--sample"); !strings.Contains(msg, "bot import --sample --reset") {
+		t.Fatalf("a sample from another day should not be mixed in: %q", msg)
+	}
+	out := b.ok("import", "--sample", "--reset")
+	if !strings.Contains(out, "removed the old sample workspace") || !strings.Contains(out, "accounts: 25 new") {
+		t.Errorf("reset: %s", out)
+	}
+	if out := b.ok("import", "--sample"); !strings.Contains(out, "nothing changed") {
+		t.Errorf("after reset, the same day's sample should change nothing: %s", out)
+	}
+	if msg := b.fails("import", "--reset", "x.json"); !strings.Contains(msg, "--reset only goes with --sample") {
+		t.Errorf("reset without sample: %q", msg)
 	}
 }

@@ -305,3 +305,15 @@ func scanWait(r pgx.Row) (journey.WaitItem, error) {
 	w.Waiter, w.ResolvedAt = journey.Side(waiter), deref(resolved)
 	return w, err
 }
+
+// AccountCreatedAt returns when an account was created, or the zero time
+// when there is no such account.
+func (s *Store) AccountCreatedAt(ctx context.Context, ws, source, ext string) (time.Time, error) {
+	var t time.Time
+	err := s.pool.QueryRow(ctx, `SELECT created_at FROM accounts WHERE workspace_id = $1 AND source = $2 AND external_id = $3`,
+		ws, source, ext).Scan(&t)
+	if err == pgx.ErrNoRows {
+		return time.Time{}, nil
+	}
+	return t, wrap(err, "account "+ext)
+}

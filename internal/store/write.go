@@ -360,3 +360,23 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
+
+// DeleteWorkspace removes a workspace and everything stored for it. Other
+// workspaces are untouched.
+func (t *Tx) DeleteWorkspace(ctx context.Context, ws string) error {
+	for _, table := range []string{"action_transitions", "actions", "waiting_items", "commitments", "property_changes",
+		"milestone_completions", "timeline_events", "deals", "contacts", "accounts", "journey_milestones", "journey_stages",
+		"journey_definitions"} {
+		if _, err := t.q.Exec(ctx, `DELETE FROM `+table+` WHERE workspace_id = $1`, ws); err != nil {
+			return wrap(err, "delete "+table)
+		}
+	}
+	if _, err := t.q.Exec(ctx, `UPDATE people SET manager_id = NULL WHERE workspace_id = $1`, ws); err != nil {
+		return wrap(err, "delete people")
+	}
+	if _, err := t.q.Exec(ctx, `DELETE FROM people WHERE workspace_id = $1`, ws); err != nil {
+		return wrap(err, "delete people")
+	}
+	_, err := t.q.Exec(ctx, `DELETE FROM workspaces WHERE id = $1`, ws)
+	return wrap(err, "delete workspace")
+}
