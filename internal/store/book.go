@@ -23,13 +23,26 @@ const BookQueries = 9
 // come without their text (the card loads that), and only from the last
 // BookEventWindow before now.
 func (s *Store) LoadBook(ctx context.Context, ws string, now time.Time) ([]journey.AccountData, error) {
+	return s.loadBook(ctx, ws, "", now)
+}
+
+// LoadBookOf is LoadBook for the accounts one person owns or manages as CSM.
+func (s *Store) LoadBookOf(ctx context.Context, ws, personID string, now time.Time) ([]journey.AccountData, error) {
+	if personID == "" {
+		return nil, nil
+	}
+	return s.loadBook(ctx, ws, personID, now)
+}
+
+func (s *Store) loadBook(ctx context.Context, ws, personID string, now time.Time) ([]journey.AccountData, error) {
 	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead})
 	if err != nil {
 		return nil, fmt.Errorf("begin book read: %w", err)
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck
 
-	rows, err := tx.Query(ctx, `SELECT `+accountCols+` FROM accounts WHERE workspace_id = $1 ORDER BY name, id`, ws)
+	rows, err := tx.Query(ctx, `SELECT `+accountCols+` FROM accounts WHERE workspace_id = $1
+		AND ($2 = '' OR owner_id::text = $2 OR csm_id::text = $2) ORDER BY name, id`, ws, personID)
 	if err != nil {
 		return nil, wrap(err, "accounts")
 	}
@@ -68,7 +81,7 @@ func (s *Store) LoadBook(ctx context.Context, ws string, now time.Time) ([]journ
 		add  func(pgx.Rows) error
 	}
 	queries := []q{
-		{"deals", `SELECT ` + dealCols + ` FROM deals WHERE workspace_id = $1 ORDER BY account_id, created_at, id`, []any{ws},
+		{"deals", `SELECT ` + dealCols + ` FROM deals WHERE workspace_id = $1 AND ($2 = '' OR account_id IN (SELECT id FROM accounts a WHERE a.workspace_id = $1 AND (a.owner_id::text = $2 OR a.csm_id::text = $2))) ORDER BY account_id, created_at, id`, []any{ws, personID},
 			func(r pgx.Rows) error {
 				d, err := scanDeal(r)
 				if a := index[d.AccountID]; err == nil && a != nil {
@@ -76,7 +89,7 @@ func (s *Store) LoadBook(ctx context.Context, ws string, now time.Time) ([]journ
 				}
 				return err
 			}},
-		{"contacts", `SELECT ` + contactCols + ` FROM contacts WHERE workspace_id = $1 ORDER BY account_id, name, id`, []any{ws},
+		{"contacts", `SELECT ` + contactCols + ` FROM contacts WHERE workspace_id = $1 AND ($2 = '' OR account_id IN (SELECT id FROM accounts a WHERE a.workspace_id = $1 AND (a.owner_id::text = $2 OR a.csm_id::text = $2))) ORDER BY account_id, name, id`, []any{ws, personID},
 			func(r pgx.Rows) error {
 				c, err := scanContact(r)
 				if a := index[c.AccountID]; err == nil && a != nil {
@@ -85,8 +98,8 @@ func (s *Store) LoadBook(ctx context.Context, ws string, now time.Time) ([]journ
 				return err
 			}},
 		{"events", `SELECT id::text, account_id::text, coalesce(deal_id::text, ''), coalesce(contact_id::text, ''), kind, occurred_at, direction
-			FROM timeline_events WHERE workspace_id = $1 AND occurred_at >= $2 ORDER BY account_id, occurred_at DESC`,
-			[]any{ws, now.Add(-BookEventWindow)},
+			FROM timeline_events WHERE workspace_id = $1 AND occurred_at >= $2 AND ($3 = '' OR account_id IN (SELECT id FROM accounts a WHERE a.workspace_id = $1 AND (a.owner_id::text = $3 OR a.csm_id::text = $3))) ORDER BY account_id, occurred_at DESC`,
+			[]any{ws, now.Add(-BookEventWindow), personID},
 			func(r pgx.Rows) error {
 				var e journey.Event
 				var dir string
@@ -98,7 +111,7 @@ func (s *Store) LoadBook(ctx context.Context, ws string, now time.Time) ([]journ
 				}
 				return err
 			}},
-		{"completions", `SELECT ` + completionCols + ` FROM milestone_completions WHERE workspace_id = $1 ORDER BY account_id, completed_at`, []any{ws},
+		{"completions", `SELECT ` + completionCols + ` FROM milestone_completions WHERE workspace_id = $1 AND ($2 = '' OR account_id IN (SELECT id FROM accounts a WHERE a.workspace_id = $1 AND (a.owner_id::text = $2 OR a.csm_id::text = $2))) ORDER BY account_id, completed_at`, []any{ws, personID},
 			func(r pgx.Rows) error {
 				c, err := scanCompletion(r)
 				if a := index[c.AccountID]; err == nil && a != nil {
@@ -106,8 +119,8 @@ func (s *Store) LoadBook(ctx context.Context, ws string, now time.Time) ([]journ
 				}
 				return err
 			}},
-		{"changes", `SELECT ` + changeCols + ` FROM property_changes WHERE workspace_id = $1 AND changed_at >= $2
-			ORDER BY account_id, changed_at DESC`, []any{ws, now.Add(-BookEventWindow)},
+		{"changes", `SELECT ` + changeCols + ` FROM property_changes WHERE workspace_id = $1 AND changed_at >= $2 AND ($3 = '' OR account_id IN (SELECT id FROM accounts a WHERE a.workspace_id = $1 AND (a.owner_id::text = $3 OR a.csm_id::text = $3)))
+			ORDER BY account_id, changed_at DESC`, []any{ws, now.Add(-BookEventWindow), personID},
 			func(r pgx.Rows) error {
 				c, err := scanChange(r)
 				if a := index[c.AccountID]; err == nil && a != nil {
@@ -115,7 +128,7 @@ func (s *Store) LoadBook(ctx context.Context, ws string, now time.Time) ([]journ
 				}
 				return err
 			}},
-		{"commitments", `SELECT ` + commitmentCols + ` FROM commitments WHERE workspace_id = $1 AND status = 'open' ORDER BY account_id, created_at`, []any{ws},
+		{"commitments", `SELECT ` + commitmentCols + ` FROM commitments WHERE workspace_id = $1 AND status = 'open' AND ($2 = '' OR account_id IN (SELECT id FROM accounts a WHERE a.workspace_id = $1 AND (a.owner_id::text = $2 OR a.csm_id::text = $2))) ORDER BY account_id, created_at`, []any{ws, personID},
 			func(r pgx.Rows) error {
 				c, err := scanCommitment(r)
 				if a := index[c.AccountID]; err == nil && a != nil {
@@ -123,7 +136,7 @@ func (s *Store) LoadBook(ctx context.Context, ws string, now time.Time) ([]journ
 				}
 				return err
 			}},
-		{"waiting items", `SELECT ` + waitCols + ` FROM waiting_items WHERE workspace_id = $1 AND resolved_at IS NULL ORDER BY account_id, since`, []any{ws},
+		{"waiting items", `SELECT ` + waitCols + ` FROM waiting_items WHERE workspace_id = $1 AND resolved_at IS NULL AND ($2 = '' OR account_id IN (SELECT id FROM accounts a WHERE a.workspace_id = $1 AND (a.owner_id::text = $2 OR a.csm_id::text = $2))) ORDER BY account_id, since`, []any{ws, personID},
 			func(r pgx.Rows) error {
 				w, err := scanWait(r)
 				if a := index[w.AccountID]; err == nil && a != nil {

@@ -1,0 +1,353 @@
+package slackapp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/journeyhq/journey/internal/journey"
+)
+
+// origin is where an interaction came from, so the answer can update it in
+// place. It travels in a modal's private_metadata.
+type origin struct {
+	Action      string `json:"a,omitempty"`
+	Account     string `json:"acc,omitempty"`
+	Kind        string `json:"k"` // home, modal, ephemeral, message
+	ViewID      string `json:"v,omitempty"`
+	Channel     string `json:"c,omitempty"`
+	TS          string `json:"ts,omitempty"`
+	ThreadTS    string `json:"tts,omitempty"`
+	ResponseURL string `json:"r,omitempty"`
+}
+
+func originOf(cb slack.InteractionCallback) origin {
+	o := origin{ResponseURL: cb.ResponseURL, Channel: firstNonEmpty(cb.Container.ChannelID, cb.Channel.ID)}
+	switch {
+	case cb.Container.Type == "view" && cb.View.Type == slack.VTHomeTab:
+		o.Kind = "home"
+	case cb.Container.Type == "view":
+		o.Kind, o.ViewID = "modal", cb.View.ID
+		var inner origin
+		if json.Unmarshal([]byte(cb.View.PrivateMetadata), &inner) == nil {
+			o.Account = inner.Account
+		}
+	case cb.Container.IsEphemeral:
+		o.Kind = "ephemeral"
+	default:
+		o.Kind, o.TS = "message", firstNonEmpty(cb.Container.MessageTs, cb.Message.Timestamp)
+		o.ThreadTS = cb.Message.ThreadTimestamp
+	}
+	return o
+}
+
+// handlePick shows the card of the account a button names.
+func (a *App) handlePick(ctx context.Context, c caller, cb slack.InteractionCallback, act slack.BlockAction, r *responder) error {
+	accountID := act.Value
+	o := originOf(cb)
+	switch o.Kind {
+	case "home", "modal":
+		card, actions, err := a.cardFor(ctx, c, accountID)
+		if err != nil {
+			return a.tell(ctx, c, cb, journey.ErrorMessage(err))
+		}
+		_, err = a.api.OpenViewContext(ctx, cb.TriggerID, cardModal(card, actions, a.cfg.Now()))
+		return a.viewErr(ctx, c, cb, err)
+	case "message":
+		card, _, err := a.cardFor(ctx, c, accountID)
+		if err != nil {
+			return a.tell(ctx, c, cb, journey.ErrorMessage(err))
+		}
+		return a.postCard(ctx, o.Channel, firstNonEmpty(o.ThreadTS, o.TS), card)
+	}
+	return a.replaceEphemeralCard(ctx, c, o.ResponseURL, accountID)
+}
+
+// cardModal shows a card in a modal (from App Home, where there is no channel).
+func cardModal(card journey.Card, actions []journey.Action, now time.Time) slack.ModalViewRequest {
+	blocks := cardBlocks(card, cardOptions{Actions: actions, Now: now})
+	// a modal has no channel to share into
+	if last, ok := blocks[len(blocks)-1].(*slack.ActionBlock); ok {
+		var keep []slack.BlockElement
+		for _, e := range last.Elements.ElementSet {
+			if b, ok := e.(*slack.ButtonBlockElement); !ok || b.ActionID != ActionShare {
+				keep = append(keep, e)
+			}
+		}
+		last.Elements.ElementSet = keep
+	}
+	meta, _ := json.Marshal(origin{Account: card.Account.ID, Kind: "modal"})
+	return slack.ModalViewRequest{
+		Type: slack.VTModal, CallbackID: CallbackMore, PrivateMetadata: string(meta),
+		Title: plainShort(truncate(card.Account.Name, maxModalTitle)), Close: plainShort("Close"),
+		Blocks: slack.Blocks{BlockSet: blocks},
+	}
+}
+
+// replaceEphemeralCard re-renders the caller's ephemeral card in place.
+func (a *App) replaceEphemeralCard(ctx context.Context, c caller, responseURL, accountID string) error {
+	card, actions, err := a.cardFor(ctx, c, accountID)
+	if err != nil {
+		return slack.PostWebhookContext(ctx, responseURL, ephemeral(journey.ErrorMessage(err)))
+	}
+	msg := ephemeral(card.Account.Name+": "+card.Position.StageName, cardBlocks(card, cardOptions{Actions: actions, Now: a.cfg.Now()})...)
+	msg.ReplaceOriginal = true
+	return slack.PostWebhookContext(ctx, responseURL, msg)
+}
+
+// postCard posts a card for everyone in a channel or thread.
+func (a *App) postCard(ctx context.Context, channel, threadTS string, card journey.Card) error {
+	blocks := cardBlocks(card, cardOptions{Shared: true, Now: a.cfg.Now()})
+	opts := []slack.MsgOption{slack.MsgOptionText(card.Account.Name+": "+card.Position.StageName, false), slack.MsgOptionBlocks(blocks...)}
+	if threadTS != "" {
+		opts = append(opts, slack.MsgOptionTS(threadTS))
+	}
+	_, _, err := a.postMessage(ctx, channel, opts...)
+	return err
+}
+
+// postMessage posts, waiting out one rate limit if Slack asks.
+func (a *App) postMessage(ctx context.Context, channel string, opts ...slack.MsgOption) (string, string, error) {
+	ch, ts, err := a.api.PostMessageContext(ctx, channel, opts...)
+	var rl *slack.RateLimitedError
+	if errors.As(err, &rl) && rl.RetryAfter < 10*time.Second {
+		select {
+		case <-time.After(rl.RetryAfter):
+		case <-ctx.Done():
+			return "", "", ctx.Err()
+		}
+		ch, ts, err = a.api.PostMessageContext(ctx, channel, opts...)
+	}
+	if err != nil {
+		return ch, ts, fmt.Errorf("post to %s: %w", channel, err)
+	}
+	return ch, ts, nil
+}
+
+// handleShare posts the card in the channel where it was asked for.
+func (a *App) handleShare(ctx context.Context, c caller, cb slack.InteractionCallback, act slack.BlockAction, r *responder) error {
+	card, _, err := a.cardFor(ctx, c, act.Value)
+	if err != nil {
+		return a.tell(ctx, c, cb, journey.ErrorMessage(err))
+	}
+	channel := firstNonEmpty(cb.Container.ChannelID, cb.Channel.ID)
+	err = a.postCard(ctx, channel, "", card)
+	switch {
+	case isSlackError(err, "not_in_channel"), isSlackError(err, "channel_not_found"):
+		return a.tell(ctx, c, cb, "I can't post in this channel because I'm not a member. Invite me with `/invite @Journey`, then press *Share in channel* again.")
+	case err != nil:
+		return err
+	}
+	return a.tell(ctx, c, cb, fmt.Sprintf("Shared the card of %s in this channel.", escape(card.Account.Name)))
+}
+
+// handleMore opens the full card in a modal.
+func (a *App) handleMore(ctx context.Context, c caller, cb slack.InteractionCallback, act slack.BlockAction, r *responder) error {
+	card, _, err := a.cardFor(ctx, c, act.Value)
+	if err != nil {
+		return a.tell(ctx, c, cb, journey.ErrorMessage(err))
+	}
+	meta, _ := json.Marshal(origin{Account: card.Account.ID, Kind: "modal"})
+	view := slack.ModalViewRequest{Type: slack.VTModal, CallbackID: CallbackMore, PrivateMetadata: string(meta),
+		Title: plainShort(truncate(card.Account.Name, maxModalTitle)), Close: plainShort("Close"),
+		Blocks: slack.Blocks{BlockSet: moreBlocks(card)}}
+	_, err = a.api.OpenViewContext(ctx, cb.TriggerID, view)
+	return a.viewErr(ctx, c, cb, err)
+}
+
+// viewErr turns a failed views.open into a message for the person.
+func (a *App) viewErr(ctx context.Context, c caller, cb slack.InteractionCallback, err error) error {
+	if err == nil {
+		return nil
+	}
+	if isSlackError(err, "expired_trigger_id") || isSlackError(err, "exchanged_trigger_id") {
+		return a.tell(ctx, c, cb, "That took too long for Slack to open a window (its 3-second limit). Please click again.")
+	}
+	return fmt.Errorf("open view: %w", err)
+}
+
+// handleActionVerb applies Send, Snooze, Dismiss or Done to an action, once,
+// and only for its owner (or an admin).
+func (a *App) handleActionVerb(ctx context.Context, c caller, cb slack.InteractionCallback, act slack.BlockAction, r *responder) error {
+	id, verb, until := act.Value, journey.ActionVerb(""), time.Time{}
+	switch act.ActionID {
+	case ActionSend:
+		verb = journey.VerbApprove
+	case ActionDismiss:
+		verb = journey.VerbDismiss
+	case ActionDone:
+		verb = journey.VerbDone
+	case ActionSnooze:
+		verb = journey.VerbSnooze
+		choice := act.SelectedOption.Value
+		if choice == "" {
+			choice = act.Value
+		}
+		var ok bool
+		id, choice, ok = strings.Cut(choice, "|")
+		if !ok {
+			return a.tell(ctx, c, cb, "Pick how long to snooze: 1 day, 3 days or next week.")
+		}
+		until = snoozeUntil(choice, a.cfg.Now(), c.Person.TimeZone)
+	}
+	action, err := a.store.Action(ctx, c.WS.ID, id)
+	if journey.ErrorCode(err) == journey.ENOTFOUND {
+		return a.tell(ctx, c, cb, "That action no longer exists.")
+	} else if err != nil {
+		return err
+	}
+	if !c.CanActFor(action.OwnerID) {
+		return a.tell(ctx, c, cb, "Sorry — this action belongs to someone else, so only they (or a Journey admin) can act on it. Nothing was changed.")
+	}
+	action, _, err = a.store.TransitionAction(ctx, c.WS.ID, id, verb, c.Person.ID, until, "slack "+act.ActionID)
+	if journey.ErrorCode(err) == journey.EINVALID {
+		return a.tell(ctx, c, cb, journey.ErrorMessage(err)+".")
+	} else if err != nil {
+		return err
+	}
+	return a.refresh(ctx, c, originOf(cb), action)
+}
+
+// refresh updates the surface an action was clicked on, in place.
+func (a *App) refresh(ctx context.Context, c caller, o origin, action journey.Action) error {
+	switch o.Kind {
+	case "home":
+		return a.publishHome(ctx, c)
+	case "modal":
+		card, actions, err := a.cardFor(ctx, c, firstNonEmpty(o.Account, action.AccountID))
+		if err != nil {
+			return err
+		}
+		_, err = a.api.UpdateViewContext(ctx, cardModal(card, actions, a.cfg.Now()), "", "", o.ViewID)
+		return err
+	case "ephemeral":
+		return a.replaceEphemeralCard(ctx, c, o.ResponseURL, action.AccountID)
+	}
+	// a message in a DM or channel: re-render just this action's blocks
+	blocks := actionBlocks(action, a.cfg.Now())
+	_, _, _, err := a.api.UpdateMessageContext(ctx, o.Channel, o.TS, slack.MsgOptionText(action.Title, false), slack.MsgOptionBlocks(blocks...))
+	return err
+}
+
+// snoozeUntil turns a snooze choice into a time: a day, three days, or next
+// Monday at 08:30 in the person's time zone.
+func snoozeUntil(choice string, now time.Time, tz string) time.Time {
+	switch choice {
+	case Snooze3Days:
+		return now.Add(72 * time.Hour)
+	case SnoozeNextWeek:
+		loc, err := time.LoadLocation(tz)
+		if err != nil {
+			loc = time.UTC
+		}
+		t := now.In(loc)
+		days := (8 - int(t.Weekday())) % 7
+		if days == 0 {
+			days = 7
+		}
+		d := t.AddDate(0, 0, days)
+		return time.Date(d.Year(), d.Month(), d.Day(), 8, 30, 0, 0, loc)
+	}
+	return now.Add(24 * time.Hour)
+}
+
+// handleEdit opens the draft in a modal.
+func (a *App) handleEdit(ctx context.Context, c caller, cb slack.InteractionCallback, act slack.BlockAction, r *responder) error {
+	action, err := a.store.Action(ctx, c.WS.ID, act.Value)
+	if err != nil {
+		return a.tell(ctx, c, cb, journey.ErrorMessage(err))
+	}
+	if !c.CanActFor(action.OwnerID) {
+		return a.tell(ctx, c, cb, "Sorry — this draft belongs to someone else, so only they (or a Journey admin) can edit it.")
+	}
+	o := originOf(cb)
+	o.Action, o.Account = action.ID, action.AccountID
+	meta, _ := json.Marshal(o)
+	subject := slack.NewPlainTextInputBlockElement(plainShort("Subject"), InputSubject)
+	subject.InitialValue = truncate(action.DraftSubject, 250)
+	subject.MaxLength = 250
+	body := slack.NewPlainTextInputBlockElement(plainShort("Body"), InputBody)
+	body.Multiline, body.InitialValue, body.MaxLength = true, truncate(action.DraftBody, maxPlainInput), maxPlainInput
+	view := slack.ModalViewRequest{
+		Type: slack.VTModal, CallbackID: CallbackEditDraft, PrivateMetadata: string(meta),
+		Title: plainShort("Edit draft"), Submit: plainShort("Save"), Close: plainShort("Cancel"),
+		Blocks: slack.Blocks{BlockSet: []slack.Block{
+			contextText(escape(truncate(action.Title, 280))),
+			slack.NewInputBlock(BlockSubject, plainShort("Subject"), nil, subject),
+			slack.NewInputBlock(BlockBody, plainShort("Message"), nil, body),
+		}},
+	}
+	_, err = a.api.OpenViewContext(ctx, cb.TriggerID, view)
+	return a.viewErr(ctx, c, cb, err)
+}
+
+// handleEditSubmit saves an edited draft and updates where it came from.
+func (a *App) handleEditSubmit(ctx context.Context, c caller, cb slack.InteractionCallback, r *responder) error {
+	var o origin
+	if err := json.Unmarshal([]byte(cb.View.PrivateMetadata), &o); err != nil || o.Action == "" {
+		r.Ack(viewErrors(BlockBody, "This form is out of date; close it and press Edit again."))
+		return nil
+	}
+	vals := cb.View.State.Values
+	subject := strings.TrimSpace(vals[BlockSubject][InputSubject].Value)
+	body := strings.TrimSpace(vals[BlockBody][InputBody].Value)
+	switch {
+	case body == "":
+		r.Ack(viewErrors(BlockBody, "The message cannot be empty."))
+		return nil
+	case subject == "":
+		r.Ack(viewErrors(BlockSubject, "Give the email a subject."))
+		return nil
+	}
+	action, err := a.store.Action(ctx, c.WS.ID, o.Action)
+	if err != nil {
+		r.Ack(viewErrors(BlockBody, journey.ErrorMessage(err)))
+		return nil
+	}
+	if !c.CanActFor(action.OwnerID) {
+		r.Ack(viewErrors(BlockBody, "This draft belongs to someone else; only they (or an admin) can edit it."))
+		return nil
+	}
+	r.Ack(nil) // close the modal
+	action, err = a.store.UpdateDraft(ctx, c.WS.ID, o.Action, subject, body, c.Person.ID)
+	if err != nil {
+		return err
+	}
+	return a.refresh(ctx, c, o, action)
+}
+
+// tell answers only the person who clicked: through response_url when there
+// is one, else as an ephemeral in the channel, else in a DM.
+func (a *App) tell(ctx context.Context, c caller, cb slack.InteractionCallback, text string) error {
+	if cb.ResponseURL != "" {
+		msg := ephemeral(text)
+		msg.ReplaceOriginal = false
+		return slack.PostWebhookContext(ctx, cb.ResponseURL, msg)
+	}
+	if ch := firstNonEmpty(cb.Container.ChannelID, cb.Channel.ID); ch != "" {
+		_, err := a.api.PostEphemeralContext(ctx, ch, c.UserID, slack.MsgOptionText(text, false))
+		return err
+	}
+	im, _, _, err := a.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{c.UserID}})
+	if err != nil {
+		return fmt.Errorf("open DM with %s: %w", c.UserID, err)
+	}
+	_, _, err = a.postMessage(ctx, im.ID, slack.MsgOptionText(text, false))
+	return err
+}
+
+func isSlackError(err error, code string) bool {
+	if err == nil {
+		return false
+	}
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		return se.Err == code
+	}
+	return strings.Contains(err.Error(), code)
+}

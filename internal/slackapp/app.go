@@ -1,0 +1,219 @@
+package slackapp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/journeyhq/journey/internal/journey"
+)
+
+// Store is what the Slack app reads and writes. *store.Store implements it.
+type Store interface {
+	Workspace(ctx context.Context, teamID string) (journey.Workspace, error)
+	Definitions(ctx context.Context, ws string) ([]journey.Definition, error)
+	AccountRefs(ctx context.Context, ws string) ([]journey.NamedRef, error)
+	LoadAccount(ctx context.Context, ws, accountID string) (journey.AccountData, error)
+	LoadBookOf(ctx context.Context, ws, personID string, now time.Time) ([]journey.AccountData, error)
+	PersonBySlackID(ctx context.Context, ws, slackUserID string) (journey.Person, bool, error)
+	LinkedAccount(ctx context.Context, ws, channelID string) (string, error)
+	RecordSlackEvent(ctx context.Context, teamID, eventID, eventType, envelopeID string, retry int, payload []byte) (bool, error)
+	MarkSlackEventProcessed(ctx context.Context, teamID, eventID string, handleErr error) error
+	ProposeActions(ctx context.Context, ws string, actions []journey.Action) (int, error)
+	ActionsFor(ctx context.Context, ws, ownerID string, now time.Time) ([]journey.Action, error)
+	Action(ctx context.Context, ws, id string) (journey.Action, error)
+	TransitionAction(ctx context.Context, ws, id string, verb journey.ActionVerb, actorID string, snoozeUntil time.Time, note string) (journey.Action, bool, error)
+	UpdateDraft(ctx context.Context, ws, id, subject, body, actorID string) (journey.Action, error)
+}
+
+// Config holds the Slack app's settings. Zero values take the documented defaults.
+type Config struct {
+	BotToken string // xoxb-…, from SLACK_BOT_TOKEN
+	AppToken string // xapp-…, from SLACK_APP_TOKEN (Socket Mode)
+	// APIURL is the Web API base; empty means Slack's ("https://slack.com/api/").
+	// The sandbox points it at the local simulator.
+	APIURL string
+	// Connections is how many Socket Mode connections to keep open, so a
+	// refresh of one drops nothing. Default 2.
+	Connections int
+	// AckBudget is how long a slash command may take to answer in its ack
+	// before the router acks empty and the answer follows through
+	// response_url. Default 1.5s (Slack's limit is 3s).
+	AckBudget time.Duration
+	// Workers bounds the handlers running at once. Default 32.
+	Workers int
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+	Log *slog.Logger
+}
+
+func (c *Config) defaults() {
+	if c.Connections <= 0 {
+		c.Connections = 2
+	}
+	if c.AckBudget <= 0 {
+		c.AckBudget = 1500 * time.Millisecond
+	}
+	if c.Workers <= 0 {
+		c.Workers = 32
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Log == nil {
+		c.Log = slog.Default()
+	}
+}
+
+// App is Journey's Slack surface: Socket Mode connections feeding one router.
+type App struct {
+	cfg   Config
+	store Store
+	api   *slack.Client
+	log   *slog.Logger
+
+	commands    map[string]commandHandler
+	actions     map[string]actionHandler
+	submissions map[string]submissionHandler
+	events      map[string]eventHandler
+
+	work    chan func()
+	wg      sync.WaitGroup
+	botUser string
+	teamID  string
+
+	mu    sync.Mutex
+	stats Stats
+}
+
+// Stats counts what the router did, for tests and benchmarks.
+type Stats struct {
+	Envelopes  int
+	Duplicates int // events already in the inbox (retries, double deliveries)
+	Handled    int
+	Failed     int
+}
+
+// New makes the app; Run connects it.
+func New(cfg Config, store Store) (*App, error) {
+	cfg.defaults()
+	if cfg.BotToken == "" || cfg.AppToken == "" {
+		return nil, journey.Errorf(journey.EINVALID, "Slack needs SLACK_BOT_TOKEN (xoxb-…) and SLACK_APP_TOKEN (xapp-…, with connections:write); or run `bot sandbox` to try Journey without a workspace")
+	}
+	opts := []slack.Option{slack.OptionAppLevelToken(cfg.AppToken)}
+	if cfg.APIURL != "" {
+		opts = append(opts, slack.OptionAPIURL(cfg.APIURL))
+	}
+	a := &App{cfg: cfg, store: store, api: slack.New(cfg.BotToken, opts...), log: cfg.Log, work: make(chan func(), 1024)}
+	a.routes()
+	return a, nil
+}
+
+// API returns the Web API client the app uses.
+func (a *App) API() *slack.Client { return a.api }
+
+// Stats returns a copy of the router's counters.
+func (a *App) Stats() Stats {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.stats
+}
+
+func (a *App) count(f func(*Stats)) {
+	a.mu.Lock()
+	f(&a.stats)
+	a.mu.Unlock()
+}
+
+// Run checks the tokens, opens the Socket Mode connections and serves until
+// ctx ends; then it drains running handlers. An invalid token or a disabled
+// link is returned as an error at once.
+func (a *App) Run(ctx context.Context) error {
+	auth, err := a.api.AuthTestContext(ctx)
+	if err != nil {
+		return fmt.Errorf("slack auth.test with the bot token failed (is SLACK_BOT_TOKEN right?): %w", err)
+	}
+	a.botUser, a.teamID = auth.UserID, auth.TeamID
+	a.log.Info("slack connected", "team", auth.Team, "team_id", auth.TeamID, "bot_user", auth.UserID)
+
+	for i := 0; i < a.cfg.Workers; i++ {
+		a.wg.Add(1)
+		go func() {
+			defer a.wg.Done()
+			for f := range a.work {
+				f()
+			}
+		}()
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make(chan error, a.cfg.Connections)
+	var conns sync.WaitGroup
+	for i := 0; i < a.cfg.Connections; i++ {
+		client := socketmode.New(a.api, socketmode.OptionPingInterval(30*time.Second))
+		conns.Add(2)
+		go func() {
+			defer conns.Done()
+			if err := client.RunContext(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				errs <- fmt.Errorf("socket mode connection: %w", err)
+			}
+		}()
+		go func() {
+			defer conns.Done()
+			a.drain(ctx, client, errs)
+		}()
+	}
+	select {
+	case <-ctx.Done():
+	case err = <-errs:
+		a.log.Error("slack connection failed", "err", err)
+	}
+	cancel()
+	conns.Wait()
+	close(a.work)
+	a.wg.Wait()
+	return err
+}
+
+// drain reads one connection's events as fast as they come: slack-go buffers
+// only a few, and a slow reader loses the connection. Each envelope is acked
+// by the router; slow work goes to the worker pool.
+func (a *App) drain(ctx context.Context, client *socketmode.Client, errs chan<- error) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case evt, ok := <-client.Events:
+			if !ok {
+				return
+			}
+			switch evt.Type {
+			case socketmode.EventTypeInvalidAuth:
+				errs <- journey.Errorf(journey.EINVALID, "Slack rejected the app token (SLACK_APP_TOKEN needs the connections:write scope)")
+				return
+			case socketmode.EventTypeDisconnect:
+				a.log.Warn("slack asked to disconnect; reconnecting", "request", evt.Request)
+			case socketmode.EventTypeConnectionError:
+				a.log.Warn("slack connection error; retrying", "data", evt.Data)
+			case socketmode.EventTypeEventsAPI, socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive:
+				a.count(func(s *Stats) { s.Envelopes++ })
+				a.route(ctx, client, evt)
+			}
+		}
+	}
+}
+
+// submit runs f on the worker pool; it never blocks the caller for long.
+func (a *App) submit(f func()) {
+	select {
+	case a.work <- f:
+	default:
+		go f() // the pool is saturated: better an extra goroutine than a lost ack
+	}
+}

@@ -1,0 +1,155 @@
+package slackapp
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+
+	"github.com/journeyhq/journey/internal/journey"
+)
+
+// maxQuery is the longest account name Journey looks up.
+const maxQuery = 200
+
+// subcommands that later releases add; named so that people get a clear
+// answer instead of an account search.
+var plannedSubcommands = map[string]string{
+	"link":    "linking a channel to an account",
+	"log":     "logging a note on an account",
+	"setup":   "journey setup from templates or Slack history",
+	"handoff": "the sales → CS handoff card",
+}
+
+const usageText = "*Journey* shows where a customer is in their journey, why, and what to do next.\n\n" +
+	"• `/journey ACCOUNT` — the account card (\"acme\" finds \"Acme Corp\"), only you see it until you press *Share in channel*\n" +
+	"• `/journey mine` — your accounts ranked by priority\n" +
+	"• `/journey help` — this help\n" +
+	"• `@Journey ACCOUNT` in a thread — the card as a reply in that thread (slash commands cannot answer in threads)\n" +
+	"• Open Journey's *Home* tab for *My day*: your top actions with drafts, and your accounts."
+
+// handleJourney answers /journey.
+func (a *App) handleJourney(ctx context.Context, c caller, cmd slack.SlashCommand, r *responder) error {
+	text := strings.TrimSpace(cmd.Text)
+	first := strings.ToLower(strings.Fields(text + " ")[0])
+	switch {
+	case text == "" || first == "help" || first == "?":
+		return r.Reply(ctx, ephemeral("Journey help", section(usageText)))
+	case first == "mine" || first == "my":
+		return a.replyMine(ctx, c, r)
+	case plannedSubcommands[first] != "":
+		return r.Reply(ctx, ephemeral(fmt.Sprintf("`/journey %s` (%s) is not available in this version of Journey yet. Try `/journey ACCOUNT` or `/journey help`.",
+			first, plannedSubcommands[first])))
+	case utf8.RuneCountInString(text) > maxQuery:
+		return r.Reply(ctx, ephemeral(fmt.Sprintf("That is %d characters; account names are shorter than %d. Try `/journey acme`.", utf8.RuneCountInString(text), maxQuery)))
+	}
+	ref, msg, err := a.findAccount(ctx, c, text)
+	if err != nil {
+		return err
+	}
+	if msg != nil {
+		return r.Reply(ctx, msg)
+	}
+	card, actions, err := a.cardFor(ctx, c, ref.ID)
+	if err != nil {
+		return err
+	}
+	blocks := cardBlocks(card, cardOptions{Actions: actions, Now: a.cfg.Now()})
+	return r.Reply(ctx, ephemeral(card.Account.Name+": "+card.Position.StageName, blocks...))
+}
+
+// findAccount resolves a name. When it cannot, it returns the message to
+// show instead: "did you mean" buttons, or a list of the matches.
+func (a *App) findAccount(ctx context.Context, c caller, query string) (journey.NamedRef, *slack.WebhookMessage, error) {
+	refs, err := a.store.AccountRefs(ctx, c.WS.ID)
+	if err != nil {
+		return journey.NamedRef{}, nil, err
+	}
+	matches := journey.Match(refs, query)
+	switch {
+	case len(matches) == 1:
+		return matches[0], nil, nil
+	case len(matches) > 1:
+		return journey.NamedRef{}, pickMessage(fmt.Sprintf("%q matches %d accounts. Which one?", query, len(matches)), matches), nil
+	}
+	near := journey.Nearest(refs, query, 5)
+	if len(near) == 0 {
+		return journey.NamedRef{}, ephemeral(fmt.Sprintf("No account matches %q. Try part of the name, e.g. `/journey %s`, or `/journey mine` for your accounts.",
+			query, exampleName(refs))), nil
+	}
+	return journey.NamedRef{}, pickMessage(fmt.Sprintf("No account matches %q. Did you mean:", query), near), nil
+}
+
+func exampleName(refs []journey.NamedRef) string {
+	if len(refs) == 0 {
+		return "acme"
+	}
+	return strings.ToLower(strings.Fields(refs[0].Name)[0])
+}
+
+// pickMessage offers accounts as buttons (at most 10).
+func pickMessage(prompt string, refs []journey.NamedRef) *slack.WebhookMessage {
+	var buttons []slack.BlockElement
+	for i, r := range refs {
+		if i == 10 {
+			break
+		}
+		buttons = append(buttons, button(ActionPickAccount, r.Name, r.ID))
+	}
+	return ephemeral(prompt, section(escape(prompt)), slack.NewActionBlock("pick_account", buttons...))
+}
+
+// cardFor loads and derives one account's card, and the caller's open
+// actions on it (refreshed from the card, so what it shows can be acted on).
+func (a *App) cardFor(ctx context.Context, c caller, accountID string) (journey.Card, []journey.Action, error) {
+	defs, err := a.store.Definitions(ctx, c.WS.ID)
+	if err != nil {
+		return journey.Card{}, nil, err
+	}
+	data, err := a.store.LoadAccount(ctx, c.WS.ID, accountID)
+	if err != nil {
+		return journey.Card{}, nil, err
+	}
+	def, ok := journey.ForSegment(defs, data.Account.Segment)
+	if !ok {
+		return journey.Card{}, nil, journey.Errorf(journey.ENOTFOUND, "this workspace has no journey definition yet; an admin publishes one with `bot journey apply`")
+	}
+	now := a.cfg.Now()
+	card := journey.BuildCard(def, data, now)
+	if !c.Known {
+		return card, nil, nil
+	}
+	if _, err := a.store.ProposeActions(ctx, c.WS.ID, journey.SuggestActions(def, data, card, now)); err != nil {
+		return card, nil, err
+	}
+	mine, err := a.store.ActionsFor(ctx, c.WS.ID, c.Person.ID, now)
+	if err != nil {
+		return card, nil, err
+	}
+	var onAccount []journey.Action
+	for _, act := range mine {
+		if act.AccountID == accountID {
+			onAccount = append(onAccount, act)
+		}
+	}
+	return card, onAccount, nil
+}
+
+// replyMine lists the caller's accounts by priority.
+func (a *App) replyMine(ctx context.Context, c caller, r *responder) error {
+	if !c.Known {
+		return r.Reply(ctx, ephemeral("Journey does not know you as a rep, manager or CSM of this workspace yet, so you have no accounts. Ask an admin to add you (by your Slack user id or email) in the next import."))
+	}
+	ranked, err := a.myBook(ctx, c)
+	if err != nil {
+		return err
+	}
+	if len(ranked) == 0 {
+		return r.Reply(ctx, ephemeral("You own no accounts (as rep or CSM) yet."))
+	}
+	blocks := []slack.Block{header("Your accounts by priority")}
+	blocks = append(blocks, accountRows(ranked, maxMessageBlocks-2)...)
+	return r.Reply(ctx, ephemeral("Your accounts by priority", blocks...))
+}

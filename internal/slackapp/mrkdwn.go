@@ -1,0 +1,85 @@
+package slackapp
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+)
+
+// Block Kit limits Journey renders within (see Slack's Block Kit reference).
+const (
+	maxMessageBlocks = 50
+	maxViewBlocks    = 100
+	maxText          = 3000
+	maxFieldText     = 2000
+	maxHeader        = 150
+	maxButtonText    = 75
+	maxModalTitle    = 24
+	maxPlainInput    = 3000
+)
+
+var mrkdwnEscaper = strings.NewReplacer(
+	"&", "&amp;", "<", "&lt;", ">", "&gt;",
+	// Formatting characters get a zero-width space after them, so a name
+	// like "*bold*" or "~strike~" shows as typed instead of formatting.
+	"*", "*\u200b", "_", "_\u200b", "~", "~\u200b", "`", "`\u200b",
+)
+
+// escape makes text from people, the CRM or imports safe to put in mrkdwn:
+// no mentions (<!channel>, <@U…>), no links, no formatting injected.
+func escape(s string) string { return mrkdwnEscaper.Replace(s) }
+
+// truncate cuts s to at most n characters (runes), ending with "…".
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+func md(text string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.MarkdownType, truncate(text, maxText), false, false)
+}
+
+func plain(text string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.PlainTextType, truncate(text, maxText), true, false)
+}
+
+func section(text string) *slack.SectionBlock {
+	return slack.NewSectionBlock(md(text), nil, nil)
+}
+
+func header(text string) *slack.HeaderBlock {
+	return slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, truncate(text, maxHeader), true, false))
+}
+
+func contextText(text string) *slack.ContextBlock {
+	return slack.NewContextBlock("", md(text))
+}
+
+func button(actionID, label, value string) *slack.ButtonBlockElement {
+	return slack.NewButtonBlockElement(actionID, value, slack.NewTextBlockObject(slack.PlainTextType, truncate(label, maxButtonText), true, false))
+}
+
+// lines joins lines, dropping the ones that would push the text past Slack's
+// limit and saying how many were left out.
+func lines(ls []string, limit int) string {
+	var b strings.Builder
+	for i, l := range ls {
+		more := "\n_… and " + itoa(len(ls)-i) + " more_"
+		if b.Len()+len(l)+len(more)+1 > limit {
+			b.WriteString(more)
+			break
+		}
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(l)
+	}
+	return b.String()
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,79 @@
+package slackapp
+
+// Every slash command, action_id, callback_id and event type Journey answers,
+// in one place. Handlers are methods of *App in the file of their surface.
+
+// Slash commands.
+const CommandJourney = "/journey"
+
+// Action ids of buttons and menus. Values carry an account or action id.
+const (
+	ActionPickAccount = "journey_pick"    // "did you mean" and account lists: show this account's card
+	ActionShare       = "journey_share"   // post the card in the channel for everyone
+	ActionMore        = "journey_more"    // open the full card (timeline, milestones) in a modal
+	ActionSend        = "action_send"     // approve sending the draft
+	ActionEdit        = "action_edit"     // open the draft in a modal
+	ActionSnooze      = "action_snooze"   // overflow menu: 1 day, 3 days, next week
+	ActionDismiss     = "action_dismiss"  // not worth doing
+	ActionDone        = "action_done"     // done by hand
+	ActionRefreshHome = "home_refresh"    // re-derive My day
+	ActionOpenHome    = "journey_home"    // a link-like button to App Home (no-op ack)
+)
+
+// Callback ids of modals.
+const (
+	CallbackEditDraft = "edit_draft"
+	CallbackMore      = "card_more"
+)
+
+// Block ids and action ids of the edit modal's inputs.
+const (
+	BlockSubject = "draft_subject"
+	BlockBody    = "draft_body"
+	InputSubject = "subject"
+	InputBody    = "body"
+)
+
+// Snooze choices, the values of ActionSnooze's options.
+const (
+	Snooze1Day     = "1d"
+	Snooze3Days    = "3d"
+	SnoozeNextWeek = "next_week"
+)
+
+// Event types handled (the app subscribes to these in manifest.yaml).
+const (
+	EventAppMention    = "app_mention"
+	EventMessage       = "message"
+	EventAppHomeOpened = "app_home_opened"
+	EventMemberJoined  = "member_joined_channel"
+)
+
+// routes maps each interaction to its handler; the router looks handlers up
+// here and nowhere else.
+func (a *App) routes() {
+	a.commands = map[string]commandHandler{
+		CommandJourney: a.handleJourney,
+	}
+	a.actions = map[string]actionHandler{
+		ActionPickAccount: a.handlePick,
+		ActionShare:       a.handleShare,
+		ActionMore:        a.handleMore,
+		ActionSend:        a.handleActionVerb,
+		ActionSnooze:      a.handleActionVerb,
+		ActionDismiss:     a.handleActionVerb,
+		ActionDone:        a.handleActionVerb,
+		ActionEdit:        a.handleEdit,
+		ActionRefreshHome: a.handleRefreshHome,
+		ActionOpenHome:    a.handleNothing,
+	}
+	a.submissions = map[string]submissionHandler{
+		CallbackEditDraft: a.handleEditSubmit,
+	}
+	a.events = map[string]eventHandler{
+		EventAppMention:    a.handleMention,
+		EventMessage:       a.handleMessage,
+		EventAppHomeOpened: a.handleHomeOpened,
+		EventMemberJoined:  a.handleMemberJoined,
+	}
+}

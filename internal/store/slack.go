@@ -1,0 +1,227 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/journeyhq/journey/internal/journey"
+)
+
+// RecordSlackEvent stores an incoming Slack event in the inbox before it is
+// acked. It returns fresh=false when the same (team, event id) was stored
+// already: a retry or a duplicate delivery, to be acked and skipped.
+func (s *Store) RecordSlackEvent(ctx context.Context, teamID, eventID, eventType, envelopeID string, retry int, payload []byte) (fresh bool, err error) {
+	tag, err := s.pool.Exec(ctx, `
+		INSERT INTO slack_events (team_id, event_id, event_type, envelope_id, retry_attempt, payload)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (team_id, event_id) DO NOTHING`, teamID, eventID, eventType, envelopeID, retry, payload)
+	if err != nil {
+		return false, wrap(err, "slack event "+eventID)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// MarkSlackEventProcessed records that an inbox event was handled, with the
+// error text if handling failed.
+func (s *Store) MarkSlackEventProcessed(ctx context.Context, teamID, eventID string, handleErr error) error {
+	msg := ""
+	if handleErr != nil {
+		msg = handleErr.Error()
+	}
+	_, err := s.pool.Exec(ctx, `UPDATE slack_events SET processed_at = now(), error = $3 WHERE team_id = $1 AND event_id = $2`,
+		teamID, eventID, msg)
+	return wrap(err, "slack event "+eventID)
+}
+
+// SlackEventCount returns how many events of a type the inbox holds.
+func (s *Store) SlackEventCount(ctx context.Context, teamID, eventType string) (int, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM slack_events WHERE team_id = $1 AND ($2 = '' OR event_type = $2)`, teamID, eventType).Scan(&n)
+	return n, wrap(err, "slack events")
+}
+
+// PersonBySlackID finds one of our people by Slack user id.
+func (s *Store) PersonBySlackID(ctx context.Context, ws, slackUserID string) (journey.Person, bool, error) {
+	if slackUserID == "" {
+		return journey.Person{}, false, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+personCols+` FROM people WHERE workspace_id = $1 AND slack_user_id = $2`, ws, slackUserID)
+	if err != nil {
+		return journey.Person{}, false, wrap(err, "person")
+	}
+	p, err := pgx.CollectExactlyOneRow(rows, scanPersonRow)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return p, false, nil
+	}
+	return p, err == nil, wrap(err, "person "+slackUserID)
+}
+
+// LinkChannel links a Slack channel to an account (replacing an earlier link
+// of that channel).
+func (s *Store) LinkChannel(ctx context.Context, ws, channelID, accountID, byPersonID string) error {
+	_, err := s.pool.Exec(ctx, `
+		INSERT INTO channel_links (workspace_id, channel_id, account_id, linked_by) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (workspace_id, channel_id) DO UPDATE SET account_id = EXCLUDED.account_id, linked_by = EXCLUDED.linked_by, linked_at = now()`,
+		ws, channelID, accountID, nullID(byPersonID))
+	return wrap(err, "channel link")
+}
+
+// LinkedAccount returns the account a channel is linked to, or "" if none.
+func (s *Store) LinkedAccount(ctx context.Context, ws, channelID string) (string, error) {
+	var id string
+	err := s.pool.QueryRow(ctx, `SELECT account_id::text FROM channel_links WHERE workspace_id = $1 AND channel_id = $2`, ws, channelID).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	return id, wrap(err, "channel link")
+}
+
+const actionCols = `id::text, account_id::text, coalesce(deal_id::text, ''), owner_id::text, kind, title, reason, draft_subject,
+	draft_body, state, idempotency_key, snoozed_until, due_at, created_at, updated_at`
+
+func scanAction(r pgx.Row) (journey.Action, error) {
+	var a journey.Action
+	var state string
+	var snoozed, due *time.Time
+	err := r.Scan(&a.ID, &a.AccountID, &a.DealID, &a.OwnerID, &a.Kind, &a.Title, &a.Reason, &a.DraftSubject, &a.DraftBody,
+		&state, &a.IdempotencyKey, &snoozed, &due, &a.CreatedAt, &a.UpdatedAt)
+	a.State, a.SnoozedUntil, a.DueAt = journey.ActionState(state), deref(snoozed), deref(due)
+	return a, err
+}
+
+// ProposeActions stores suggested actions; one whose idempotency key is
+// already stored (in any state) is left alone, so a dismissed suggestion
+// does not come back. It returns how many were new.
+func (s *Store) ProposeActions(ctx context.Context, ws string, actions []journey.Action) (int, error) {
+	if len(actions) == 0 {
+		return 0, nil
+	}
+	b := &pgx.Batch{}
+	for _, a := range actions {
+		b.Queue(`
+			INSERT INTO actions (id, workspace_id, account_id, deal_id, owner_id, kind, title, reason, draft_subject, draft_body,
+				state, idempotency_key, due_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'proposed', $11, $12)
+			ON CONFLICT (workspace_id, idempotency_key) DO NOTHING`,
+			newID(), ws, a.AccountID, nullID(a.DealID), a.OwnerID, a.Kind, a.Title, a.Reason, a.DraftSubject, a.DraftBody,
+			a.IdempotencyKey, nullTime(a.DueAt))
+	}
+	res := s.pool.SendBatch(ctx, b)
+	defer res.Close()
+	added := 0
+	for range actions {
+		tag, err := res.Exec()
+		if err != nil {
+			return added, wrap(err, "propose actions")
+		}
+		added += int(tag.RowsAffected())
+	}
+	return added, nil
+}
+
+// ActionsFor lists a person's actions that still ask for attention at now
+// (proposed, failed, and snoozed ones whose snooze ended), oldest first.
+func (s *Store) ActionsFor(ctx context.Context, ws, ownerID string, now time.Time) ([]journey.Action, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+actionCols+` FROM actions WHERE workspace_id = $1 AND owner_id = $2
+		AND (state IN ('proposed', 'failed', 'approved') OR (state = 'snoozed' AND snoozed_until <= $3))
+		ORDER BY created_at, id`, ws, ownerID, now)
+	if err != nil {
+		return nil, wrap(err, "actions")
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Action, error) { return scanAction(r) })
+}
+
+// Action returns one action.
+func (s *Store) Action(ctx context.Context, ws, id string) (journey.Action, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+actionCols+` FROM actions WHERE workspace_id = $1 AND id = $2`, ws, id)
+	if err != nil {
+		return journey.Action{}, wrap(err, "action")
+	}
+	a, err := pgx.CollectExactlyOneRow(rows, func(r pgx.CollectableRow) (journey.Action, error) { return scanAction(r) })
+	return a, wrap(err, "action")
+}
+
+// ActionTransition is one recorded move of an action.
+type ActionTransition struct {
+	From, To journey.ActionState
+	Verb     journey.ActionVerb
+	ActorID  string
+	Note     string
+	At       time.Time
+}
+
+// TransitionAction applies verb to the action under a row lock and records
+// the move with its actor. A verb the action already went through (a double
+// click) changes nothing and returns changed=false; a move the state machine
+// forbids returns its EINVALID error.
+func (s *Store) TransitionAction(ctx context.Context, ws, id string, verb journey.ActionVerb, actorID string, snoozeUntil time.Time, note string) (a journey.Action, changed bool, err error) {
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT `+actionCols+` FROM actions WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, ws, id)
+		if err != nil {
+			return wrap(err, "action")
+		}
+		a, err = pgx.CollectExactlyOneRow(rows, func(r pgx.CollectableRow) (journey.Action, error) { return scanAction(r) })
+		if err != nil {
+			return wrap(err, "action")
+		}
+		to, err := journey.Next(a.State, verb)
+		if errors.Is(err, journey.ErrSameState) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		from := a.State
+		a.State = to
+		if to == journey.ActionSnoozed {
+			a.SnoozedUntil = snoozeUntil
+		}
+		if _, err := tx.Exec(ctx, `UPDATE actions SET state = $3, snoozed_until = $4, updated_at = now() WHERE workspace_id = $1 AND id = $2`,
+			ws, id, string(to), nullTime(a.SnoozedUntil)); err != nil {
+			return wrap(err, "update action")
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO action_transitions (id, workspace_id, action_id, from_state, to_state, verb, actor_id, note)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, newID(), ws, id, string(from), string(to), string(verb), nullID(actorID), note); err != nil {
+			return wrap(err, "record transition")
+		}
+		changed = true
+		return nil
+	})
+	return a, changed, err
+}
+
+// UpdateDraft replaces an action's draft.
+func (s *Store) UpdateDraft(ctx context.Context, ws, id, subject, body, actorID string) (journey.Action, error) {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE actions SET draft_subject = $3, draft_body = $4, updated_at = now() WHERE workspace_id = $1 AND id = $2`,
+			ws, id, subject, body); err != nil {
+			return wrap(err, "update draft")
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO action_transitions (id, workspace_id, action_id, from_state, to_state, verb, actor_id, note)
+			SELECT $1, $2, $3, state, state, 'edit', $4, 'draft edited' FROM actions WHERE workspace_id = $2 AND id = $3`,
+			newID(), ws, id, nullID(actorID))
+		return wrap(err, "record edit")
+	})
+	if err != nil {
+		return journey.Action{}, err
+	}
+	return s.Action(ctx, ws, id)
+}
+
+// ActionTransitions lists an action's recorded moves, oldest first.
+func (s *Store) ActionTransitions(ctx context.Context, ws, id string) ([]ActionTransition, error) {
+	rows, err := s.pool.Query(ctx, `SELECT from_state, to_state, verb, coalesce(actor_id::text, ''), note, at
+		FROM action_transitions WHERE workspace_id = $1 AND action_id = $2 ORDER BY at, id`, ws, id)
+	if err != nil {
+		return nil, wrap(err, "action transitions")
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ActionTransition, error) {
+		var t ActionTransition
+		var from, to, verb string
+		err := r.Scan(&from, &to, &verb, &t.ActorID, &t.Note, &t.At)
+		t.From, t.To, t.Verb = journey.ActionState(from), journey.ActionState(to), journey.ActionVerb(verb)
+		return t, err
+	})
+}
