@@ -8,16 +8,16 @@ const CommandJourney = "/journey"
 
 // Action ids of buttons and menus. Values carry an account or action id.
 const (
-	ActionPickAccount = "journey_pick"    // "did you mean" and account lists: show this account's card
-	ActionShare       = "journey_share"   // post the card in the channel for everyone
-	ActionMore        = "journey_more"    // open the full card (timeline, milestones) in a modal
-	ActionSend        = "action_send"     // approve sending the draft
-	ActionEdit        = "action_edit"     // open the draft in a modal
-	ActionSnooze      = "action_snooze"   // overflow menu: 1 day, 3 days, next week
-	ActionDismiss     = "action_dismiss"  // not worth doing
-	ActionDone        = "action_done"     // done by hand
-	ActionRefreshHome = "home_refresh"    // re-derive My day
-	ActionOpenHome    = "journey_home"    // a link-like button to App Home (no-op ack)
+	ActionPickAccount = "journey_pick"   // "did you mean" and account lists: show this account's card
+	ActionShare       = "journey_share"  // post the card in the channel for everyone
+	ActionMore        = "journey_more"   // open the full card (timeline, milestones) in a modal
+	ActionSend        = "action_send"    // approve sending the draft
+	ActionEdit        = "action_edit"    // open the draft in a modal
+	ActionSnooze      = "action_snooze"  // overflow menu: 1 day, 3 days, next week
+	ActionDismiss     = "action_dismiss" // not worth doing
+	ActionDone        = "action_done"    // done by hand
+	ActionRefreshHome = "home_refresh"   // re-derive My day
+	ActionOpenHome    = "journey_home"   // a link-like button to App Home (no-op ack)
 )
 
 // Callback ids of modals.
