@@ -42,7 +42,7 @@ func (s *Store) loadBook(ctx context.Context, ws, personID string, now time.Time
 	defer tx.Rollback(ctx) //nolint:errcheck
 
 	rows, err := tx.Query(ctx, `SELECT `+accountCols+` FROM accounts WHERE workspace_id = $1
-		AND ($2 = '' OR owner_id::text = $2 OR csm_id::text = $2) ORDER BY name, id`, ws, personID)
+		AND ($2 = '' OR owner_id = NULLIF($2, '')::uuid OR csm_id = NULLIF($2, '')::uuid) ORDER BY name, id`, ws, personID)
 	if err != nil {
 		return nil, wrap(err, "accounts")
 	}
@@ -81,7 +81,7 @@ func (s *Store) loadBook(ctx context.Context, ws, personID string, now time.Time
 		add  func(pgx.Rows) error
 	}
 	queries := []q{
-		{"deals", `SELECT ` + dealCols + ` FROM deals WHERE workspace_id = $1 AND ($2 = '' OR account_id IN (SELECT id FROM accounts a WHERE a.workspace_id = $1 AND (a.owner_id::text = $2 OR a.csm_id::text = $2))) ORDER BY account_id, created_at, id`, []any{ws, personID},
+		{"deals", `SELECT ` + dealCols + ` FROM deals WHERE workspace_id = $1 AND ($2 = '' OR account_id IN (SELECT id FROM accounts a WHERE a.workspace_id = $1 AND (a.owner_id = NULLIF($2, '')::uuid OR a.csm_id = NULLIF($2, '')::uuid))) ORDER BY created_at, id`, []any{ws, personID},
 			func(r pgx.Rows) error {
 				d, err := scanDeal(r)
 				if a := index[d.AccountID]; err == nil && a != nil {
@@ -89,7 +89,7 @@ func (s *Store) loadBook(ctx context.Context, ws, personID string, now time.Time
 				}
 				return err
 			}},
-		{"contacts", `SELECT ` + contactCols + ` FROM contacts WHERE workspace_id = $1 AND ($2 = '' OR account_id IN (SELECT id FROM accounts a WHERE a.workspace_id = $1 AND (a.owner_id::text = $2 OR a.csm_id::text = $2))) ORDER BY account_id, name, id`, []any{ws, personID},
+		{"contacts", `SELECT ` + contactCols + ` FROM contacts WHERE workspace_id = $1 AND ($2 = '' OR account_id IN (SELECT id FROM accounts a WHERE a.workspace_id = $1 AND (a.owner_id = NULLIF($2, '')::uuid OR a.csm_id = NULLIF($2, '')::uuid))) ORDER BY name, id`, []any{ws, personID},
 			func(r pgx.Rows) error {
 				c, err := scanContact(r)
 				if a := index[c.AccountID]; err == nil && a != nil {
@@ -98,7 +98,7 @@ func (s *Store) loadBook(ctx context.Context, ws, personID string, now time.Time
 				return err
 			}},
 		{"events", `SELECT id::text, account_id::text, coalesce(deal_id::text, ''), coalesce(contact_id::text, ''), kind, occurred_at, direction
-			FROM timeline_events WHERE workspace_id = $1 AND occurred_at >= $2 AND ($3 = '' OR account_id IN (SELECT id FROM accounts a WHERE a.workspace_id = $1 AND (a.owner_id::text = $3 OR a.csm_id::text = $3))) ORDER BY account_id, occurred_at DESC`,
+			FROM timeline_events WHERE workspace_id = $1 AND occurred_at >= $2 AND ($3 = '' OR account_id IN (SELECT id FROM accounts a WHERE a.workspace_id = $1 AND (a.owner_id = NULLIF($3, '')::uuid OR a.csm_id = NULLIF($3, '')::uuid))) `,
 			[]any{ws, now.Add(-BookEventWindow), personID},
 			func(r pgx.Rows) error {
 				var e journey.Event
@@ -111,7 +111,7 @@ func (s *Store) loadBook(ctx context.Context, ws, personID string, now time.Time
 				}
 				return err
 			}},
-		{"completions", `SELECT ` + completionCols + ` FROM milestone_completions WHERE workspace_id = $1 AND ($2 = '' OR account_id IN (SELECT id FROM accounts a WHERE a.workspace_id = $1 AND (a.owner_id::text = $2 OR a.csm_id::text = $2))) ORDER BY account_id, completed_at`, []any{ws, personID},
+		{"completions", `SELECT ` + completionCols + ` FROM milestone_completions WHERE workspace_id = $1 AND ($2 = '' OR account_id IN (SELECT id FROM accounts a WHERE a.workspace_id = $1 AND (a.owner_id = NULLIF($2, '')::uuid OR a.csm_id = NULLIF($2, '')::uuid))) ORDER BY completed_at`, []any{ws, personID},
 			func(r pgx.Rows) error {
 				c, err := scanCompletion(r)
 				if a := index[c.AccountID]; err == nil && a != nil {
@@ -119,8 +119,8 @@ func (s *Store) loadBook(ctx context.Context, ws, personID string, now time.Time
 				}
 				return err
 			}},
-		{"changes", `SELECT ` + changeCols + ` FROM property_changes WHERE workspace_id = $1 AND changed_at >= $2 AND ($3 = '' OR account_id IN (SELECT id FROM accounts a WHERE a.workspace_id = $1 AND (a.owner_id::text = $3 OR a.csm_id::text = $3)))
-			ORDER BY account_id, changed_at DESC`, []any{ws, now.Add(-BookEventWindow), personID},
+		{"changes", `SELECT ` + changeCols + ` FROM property_changes WHERE workspace_id = $1 AND changed_at >= $2 AND ($3 = '' OR account_id IN (SELECT id FROM accounts a WHERE a.workspace_id = $1 AND (a.owner_id = NULLIF($3, '')::uuid OR a.csm_id = NULLIF($3, '')::uuid)))
+			ORDER BY changed_at DESC`, []any{ws, now.Add(-BookEventWindow), personID},
 			func(r pgx.Rows) error {
 				c, err := scanChange(r)
 				if a := index[c.AccountID]; err == nil && a != nil {
@@ -128,7 +128,7 @@ func (s *Store) loadBook(ctx context.Context, ws, personID string, now time.Time
 				}
 				return err
 			}},
-		{"commitments", `SELECT ` + commitmentCols + ` FROM commitments WHERE workspace_id = $1 AND status = 'open' AND ($2 = '' OR account_id IN (SELECT id FROM accounts a WHERE a.workspace_id = $1 AND (a.owner_id::text = $2 OR a.csm_id::text = $2))) ORDER BY account_id, created_at`, []any{ws, personID},
+		{"commitments", `SELECT ` + commitmentCols + ` FROM commitments WHERE workspace_id = $1 AND status = 'open' AND ($2 = '' OR account_id IN (SELECT id FROM accounts a WHERE a.workspace_id = $1 AND (a.owner_id = NULLIF($2, '')::uuid OR a.csm_id = NULLIF($2, '')::uuid))) ORDER BY created_at`, []any{ws, personID},
 			func(r pgx.Rows) error {
 				c, err := scanCommitment(r)
 				if a := index[c.AccountID]; err == nil && a != nil {
@@ -136,7 +136,7 @@ func (s *Store) loadBook(ctx context.Context, ws, personID string, now time.Time
 				}
 				return err
 			}},
-		{"waiting items", `SELECT ` + waitCols + ` FROM waiting_items WHERE workspace_id = $1 AND resolved_at IS NULL AND ($2 = '' OR account_id IN (SELECT id FROM accounts a WHERE a.workspace_id = $1 AND (a.owner_id::text = $2 OR a.csm_id::text = $2))) ORDER BY account_id, since`, []any{ws, personID},
+		{"waiting items", `SELECT ` + waitCols + ` FROM waiting_items WHERE workspace_id = $1 AND resolved_at IS NULL AND ($2 = '' OR account_id IN (SELECT id FROM accounts a WHERE a.workspace_id = $1 AND (a.owner_id = NULLIF($2, '')::uuid OR a.csm_id = NULLIF($2, '')::uuid))) ORDER BY since`, []any{ws, personID},
 			func(r pgx.Rows) error {
 				w, err := scanWait(r)
 				if a := index[w.AccountID]; err == nil && a != nil {

@@ -142,7 +142,7 @@ const CardEventLimit = 200
 const CardChangeLimit = 100
 
 // CardQueries is how many queries LoadAccount sends, all in one round trip.
-const CardQueries = 9
+const CardQueries = 10
 
 // LoadAccount loads everything the engine needs for one account: CardQueries
 // queries sent as one batch (one round trip), whatever the account's size.
@@ -180,17 +180,17 @@ func (s *Store) LoadAccount(ctx context.Context, ws, accountID string) (journey.
 			data.Contacts, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Contact, error) { return scanContact(r) })
 			return wrap(err, "contacts")
 		})
-	b.Queue(`SELECT `+eventCols+`, count(*) OVER () FROM timeline_events WHERE workspace_id = $1 AND account_id = $2
+	b.Queue(`SELECT `+eventCols+` FROM timeline_events WHERE workspace_id = $1 AND account_id = $2
 		ORDER BY occurred_at DESC, id DESC LIMIT $3`, ws, accountID, CardEventLimit).
 		Query(func(rows pgx.Rows) error {
 			var err error
-			data.Events, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Event, error) {
-				e, n, err := scanEventCount(r)
-				data.EventCount = n
-				return e, err
-			})
+			data.Events, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Event, error) { return scanEvent(r) })
 			return wrap(err, "events")
 		})
+	// counted apart: an index-only count stays cheap for accounts with many
+	// thousands of events, where a window count would read them all
+	b.Queue(`SELECT count(*) FROM timeline_events WHERE workspace_id = $1 AND account_id = $2`, ws, accountID).
+		QueryRow(func(row pgx.Row) error { return wrap(row.Scan(&data.EventCount), "event count") })
 	b.Queue(`SELECT `+completionCols+` FROM milestone_completions WHERE workspace_id = $1 AND account_id = $2 ORDER BY completed_at`, ws, accountID).
 		Query(func(rows pgx.Rows) error {
 			var err error
@@ -252,14 +252,13 @@ func (s *Store) People(ctx context.Context, ws string) ([]journey.Person, error)
 const eventCols = `id::text, account_id::text, coalesce(deal_id::text, ''), coalesce(contact_id::text, ''),
 	coalesce(actor_id::text, ''), kind, source, external_id, occurred_at, direction, summary, link`
 
-func scanEventCount(r pgx.Row) (journey.Event, int, error) {
+func scanEvent(r pgx.Row) (journey.Event, error) {
 	var e journey.Event
 	var dir string
-	var n int
 	err := r.Scan(&e.ID, &e.AccountID, &e.DealID, &e.ContactID, &e.ActorID, &e.Kind, &e.Source, &e.ExternalID, &e.At, &dir,
-		&e.Summary, &e.Link, &n)
+		&e.Summary, &e.Link)
 	e.Direction = journey.Side(dir)
-	return e, n, err
+	return e, err
 }
 
 const completionCols = `id::text, account_id::text, coalesce(deal_id::text, ''), stage_key, milestone_key, persona, completed_at,
