@@ -18,9 +18,10 @@ BIN := bin/bot
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/journey?sslmode=disable
 export TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 
-.PHONY: help setup demo test bench fmt vet build clean
+.PHONY: help setup demo sandbox test bench fmt vet build clean
 
 help:
+	@echo 'make sandbox set up Postgres, build bin/bot, run the bot against a local Slack with the sample data'
 	@echo 'make demo    set up Postgres, build bin/bot, import the sample data, show "Acme Corp"'
 	@echo 'make test    set up Postgres, go vet, run every test'
 	@echo 'make bench   set up Postgres, run the benchmarks once each'
@@ -30,6 +31,9 @@ help:
 setup:
 	bash scripts/ensure-postgres.sh
 	$(GO) build -o $(BIN) ./cmd/bot
+
+sandbox: setup
+	$(BIN) sandbox
 
 demo: setup
 	$(BIN) migrate

@@ -45,6 +45,8 @@ func OSEnv() Env {
 const usage = `bot — Journey: where every customer is in their journey, why, and what to do next.
 
 Usage:
+  bot sandbox [--addr A]               run the bot against a local Slack simulator with the sample data
+  bot run                              run the bot in a Slack workspace (SLACK_BOT_TOKEN, SLACK_APP_TOKEN)
   bot migrate                          apply database migrations (also done by every command)
   bot import [--kind K] FILE...        import a JSON document or CSV files (accounts, contacts, deals)
   bot import --sample                  load the sample book of business (about 25 accounts)
@@ -56,6 +58,10 @@ Usage:
   bot version
 
 Environment:
+  SLACK_BOT_TOKEN     bot token (xoxb-…) for bot run
+  SLACK_APP_TOKEN     app-level token (xapp-…, connections:write) for Socket Mode
+  SLACK_API_URL       Web API base URL (default Slack's)
+  LOG_LEVEL           debug, info, warn or error (default info)
   DATABASE_URL        Postgres URL (default ` + DefaultDatabaseURL + `)
   JOURNEY_WORKSPACE   Slack team id of the workspace to use when there are several
 `
@@ -109,6 +115,10 @@ func run(ctx context.Context, args []string, env Env) error {
 		return cmdImport(ctx, args[1:], env)
 	case "accounts":
 		return cmdAccounts(ctx, args[1:], env)
+	case "run":
+		return cmdRun(ctx, args[1:], env)
+	case "sandbox":
+		return cmdSandbox(ctx, args[1:], env)
 	case "journey":
 		if len(args) < 2 {
 			return journey.Errorf(journey.EINVALID, "journey needs a subcommand: show, list, export or apply (see `bot help`)")

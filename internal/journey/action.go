@@ -109,10 +109,11 @@ func verbResult(v ActionVerb) ActionState {
 	return ""
 }
 
-// Open reports whether the action still asks for someone's attention.
+// Open reports whether the action still asks for someone's attention. An
+// approved action does until it is sent.
 func (a Action) Open(now time.Time) bool {
 	switch a.State {
-	case ActionProposed, ActionFailed:
+	case ActionProposed, ActionFailed, ActionApproved:
 		return true
 	case ActionSnoozed:
 		return !now.Before(a.SnoozedUntil)

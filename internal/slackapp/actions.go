@@ -95,7 +95,7 @@ func (a *App) replaceEphemeralCard(ctx context.Context, c caller, responseURL, a
 	if err != nil {
 		return slack.PostWebhookContext(ctx, responseURL, ephemeral(journey.ErrorMessage(err)))
 	}
-	msg := ephemeral(card.Account.Name+": "+card.Position.StageName, cardBlocks(card, cardOptions{Actions: actions, Now: a.cfg.Now()})...)
+	msg := ephemeral(escape(card.Account.Name+": "+card.Position.StageName), cardBlocks(card, cardOptions{Actions: actions, Now: a.cfg.Now()})...)
 	msg.ReplaceOriginal = true
 	return slack.PostWebhookContext(ctx, responseURL, msg)
 }
@@ -103,7 +103,7 @@ func (a *App) replaceEphemeralCard(ctx context.Context, c caller, responseURL, a
 // postCard posts a card for everyone in a channel or thread.
 func (a *App) postCard(ctx context.Context, channel, threadTS string, card journey.Card) error {
 	blocks := cardBlocks(card, cardOptions{Shared: true, Now: a.cfg.Now()})
-	opts := []slack.MsgOption{slack.MsgOptionText(card.Account.Name+": "+card.Position.StageName, false), slack.MsgOptionBlocks(blocks...)}
+	opts := []slack.MsgOption{slack.MsgOptionText(escape(card.Account.Name+": "+card.Position.StageName), false), slack.MsgOptionBlocks(blocks...)}
 	if threadTS != "" {
 		opts = append(opts, slack.MsgOptionTS(threadTS))
 	}
@@ -230,7 +230,7 @@ func (a *App) refresh(ctx context.Context, c caller, o origin, action journey.Ac
 	}
 	// a message in a DM or channel: re-render just this action's blocks
 	blocks := actionBlocks(action, a.cfg.Now())
-	_, _, _, err := a.api.UpdateMessageContext(ctx, o.Channel, o.TS, slack.MsgOptionText(action.Title, false), slack.MsgOptionBlocks(blocks...))
+	_, _, _, err := a.api.UpdateMessageContext(ctx, o.Channel, o.TS, slack.MsgOptionText(escape(action.Title), false), slack.MsgOptionBlocks(blocks...))
 	return err
 }
 

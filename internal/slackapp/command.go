@@ -33,7 +33,7 @@ const usageText = "*Journey* shows where a customer is in their journey, why, an
 // handleJourney answers /journey.
 func (a *App) handleJourney(ctx context.Context, c caller, cmd slack.SlashCommand, r *responder) error {
 	text := strings.TrimSpace(cmd.Text)
-	first := strings.ToLower(strings.Fields(text + " ")[0])
+	first := strings.ToLower(firstField(text))
 	switch {
 	case text == "" || first == "help" || first == "?":
 		return r.Reply(ctx, ephemeral("Journey help", section(usageText)))
@@ -57,7 +57,7 @@ func (a *App) handleJourney(ctx context.Context, c caller, cmd slack.SlashComman
 		return err
 	}
 	blocks := cardBlocks(card, cardOptions{Actions: actions, Now: a.cfg.Now()})
-	return r.Reply(ctx, ephemeral(card.Account.Name+": "+card.Position.StageName, blocks...))
+	return r.Reply(ctx, ephemeral(escape(card.Account.Name+": "+card.Position.StageName), blocks...))
 }
 
 // findAccount resolves a name. When it cannot, it returns the message to
@@ -72,14 +72,14 @@ func (a *App) findAccount(ctx context.Context, c caller, query string) (journey.
 	case len(matches) == 1:
 		return matches[0], nil, nil
 	case len(matches) > 1:
-		return journey.NamedRef{}, pickMessage(fmt.Sprintf("%q matches %d accounts. Which one?", query, len(matches)), matches), nil
+		return journey.NamedRef{}, pickMessage(fmt.Sprintf("%s matches %d accounts. Which one?", quoted(query), len(matches)), matches), nil
 	}
 	near := journey.Nearest(refs, query, 5)
 	if len(near) == 0 {
-		return journey.NamedRef{}, ephemeral(fmt.Sprintf("No account matches %q. Try part of the name, e.g. `/journey %s`, or `/journey mine` for your accounts.",
-			query, exampleName(refs))), nil
+		return journey.NamedRef{}, ephemeral(fmt.Sprintf("No account matches %s. Try part of the name, e.g. `/journey %s`, or `/journey mine` for your accounts.",
+			quoted(query), escape(exampleName(refs)))), nil
 	}
-	return journey.NamedRef{}, pickMessage(fmt.Sprintf("No account matches %q. Did you mean:", query), near), nil
+	return journey.NamedRef{}, pickMessage(fmt.Sprintf("No account matches %s. Did you mean:", quoted(query)), near), nil
 }
 
 func exampleName(refs []journey.NamedRef) string {
@@ -89,16 +89,21 @@ func exampleName(refs []journey.NamedRef) string {
 	return strings.ToLower(strings.Fields(refs[0].Name)[0])
 }
 
-// pickMessage offers accounts as buttons (at most 10).
+// quoted puts text from a person in quotes, escaped for mrkdwn.
+func quoted(s string) string { return "\u201c" + escape(s) + "\u201d" }
+
+// pickMessage offers accounts as buttons (at most 10). prompt is mrkdwn,
+// already escaped.
 func pickMessage(prompt string, refs []journey.NamedRef) *slack.WebhookMessage {
 	var buttons []slack.BlockElement
 	for i, r := range refs {
 		if i == 10 {
 			break
 		}
-		buttons = append(buttons, button(ActionPickAccount, r.Name, r.ID))
+		// action ids must be unique within a block: journey_pick:0, :1, …
+		buttons = append(buttons, button(ActionPickAccount+":"+itoa(i), r.Name, r.ID))
 	}
-	return ephemeral(prompt, section(escape(prompt)), slack.NewActionBlock("pick_account", buttons...))
+	return ephemeral(prompt, section(prompt), slack.NewActionBlock("pick_account", buttons...))
 }
 
 // cardFor loads and derives one account's card, and the caller's open
@@ -152,4 +157,12 @@ func (a *App) replyMine(ctx context.Context, c caller, r *responder) error {
 	blocks := []slack.Block{header("Your accounts by priority")}
 	blocks = append(blocks, accountRows(ranked, maxMessageBlocks-2)...)
 	return r.Reply(ctx, ephemeral("Your accounts by priority", blocks...))
+}
+
+// firstField is the first word of s, or "".
+func firstField(s string) string {
+	if f := strings.Fields(s); len(f) > 0 {
+		return f[0]
+	}
+	return ""
 }

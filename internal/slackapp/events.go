@@ -76,7 +76,7 @@ func (a *App) handleMessage(ctx context.Context, c caller, ev slackevents.Events
 		_, _, err := a.postMessage(ctx, e.Channel, opts...)
 		return err
 	}
-	first := strings.ToLower(strings.Fields(text + " ")[0])
+	first := strings.ToLower(firstField(text))
 	switch {
 	case text == "" || first == "help" || first == "hi" || first == "hello":
 		return post("Journey help", section(usageText))
@@ -105,7 +105,7 @@ func (a *App) handleMessage(ctx context.Context, c caller, ev slackevents.Events
 	}
 	// a DM is private: the card shows the person's own actions and drafts
 	blocks := cardBlocks(card, cardOptions{Actions: actions, Now: a.cfg.Now()})
-	return post(card.Account.Name+": "+card.Position.StageName, blocks...)
+	return post(escape(card.Account.Name+": "+card.Position.StageName), blocks...)
 }
 
 // handleMemberJoined introduces Journey when it is added to a channel.

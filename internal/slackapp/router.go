@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -137,6 +138,9 @@ func (a *App) routeInteraction(ctx context.Context, client *socketmode.Client, e
 		a.ackEmpty(ctx, client, evt)
 		for _, act := range cb.ActionCallback.BlockActions {
 			h := a.actions[act.ActionID]
+			if base, _, ok := strings.Cut(act.ActionID, ":"); h == nil && ok {
+				h = a.actions[base] // numbered ids of repeated buttons: journey_pick:2
+			}
 			if h == nil {
 				a.log.Warn("no handler for action", "action_id", act.ActionID)
 				continue

@@ -1,0 +1,231 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/journeyhq/journey/internal/importer"
+	"github.com/journeyhq/journey/internal/journey"
+	"github.com/journeyhq/journey/internal/sample"
+	"github.com/journeyhq/journey/internal/slackapp"
+	"github.com/journeyhq/journey/internal/slacksim"
+	"github.com/journeyhq/journey/internal/store"
+	"github.com/journeyhq/journey/internal/template"
+)
+
+// The store is what the Slack app needs.
+var _ slackapp.Store = (*store.Store)(nil)
+
+// logger builds the process logger from LOG_LEVEL (debug, info, warn, error).
+func logger(env Env) *slog.Logger {
+	if env.Log != nil && env.Getenv("LOG_LEVEL") == "" {
+		return env.Log
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(firstNonEmpty(env.Getenv("LOG_LEVEL"), "info"))); err != nil {
+		level = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: level}))
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// cmdRun connects Journey to a real Slack workspace over Socket Mode.
+func cmdRun(ctx context.Context, args []string, env Env) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	if _, err := parse(fs, args, env); err != nil {
+		return err
+	}
+	log := logger(env)
+	s, err := open(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	app, err := slackapp.New(slackapp.Config{
+		BotToken: env.Getenv("SLACK_BOT_TOKEN"), AppToken: env.Getenv("SLACK_APP_TOKEN"), APIURL: env.Getenv("SLACK_API_URL"),
+		Log: log, Now: env.Now,
+	}, s)
+	if err != nil {
+		return err
+	}
+	log.Info("journey running; press Ctrl-C to stop")
+	if err := app.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+// SandboxChannels are the sample workspace's channels: a linked deal
+// channel, the managers' channel, a general one, and one the bot is not in.
+var SandboxChannels = []slacksim.Channel{
+	{ID: "C0GENERAL", Name: "general", Members: []string{"U0BOT", "U0REP1", "U0REP2", "U0REP3", "U0MGR1", "U0CSM1", "U0CSM2", "U0ADMIN1", "U0GUEST"}},
+	{ID: "C0ACME", Name: "deals-acme", Members: []string{"U0BOT", "U0REP1", "U0MGR1", "U0CSM1"}},
+	{ID: "C0MANAGERS", Name: "sales-managers", Members: []string{"U0BOT", "U0MGR1", "U0ADMIN1"}},
+	{ID: "C0RANDOM", Name: "random", Members: []string{"U0REP1", "U0REP2", "U0GUEST"}},
+}
+
+// SandboxUsers turns the sample's people into Slack users, plus a guest who
+// is not one of Journey's people.
+func SandboxUsers(doc importer.Document) []slacksim.User {
+	var users []slacksim.User
+	for _, p := range doc.People {
+		handle := strings.ToLower(strings.Fields(p.Name)[0])
+		users = append(users, slacksim.User{ID: p.SlackUserID, Name: handle, RealName: p.Name, Email: p.Email, TZ: p.TimeZone,
+			IsAdmin: p.Role == string(journey.RoleAdmin)})
+	}
+	return append(users, slacksim.User{ID: "U0GUEST", Name: "guest", RealName: "Gus Guest", Email: "gus@sample.example", TZ: "UTC"})
+}
+
+// cmdSandbox runs Journey end to end without a Slack workspace: the local
+// Slack simulator with a sample workspace, the sample data, and the bot
+// connected to it over Socket Mode.
+func cmdSandbox(ctx context.Context, args []string, env Env) error {
+	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
+	addr := fs.String("addr", firstNonEmpty(env.Getenv("SANDBOX_ADDR"), "127.0.0.1:3100"), "where the simulator and its driver API listen")
+	if _, err := parse(fs, args, env); err != nil {
+		return err
+	}
+	log := logger(env)
+	s, err := open(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	sb, err := StartSandbox(ctx, s, *addr, env.Now, log)
+	if err != nil {
+		return err
+	}
+	defer sb.Close()
+	fmt.Fprint(env.Stdout, sandboxHelp(sb.Sim.URL()))
+	<-ctx.Done()
+	fmt.Fprintln(env.Stdout, "stopping the sandbox")
+	return nil
+}
+
+// Sandbox is a running simulator with the bot connected to it.
+type Sandbox struct {
+	Sim    *slacksim.Server
+	App    *slackapp.App
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// Close stops the bot and the simulator.
+func (sb *Sandbox) Close() {
+	sb.cancel()
+	<-sb.done
+	_ = sb.Sim.Close()
+}
+
+// StartSandbox loads the sample (fresh for today), starts the simulator at
+// addr and connects the bot to it; it returns once the bot is connected.
+func StartSandbox(ctx context.Context, s *store.Store, addr string, now func() time.Time, log *slog.Logger) (*Sandbox, error) {
+	if now == nil {
+		now = time.Now
+	}
+	data, err := sample.JSON(now())
+	if err != nil {
+		return nil, err
+	}
+	in, err := importer.Read("sample.json", data, "")
+	if err != nil {
+		return nil, err
+	}
+	if err := prepareSample(ctx, s, in.Doc, false, Env{Stdout: discard{}}); journey.ErrorCode(err) == journey.ECONFLICT {
+		if err := prepareSample(ctx, s, in.Doc, true, Env{Stdout: discard{}}); err != nil {
+			return nil, err
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	var ws journey.Workspace
+	err = s.InTx(ctx, func(tx *store.Tx) error {
+		rep, err := importer.Import(ctx, tx, in, importer.Options{Builtin: template.Builtin(), Now: now()})
+		ws = rep.Workspace
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	refs, err := s.AccountRefs(ctx, ws.ID)
+	if err != nil {
+		return nil, err
+	}
+	if m := journey.Match(refs, "Acme Corp"); len(m) == 1 {
+		if err := s.LinkChannel(ctx, ws.ID, "C0ACME", m[0].ID, ""); err != nil {
+			return nil, err
+		}
+	}
+	sim := slacksim.New(slacksim.Config{
+		Addr: addr, TeamID: in.Doc.Workspace.SlackTeamID, TeamName: in.Doc.Workspace.Name, Domain: "sample",
+		Users: SandboxUsers(in.Doc), Channels: SandboxChannels, Log: log,
+		Limits: map[string]slacksim.Limit{
+			"chat.postMessage": {PerChannelPerSecond: 5}, "chat.update": {PerMinute: 300}, "views.publish": {PerMinute: 600},
+			"views.open": {PerMinute: 600}, "users.info": {PerMinute: 600},
+		},
+	})
+	if err := sim.Start(); err != nil {
+		return nil, fmt.Errorf("start the Slack simulator on %s (is the port free? use --addr): %w", addr, err)
+	}
+	cfg := sim.Config()
+	app, err := slackapp.New(slackapp.Config{BotToken: cfg.BotToken, AppToken: cfg.AppToken, APIURL: sim.APIURL(), Log: log, Now: now}, s)
+	if err != nil {
+		_ = sim.Close()
+		return nil, err
+	}
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	sb := &Sandbox{Sim: sim, App: app, cancel: cancel, done: make(chan error, 1)}
+	go func() { sb.done <- app.Run(runCtx) }()
+	wait, stop := context.WithTimeout(ctx, 15*time.Second)
+	defer stop()
+	if err := sim.WaitFor(wait, func() bool { return sim.Connections() >= 2 }); err != nil {
+		sb.Close()
+		return nil, fmt.Errorf("the bot did not connect to the simulator: %w", err)
+	}
+	return sb, nil
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+func sandboxHelp(base string) string {
+	u := strings.TrimSuffix(base, "/")
+	return fmt.Sprintf(`Journey sandbox is running: a local Slack workspace ("Sample Co") with the sample data,
+and the bot connected to it over Socket Mode. Act as any of its people with the driver API:
+
+  users: maya, jordan, sofia (reps), dana (manager), priya, marcus (CSMs), alex (admin), guest
+  channels: #general, #deals-acme (linked to Acme Corp), #sales-managers, #random (the bot is not in it)
+
+  # the account card, as Maya (only she sees it)
+  curl -s %[1]s/driver/command -d '{"user":"maya","channel":"deals-acme","command":"/journey","text":"acme"}'
+
+  # mention the bot in a thread: the card is posted in that thread
+  curl -s %[1]s/driver/mention -d '{"user":"maya","channel":"general","text":"globex"}'
+
+  # App Home, "My day": Maya's top actions with drafts, and her accounts
+  curl -s %[1]s/driver/home -d '{"user":"maya"}'
+
+  # snooze an action for 3 days (take its id from the Home view's buttons)
+  curl -s %[1]s/driver/click -d '{"user":"maya","view_id":"HOME_VIEW_ID","action_id":"action_snooze","value":"ACTION_ID|3d"}'
+
+  # read what the bot produced
+  curl -s '%[1]s/driver/ephemerals?user=maya'
+  curl -s '%[1]s/driver/messages?channel=general'
+
+Press Ctrl-C to stop.
+`, u)
+}

@@ -1,0 +1,610 @@
+// Package e2e drives Journey end to end: the real bot, over real Socket Mode
+// and Web API sockets, against the local Slack simulator and a real Postgres.
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/journeyhq/journey/internal/cli"
+	"github.com/journeyhq/journey/internal/journey"
+	"github.com/journeyhq/journey/internal/pgtest"
+	"github.com/journeyhq/journey/internal/slacksim"
+	"github.com/journeyhq/journey/internal/store"
+)
+
+// now is the fixed clock of the sandbox in these tests.
+var now = time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
+
+const (
+	maya   = "U0REP1"
+	jordan = "U0REP2"
+	alex   = "U0ADMIN1"
+	guest  = "U0GUEST"
+)
+
+type env struct {
+	t   *testing.T
+	s   *store.Store
+	sb  *cli.Sandbox
+	sim *slacksim.Server
+	ws  journey.Workspace
+}
+
+func start(t *testing.T) *env {
+	t.Helper()
+	s := pgtest.NewStore(t)
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	ctx := context.Background()
+	sb, err := cli.StartSandbox(ctx, s, "127.0.0.1:0", func() time.Time { return now }, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sb.Close)
+	ws, err := s.Workspace(ctx, "T0SAMPLE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{t: t, s: s, sb: sb, sim: sb.Sim, ws: ws}
+}
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+// waitFor waits until cond holds, failing with what.
+func (e *env) waitFor(what string, cond func() bool) {
+	e.t.Helper()
+	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := e.sim.WaitFor(c, cond); err != nil {
+		e.t.Fatalf("waiting for %s: %v", what, err)
+	}
+}
+
+// blocksText flattens a message's blocks to the texts in them.
+func blocksText(raw json.RawMessage) string {
+	var out []string
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if t, ok := x["text"].(string); ok {
+				out = append(out, t)
+			}
+			for k, c := range x {
+				if k != "text" || !isString(c) {
+					walk(c)
+				}
+			}
+		case []any:
+			for _, c := range x {
+				walk(c)
+			}
+		}
+	}
+	var v any
+	_ = json.Unmarshal(raw, &v)
+	walk(v)
+	return strings.Join(out, "\n")
+}
+
+func isString(v any) bool { _, ok := v.(string); return ok }
+
+func ackText(a slacksim.Ack) string { return string(a.Payload) }
+
+// lastEphemeral returns the newest ephemeral to user containing want.
+func (e *env) ephemeralWith(user, want string) (slacksim.Message, bool) {
+	ms := e.sim.Ephemerals(user)
+	for i := len(ms) - 1; i >= 0; i-- {
+		if strings.Contains(ms[i].Text+"\n"+blocksText(ms[i].Blocks), want) {
+			return ms[i], true
+		}
+	}
+	return slacksim.Message{}, false
+}
+
+func TestSlashCommandShowsTheCard(t *testing.T) {
+	e := start(t)
+	ack, err := e.sim.SlashCommand(ctx(t), maya, "C0ACME", "/journey", "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var card slacksim.Message
+	e.waitFor("the card", func() bool {
+		var ok bool
+		card, ok = e.ephemeralWith(maya, "Stage:")
+		return ok
+	})
+	text := blocksText(card.Blocks)
+	for _, want := range []string{"Acme Corp", "Proposal", "at risk", "Success criteria agreed", "Health", "Customer waits on us",
+		"SOC 2", "Recent changes", "reason unknown", "Next steps", "Share in channel"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("card lacks %q:\n%s", want, text)
+		}
+	}
+	if ack.Latency > 3*time.Second {
+		t.Errorf("ack took %v; Slack's limit is 3s", ack.Latency)
+	}
+	if len(e.sim.Messages("C0ACME")) != 0 {
+		t.Error("a /journey card must be visible only to the caller")
+	}
+}
+
+func TestSlashCommandHelpAndBadInput(t *testing.T) {
+	e := start(t)
+	cases := []struct{ text, want string }{
+		{"", "/journey ACCOUNT"},
+		{"help", "/journey mine"},
+		{"link acme", "not available in this version"},
+		{strings.Repeat("x", 2000), "2000 characters"},
+		{"<!channel> *bold*", "No account matches"},
+		{"🚀 ünïcödé", "No account matches"},
+		{"globx", "Did you mean"},
+	}
+	for _, c := range cases {
+		before := len(e.sim.Ephemerals(maya))
+		if _, err := e.sim.SlashCommand(ctx(t), maya, "C0GENERAL", "/journey", c.text); err != nil {
+			t.Fatalf("%q: %v", c.text, err)
+		}
+		e.waitFor("an answer to "+c.text, func() bool { return len(e.sim.Ephemerals(maya)) > before })
+		m := e.sim.Ephemerals(maya)[len(e.sim.Ephemerals(maya))-1]
+		got := m.Text + "\n" + blocksText(m.Blocks)
+		if !strings.Contains(got, c.want) {
+			t.Errorf("/journey %.40q: want %q in\n%s", c.text, c.want, got)
+		}
+		if strings.Contains(got, "<!channel>") && !strings.Contains(got, "&lt;!channel&gt;") {
+			t.Errorf("mention syntax was not escaped: %s", got)
+		}
+	}
+}
+
+func TestDidYouMeanAndMine(t *testing.T) {
+	e := start(t)
+	if _, err := e.sim.SlashCommand(ctx(t), maya, "C0GENERAL", "/journey", "globx"); err != nil {
+		t.Fatal(err)
+	}
+	var pick slacksim.Message
+	e.waitFor("did you mean", func() bool {
+		var ok bool
+		pick, ok = e.ephemeralWith(maya, "Did you mean")
+		return ok
+	})
+	var blocks []map[string]any
+	_ = json.Unmarshal(pick.Blocks, &blocks)
+	value, actionID := "", ""
+	for _, b := range blocks {
+		if els, ok := b["elements"].([]any); ok {
+			for _, el := range els {
+				m := el.(map[string]any)
+				if m["text"].(map[string]any)["text"] == "Globex" {
+					value, actionID = m["value"].(string), m["action_id"].(string)
+				}
+			}
+		}
+	}
+	if value == "" {
+		t.Fatalf("no Globex button in %s", pick.Blocks)
+	}
+	if _, err := e.sim.Click(ctx(t), maya, slacksim.Target{ChannelID: "C0GENERAL", MessageTS: pick.TS, Ephemeral: true}, actionID, value); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("Globex's card", func() bool { _, ok := e.ephemeralWith(maya, "loops back to Onboarding"); return ok })
+
+	if _, err := e.sim.SlashCommand(ctx(t), maya, "C0GENERAL", "/journey", "mine"); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("my accounts", func() bool { _, ok := e.ephemeralWith(maya, "Your accounts by priority"); return ok })
+	m, _ := e.ephemeralWith(maya, "Your accounts by priority")
+	if !strings.Contains(blocksText(m.Blocks), "1. Acme Corp") && !strings.Contains(blocksText(m.Blocks), "Acme Corp") {
+		t.Errorf("Maya's accounts should include Acme Corp:\n%s", blocksText(m.Blocks))
+	}
+}
+
+func TestMentionInThreadAndLinkedChannel(t *testing.T) {
+	e := start(t)
+	parent, err := e.sim.Post(ctx(t), maya, "C0GENERAL", "", "How is Globex doing?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.sim.Mention(ctx(t), maya, "C0GENERAL", parent, "globex"); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("the card in the thread", func() bool {
+		for _, m := range e.sim.Thread("C0GENERAL", parent) {
+			if m.BotID != "" && strings.Contains(blocksText(m.Blocks), "Globex") {
+				return true
+			}
+		}
+		return false
+	})
+	for _, m := range e.sim.Thread("C0GENERAL", parent) {
+		if m.BotID != "" && strings.Contains(blocksText(m.Blocks), "As promised") {
+			t.Error("a card in a thread must not show anyone's drafts")
+		}
+	}
+	// in the channel linked to Acme, a bare mention means Acme
+	ts, err := e.sim.Mention(ctx(t), maya, "C0ACME", "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("Acme's card in the linked channel", func() bool {
+		for _, m := range e.sim.Thread("C0ACME", ts) {
+			if m.BotID != "" && strings.Contains(blocksText(m.Blocks), "Acme Corp") {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// homeActionID returns the first action id offered on user's Home tab.
+func (e *env) home(user string) (slacksim.View, []string) {
+	e.t.Helper()
+	if err := e.sim.OpenHome(ctx(e.t), user); err != nil {
+		e.t.Fatal(err)
+	}
+	var v slacksim.View
+	e.waitFor("the Home tab", func() bool {
+		var ok bool
+		v, ok = e.sim.HomeView(user)
+		return ok && strings.Contains(string(v.JSON), "My day")
+	})
+	var ids []string
+	for _, el := range elements(v.JSON) {
+		if el.ActionID == "action_done" {
+			ids = append(ids, el.Value)
+		}
+	}
+	return v, ids
+}
+
+type element struct {
+	ActionID string `json:"action_id"`
+	Value    string `json:"value"`
+}
+
+// elements lists the interactive elements of a view or message blocks.
+func elements(raw json.RawMessage) []element {
+	var view struct {
+		Blocks []struct {
+			Elements []element `json:"elements"`
+		} `json:"blocks"`
+	}
+	if json.Unmarshal(raw, &view) != nil || view.Blocks == nil {
+		var blocks []struct {
+			Elements []element `json:"elements"`
+		}
+		_ = json.Unmarshal(raw, &blocks)
+		view.Blocks = blocks
+	}
+	var out []element
+	for _, b := range view.Blocks {
+		out = append(out, b.Elements...)
+	}
+	return out
+}
+
+func TestAppHomeAndActionButtons(t *testing.T) {
+	e := start(t)
+	v, ids := e.home(maya)
+	if len(ids) < 3 || len(ids) > 5 {
+		t.Fatalf("My day should offer 3–5 actions, has %d:\n%s", len(ids), v.JSON)
+	}
+	if !strings.Contains(string(v.JSON), "My accounts") || !strings.Contains(string(v.JSON), "Why it matters") {
+		t.Errorf("home lacks accounts or reasons")
+	}
+	target := slacksim.Target{ViewID: v.ID}
+
+	// Snooze 3 days: stored with actor and time, Home updated in place.
+	if _, err := e.sim.Click(ctx(t), maya, target, "action_snooze", ids[0]+"|3d"); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("the snooze to be stored", func() bool {
+		a, err := e.s.Action(context.Background(), e.ws.ID, ids[0])
+		return err == nil && a.State == journey.ActionSnoozed
+	})
+	a, _ := e.s.Action(context.Background(), e.ws.ID, ids[0])
+	if want := now.Add(72 * time.Hour); !a.SnoozedUntil.Equal(want) {
+		t.Errorf("snoozed until %v, want %v", a.SnoozedUntil, want)
+	}
+	tr, _ := e.s.ActionTransitions(context.Background(), e.ws.ID, ids[0])
+	if len(tr) != 1 || tr[0].Verb != journey.VerbSnooze || tr[0].ActorID == "" {
+		t.Errorf("transition not recorded with its actor: %+v", tr)
+	}
+	e.waitFor("Home to drop the snoozed action", func() bool {
+		hv, _ := e.sim.HomeView(maya)
+		return !strings.Contains(string(hv.JSON), `"value":"`+ids[0]+`"`)
+	})
+
+	// A double click on Done acts once.
+	var wg sync.WaitGroup
+	for i := 0; i < 2; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _ = e.sim.Click(ctx(t), maya, target, "action_done", ids[1])
+		}()
+	}
+	wg.Wait()
+	e.waitFor("done", func() bool {
+		a, err := e.s.Action(context.Background(), e.ws.ID, ids[1])
+		return err == nil && a.State == journey.ActionDone
+	})
+	time.Sleep(300 * time.Millisecond)
+	tr, _ = e.s.ActionTransitions(context.Background(), e.ws.ID, ids[1])
+	if len(tr) != 1 {
+		t.Errorf("a double click must act once, recorded %d transitions", len(tr))
+	}
+
+	// Someone else's click is refused politely and changes nothing: an
+	// action message that several people can see (as in a team channel).
+	blocks := fmt.Sprintf(`[{"type":"section","text":{"type":"mrkdwn","text":"An action"}},{"type":"actions","block_id":"b","elements":[{"type":"button","action_id":"action_dismiss","value":%q,"text":{"type":"plain_text","text":"Dismiss"}}]}]`, ids[2])
+	_, ts, err := e.sb.App.API().PostMessage("C0GENERAL", slackRaw(blocks))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := len(e.sim.DMs(jordan)) + len(e.sim.Ephemerals(jordan))
+	if _, err := e.sim.Click(ctx(t), jordan, slacksim.Target{ChannelID: "C0GENERAL", MessageTS: ts}, "action_dismiss", ids[2]); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("a refusal to Jordan", func() bool { return len(e.sim.DMs(jordan))+len(e.sim.Ephemerals(jordan)) > before })
+	a, _ = e.s.Action(context.Background(), e.ws.ID, ids[2])
+	if a.State != journey.ActionProposed {
+		t.Errorf("a stranger's click changed the action to %s", a.State)
+	}
+
+	// Send is recorded and says what is missing.
+	if _, err := e.sim.Click(ctx(t), maya, target, "action_send", ids[2]); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("send recorded", func() bool {
+		hv, _ := e.sim.HomeView(maya)
+		return strings.Contains(string(hv.JSON), "SMTP")
+	})
+	a, _ = e.s.Action(context.Background(), e.ws.ID, ids[2])
+	if a.State != journey.ActionApproved {
+		t.Errorf("send should record an approval, state %s", a.State)
+	}
+}
+
+func TestEditDraftModal(t *testing.T) {
+	e := start(t)
+	v, _ := e.home(maya)
+	editable := ""
+	for _, el := range elements(v.JSON) {
+		if el.ActionID == "action_edit" {
+			editable = el.Value
+			break
+		}
+	}
+	if editable == "" {
+		t.Fatalf("no action with a draft on Maya's Home:\n%s", v.JSON)
+	}
+	if _, err := e.sim.Click(ctx(t), maya, slacksim.Target{ViewID: v.ID}, "action_edit", editable); err != nil {
+		t.Fatal(err)
+	}
+	var modal slacksim.View
+	e.waitFor("the edit modal", func() bool {
+		for _, m := range e.sim.Views(maya) {
+			if m.CallbackID == "edit_draft" && !m.Closed {
+				modal = m
+				return true
+			}
+		}
+		return false
+	})
+	ack, err := e.sim.SubmitView(ctx(t), maya, modal.ID, map[string]map[string]string{"draft_subject": {"subject": "New subject"}, "draft_body": {"body": "   "}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(ackText(ack), "cannot be empty") {
+		t.Errorf("an empty body should be refused in the modal: %s", ack.Payload)
+	}
+	if _, err := e.sim.SubmitView(ctx(t), maya, modal.ID, map[string]map[string]string{"draft_subject": {"subject": "New subject"}, "draft_body": {"body": "Hi Tom, here it is."}}); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("the draft saved", func() bool {
+		a, err := e.s.Action(context.Background(), e.ws.ID, editable)
+		return err == nil && a.DraftBody == "Hi Tom, here it is." && a.DraftSubject == "New subject"
+	})
+	e.waitFor("Home updated with the new draft", func() bool {
+		hv, _ := e.sim.HomeView(maya)
+		return strings.Contains(string(hv.JSON), "Hi Tom, here it is.")
+	})
+}
+
+func TestShareInChannel(t *testing.T) {
+	e := start(t)
+	for _, ch := range []string{"C0ACME", "C0RANDOM"} {
+		if _, err := e.sim.SlashCommand(ctx(t), maya, ch, "/journey", "acme"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var cards []slacksim.Message
+	e.waitFor("two cards", func() bool {
+		cards = nil
+		for _, m := range e.sim.Ephemerals(maya) {
+			if strings.Contains(blocksText(m.Blocks), "Share in channel") {
+				cards = append(cards, m)
+			}
+		}
+		return len(cards) == 2
+	})
+	accountID := ""
+	var blocks []map[string]any
+	_ = json.Unmarshal(cards[0].Blocks, &blocks)
+	for _, b := range blocks {
+		if els, ok := b["elements"].([]any); ok {
+			for _, el := range els {
+				if m := el.(map[string]any); m["action_id"] == "journey_share" {
+					accountID = m["value"].(string)
+				}
+			}
+		}
+	}
+	for _, c := range cards {
+		if _, err := e.sim.Click(ctx(t), maya, slacksim.Target{ChannelID: c.Channel, MessageTS: c.TS, Ephemeral: true}, "journey_share", accountID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.waitFor("the shared card", func() bool {
+		for _, m := range e.sim.Messages("C0ACME") {
+			if strings.Contains(blocksText(m.Blocks), "Acme Corp") {
+				return true
+			}
+		}
+		return false
+	})
+	e.waitFor("an invitation hint for #random", func() bool { _, ok := e.ephemeralWith(maya, "/invite @Journey"); return ok })
+	if len(e.sim.Messages("C0RANDOM")) != 0 {
+		t.Error("nothing should be posted where the bot is not a member")
+	}
+}
+
+func TestDMAndGuest(t *testing.T) {
+	e := start(t)
+	ch, _, err := e.sim.SendDM(ctx(t), maya, "initech")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("a card in the DM", func() bool {
+		for _, m := range e.sim.DMs(maya) {
+			if m.BotID != "" && strings.Contains(blocksText(m.Blocks), "closedlost → closedwon") {
+				return true
+			}
+		}
+		return false
+	})
+	_ = ch
+	if _, _, err := e.sim.SendDM(ctx(t), guest, "hello"); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("help for a guest", func() bool {
+		for _, m := range e.sim.DMs(guest) {
+			if m.BotID != "" && strings.Contains(blocksText(m.Blocks), "/journey ACCOUNT") {
+				return true
+			}
+		}
+		return false
+	})
+	if err := e.sim.OpenHome(ctx(t), guest); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("a guest's Home", func() bool {
+		v, ok := e.sim.HomeView(guest)
+		return ok && strings.Contains(string(v.JSON), "does not know you")
+	})
+}
+
+func TestEventsAreProcessedOnce(t *testing.T) {
+	e := start(t)
+	// A mention whose ack the simulator never sees is redelivered in a new
+	// envelope with retry_attempt; the bot answers once.
+	parent, err := e.sim.Post(ctx(t), maya, "C0GENERAL", "", "Where is Hooli?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.sim.DropAcks(1)
+	if _, err := e.sim.Mention(ctx(t), maya, "C0GENERAL", parent, "hooli"); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("a redelivery", func() bool {
+		for _, d := range e.sim.Deliveries() {
+			if d.RetryAttempt > 0 {
+				return true
+			}
+		}
+		return false
+	})
+	e.waitFor("the card", func() bool { return len(botReplies(e.sim.Thread("C0GENERAL", parent))) > 0 })
+	time.Sleep(500 * time.Millisecond)
+	if n := len(botReplies(e.sim.Thread("C0GENERAL", parent))); n != 1 {
+		t.Errorf("the bot answered %d times to one mention delivered twice", n)
+	}
+	if e.sb.App.Stats().Duplicates == 0 {
+		t.Error("the duplicate delivery was not counted as one")
+	}
+	// The same event sent twice (Slack may do this) is handled once.
+	parent2, _ := e.sim.Post(ctx(t), maya, "C0GENERAL", "", "And Initech?")
+	if _, err := e.sim.Mention(ctx(t), maya, "C0GENERAL", parent2, "initech"); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("the Initech card", func() bool { return len(botReplies(e.sim.Thread("C0GENERAL", parent2))) > 0 })
+	if err := e.sim.ResendLastEvent(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	if n := len(botReplies(e.sim.Thread("C0GENERAL", parent2))); n != 1 {
+		t.Errorf("the bot answered %d times to one event delivered twice", n)
+	}
+}
+
+// slackRaw sends raw Block Kit JSON with a message.
+func slackRaw(blocks string) slack.MsgOption {
+	var bs slack.Blocks
+	if err := json.Unmarshal([]byte(blocks), &bs); err != nil {
+		panic(err)
+	}
+	return slack.MsgOptionBlocks(bs.BlockSet...)
+}
+
+func botReplies(ms []slacksim.Message) []slacksim.Message {
+	var out []slacksim.Message
+	for _, m := range ms {
+		if m.BotID != "" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// TestHugeAccountCardFits: 200 events and 40 contacts never get rejected by Slack.
+func TestHugeAccountCardFits(t *testing.T) {
+	e := start(t)
+	c := context.Background()
+	refs, _ := e.s.AccountRefs(c, e.ws.ID)
+	acme := journey.Match(refs, "acme")[0]
+	err := e.s.InTx(c, func(tx *store.Tx) error {
+		for i := 0; i < 40; i++ {
+			if _, err := tx.SaveContact(c, e.ws.ID, "test", journey.Contact{AccountID: acme.ID, Name: fmt.Sprintf("Person %d with a long name", i),
+				Persona: []string{"exec", "revops", "cs_lead", "it", "end_user"}[i%5], BuyingRole: journey.BuyerInfluencer, ExternalID: fmt.Sprint("big-c-", i)}); err != nil {
+				return err
+			}
+		}
+		for i := 0; i < 200; i++ {
+			if _, _, err := tx.AddEvent(c, e.ws.ID, journey.Event{AccountID: acme.ID, Kind: "message", Source: "test", ExternalID: fmt.Sprint("big-e-", i),
+				At: now.Add(-time.Duration(i) * time.Hour), Direction: journey.SideCustomer, Summary: strings.Repeat("A long message about the rollout plan. ", 40)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.sim.SlashCommand(ctx(t), maya, "C0ACME", "/journey", "acme"); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("the big card", func() bool { _, ok := e.ephemeralWith(maya, "events in all"); return ok })
+	m, _ := e.ephemeralWith(maya, "events in all")
+	if !strings.Contains(blocksText(m.Blocks), "more") {
+		t.Error("the big card should be summarized with a way to see more")
+	}
+	var blocks []any
+	_ = json.Unmarshal(m.Blocks, &blocks)
+	if len(blocks) > 50 {
+		t.Errorf("%d blocks", len(blocks))
+	}
+}
