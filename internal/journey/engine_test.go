@@ -499,3 +499,67 @@ func TestNextStepsAndCard(t *testing.T) {
 		t.Errorf("timeline = %+v", card.Timeline)
 	}
 }
+
+func TestSuggestActions(t *testing.T) {
+	def := testDef()
+	data := AccountData{
+		Account:  Account{ID: "a", Name: "Acme Corp", OwnerID: "rep"},
+		Owner:    Person{ID: "rep", Name: "Maya Patel"},
+		Deals:    []Deal{{ID: "d1", Name: "Platform", Kind: DealNew, Stage: "contractsent", CreatedAt: daysAgo(90), CloseDate: daysAgo(2), OwnerID: "rep"}},
+		Contacts: []Contact{{ID: "k1", Name: "Dana Lee", BuyingRole: BuyerChampion}, {ID: "k2", Name: "Sam Ortiz", BuyingRole: BuyerEconomic}},
+		Events: []Event{{ID: "e1", ContactID: "k1", Direction: SideCustomer, At: daysAgo(1)},
+			{ID: "e2", ContactID: "k2", Direction: SideCustomer, At: daysAgo(40)}},
+		Completions: []Completion{done("pain_identified", daysAgo(60), ""), done("demo_held", daysAgo(40), "")},
+		Commitments: []Commitment{{ID: "m1", Side: SideUs, OwnerID: "rep", OwnerName: "Maya Patel", Counterpart: "Dana Lee",
+			What: "Send the SOC 2 report", DueAt: daysAgo(3), Status: CommitmentOpen, SourceEventID: "e1"}},
+		Waits: []WaitItem{{ID: "w1", Waiter: SideCustomer, What: "SOC 2 report", Since: daysAgo(5), SourceEventID: "e1"},
+			{ID: "w2", Waiter: SideCustomer, What: "pricing for 40 seats", Since: daysAgo(2)}},
+	}
+	card := BuildCard(def, data, now)
+	acts := SuggestActions(def, data, card, now)
+	kinds := map[string]Action{}
+	keys := map[string]bool{}
+	for _, a := range acts {
+		if keys[a.IdempotencyKey] {
+			t.Errorf("duplicate idempotency key %s", a.IdempotencyKey)
+		}
+		keys[a.IdempotencyKey] = true
+		kinds[a.Kind] = a
+		if a.OwnerID != "rep" || a.State != ActionProposed || a.Reason == "" || a.Title == "" {
+			t.Errorf("incomplete action %+v", a)
+		}
+	}
+	for _, k := range []string{"commitment_overdue", "customer_waiting", "close_date_passed", "milestone_missing", "stakeholder_silent"} {
+		if _, ok := kinds[k]; !ok {
+			t.Errorf("no %s action in %v", k, kinds)
+		}
+	}
+	c := kinds["commitment_overdue"]
+	if !strings.Contains(c.DraftBody, "Hi Dana") || !strings.Contains(c.DraftBody, "SOC 2 report") || !strings.HasSuffix(c.DraftBody, "Maya") {
+		t.Errorf("draft should greet the counterpart, name the promise and sign as the owner:\n%s", c.DraftBody)
+	}
+	if c.DraftSubject != "SOC 2 report, as promised" {
+		t.Errorf("subject = %q", c.DraftSubject)
+	}
+	if w := kinds["customer_waiting"]; !strings.Contains(w.Title, "pricing for 40 seats") {
+		t.Errorf("the waiting item covered by the overdue promise should not get its own action; got %q", w.Title)
+	}
+	if kinds["stakeholder_silent"].Title != "Re-engage Sam Ortiz at Acme Corp" {
+		t.Errorf("silent economic buyer: %q", kinds["stakeholder_silent"].Title)
+	}
+	again := SuggestActions(def, data, BuildCard(def, data, now), now)
+	for i := range again {
+		if again[i].IdempotencyKey != acts[i].IdempotencyKey {
+			t.Errorf("keys must be stable: %s vs %s", again[i].IdempotencyKey, acts[i].IdempotencyKey)
+		}
+	}
+	// customers' actions go to their CSM
+	data.Account.CSMID, data.CSM = "csm", Person{ID: "csm", Name: "Priya Raman"}
+	data.Deals = []Deal{{ID: "d1", Name: "Platform", Kind: DealNew, Stage: "closedwon", CreatedAt: daysAgo(300), ClosedAt: daysAgo(200)}}
+	data.Commitments = nil
+	for _, a := range SuggestActions(def, data, BuildCard(def, data, now), now) {
+		if a.OwnerID != "csm" {
+			t.Errorf("a customer's %s action should go to the CSM, went to %s", a.Kind, a.OwnerID)
+		}
+	}
+}

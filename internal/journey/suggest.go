@@ -53,7 +53,7 @@ func SuggestActions(def Definition, data AccountData, card Card, now time.Time) 
 			Title:          fmt.Sprintf("%s: %s", data.Account.Name, c.What),
 			Reason: fmt.Sprintf("We promised it to %s for %s; it is %s late. Late promises are the first thing a buyer remembers.",
 				orSomeone(c.Counterpart), FormatDate(c.DueAt), plural(days(c.DueAt, now), "day", "days")),
-			DraftSubject: fmt.Sprintf("%s — as promised", lowerFirst(trimVerb(c.What))),
+			DraftSubject: fmt.Sprintf("%s, as promised", upperFirst(strings.TrimPrefix(trimVerb(c.What), "the "))),
 			DraftBody: fmt.Sprintf("Hi %s,\n\nAs promised, here is %s. Sorry it took a little longer than I said.\n\nIf anything is unclear or your team needs more, tell me and I'll sort it out this week.\n\nBest,\n%s",
 				to, lowerFirst(trimVerb(c.What)), ownerName),
 		})
@@ -90,13 +90,13 @@ func SuggestActions(def Definition, data AccountData, card Card, now time.Time) 
 			Reason: fmt.Sprintf("The account %s. Deals that skip it slip or stall.", r.Sentence),
 		}
 		if champion.ID != "" {
-			a.DraftSubject = fmt.Sprintf("%s: %s", data.Account.Name, strings.ToLower(r.MilestoneName))
+			a.DraftSubject = fmt.Sprintf("%s: one open point before we go further", data.Account.Name)
 			hint := ""
 			if len(m.Evidence) > 0 {
-				hint = "\n\nWhat we need: " + lowerFirst(m.Evidence[0]) + "."
+				hint = " Concretely: " + lowerFirst(strings.TrimSuffix(m.Evidence[0], ".")) + "."
 			}
-			a.DraftBody = fmt.Sprintf("Hi %s,\n\nBefore we go further, I want to make sure we agree on one thing: %s.%s\n\nCould we take 20 minutes this week to settle it?\n\nBest,\n%s",
-				firstName(champion.Name), strings.ToLower(r.MilestoneName), hint, ownerName)
+			a.DraftBody = fmt.Sprintf("Hi %s,\n\nBefore we take the next step, I'd like us to settle one open point, %q.%s\n\nCould we take 20 minutes this week to go through it?\n\nBest,\n%s",
+				firstName(champion.Name), r.MilestoneName, hint, ownerName)
 		}
 		add(a)
 	}
@@ -128,9 +128,9 @@ func SuggestActions(def Definition, data AccountData, card Card, now time.Time) 
 			IdempotencyKey: key("persona_stuck", pp.Persona, m.Key, fmt.Sprint(card.Position.Cycle.Number)),
 			Title:          fmt.Sprintf("%s: take %s through %q", data.Account.Name, strings.Join(pp.Contacts, ", "), m.Name),
 			Reason:         upperFirst(pp.Sentence) + ". The deal can look healthy while this person quietly falls behind.",
-			DraftSubject:   fmt.Sprintf("%s for your team", m.Name),
-			DraftBody: fmt.Sprintf("Hi %s,\n\nI'd like to make sure your team gets full value from the rollout. Could we set up a short session this week for %s?\n\nBest,\n%s",
-				firstName(pp.Contacts[0]), strings.ToLower(m.Name), ownerName),
+			DraftSubject:   "A short session for your team",
+			DraftBody: fmt.Sprintf("Hi %s,\n\nI'd like to make sure your team gets full value from the rollout. Could we set up a short session this week? The goal: %q, covered for you and your team as well.\n\nBest,\n%s",
+				firstName(pp.Contacts[0]), m.Name, ownerName),
 		})
 	}
 	return out
