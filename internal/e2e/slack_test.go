@@ -608,3 +608,16 @@ func TestHugeAccountCardFits(t *testing.T) {
 		t.Errorf("%d blocks", len(blocks))
 	}
 }
+
+// TestRefreshDropsNothing: Slack refreshes Socket Mode connections; the bot
+// reconnects and keeps answering.
+func TestRefreshDropsNothing(t *testing.T) {
+	e := start(t)
+	e.sim.Disconnect("refresh_requested")
+	e.waitFor("the old connections to close", func() bool { return e.sim.Connections() < 2 })
+	e.waitFor("the bot to reconnect", func() bool { return e.sim.Connections() == 2 })
+	if _, err := e.sim.SlashCommand(ctx(t), maya, "C0ACME", "/journey", "hooli"); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("an answer after the refresh", func() bool { _, ok := e.ephemeralWith(maya, "Hooli"); return ok })
+}

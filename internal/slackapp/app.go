@@ -198,7 +198,15 @@ func (a *App) drain(ctx context.Context, client *socketmode.Client, errs chan<- 
 				errs <- journey.Errorf(journey.EINVALID, "Slack rejected the app token (SLACK_APP_TOKEN needs the connections:write scope)")
 				return
 			case socketmode.EventTypeDisconnect:
-				a.log.Warn("slack asked to disconnect; reconnecting", "request", evt.Request)
+				reason := ""
+				if evt.Request != nil {
+					reason = evt.Request.Reason
+				}
+				if reason == "link_disabled" {
+					errs <- journey.Errorf(journey.EINVALID, "Slack disabled this app's Socket Mode link (link_disabled): turn Socket Mode back on in the app's settings")
+					return
+				}
+				a.log.Info("slack asked to disconnect; reconnecting", "reason", reason)
 			case socketmode.EventTypeConnectionError:
 				a.log.Warn("slack connection error; retrying", "data", evt.Data)
 			case socketmode.EventTypeEventsAPI, socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive:
