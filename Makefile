@@ -18,13 +18,14 @@ BIN := bin/bot
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/journey?sslmode=disable
 export TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 
-.PHONY: help setup demo sandbox test bench fmt vet build clean
+.PHONY: help setup demo sandbox test bench eval fmt vet build clean
 
 help:
 	@echo 'make sandbox set up Postgres, build bin/bot, run the bot against a local Slack with the sample data'
 	@echo 'make demo    set up Postgres, build bin/bot, import the sample data, show "Acme Corp"'
 	@echo 'make test    set up Postgres, go vet, run every test'
 	@echo 'make bench   set up Postgres, run the benchmarks once each'
+	@echo 'make eval    score the conversation model (offline, and live when LLM_* is set) on the labelled set'
 	@echo 'make setup   set up Postgres and build bin/bot'
 	@echo 'make build | vet | fmt | clean'
 
@@ -48,6 +49,9 @@ test:
 bench:
 	bash scripts/ensure-postgres.sh
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./internal/bench/
+
+eval:
+	$(GO) run ./cmd/bot eval
 
 fmt:
 	$(GO) fmt ./...

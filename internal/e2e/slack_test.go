@@ -45,7 +45,7 @@ func start(t *testing.T) *env {
 	s := pgtest.NewStore(t)
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx := context.Background()
-	sb, err := cli.StartSandbox(ctx, s, "127.0.0.1:0", func() time.Time { return now }, log)
+	sb, err := cli.StartSandbox(ctx, s, "127.0.0.1:0", cli.Env{Now: func() time.Time { return now }, Getenv: func(string) string { return "" }}, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -620,4 +620,117 @@ func TestRefreshDropsNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.waitFor("an answer after the refresh", func() bool { _, ok := e.ephemeralWith(maya, "Hooli"); return ok })
+}
+
+// openCommitments returns the account's open commitments whose text has what.
+func (e *env) commitments(account, what string) []journey.Commitment {
+	e.t.Helper()
+	c := context.Background()
+	refs, _ := e.s.AccountRefs(c, e.ws.ID)
+	m := journey.Match(refs, account)
+	if len(m) != 1 {
+		e.t.Fatalf("account %q: %v", account, m)
+	}
+	data, err := e.s.LoadAccount(c, e.ws.ID, m[0].ID)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var out []journey.Commitment
+	for _, cm := range data.Commitments {
+		if strings.Contains(strings.ToLower(cm.What), what) {
+			out = append(out, cm)
+		}
+	}
+	return out
+}
+
+// TestPromiseInLinkedChannel: a promise in the deal channel shows on the card
+// with a link to the message, and a later message that delivers it closes it.
+func TestPromiseInLinkedChannel(t *testing.T) {
+	e := start(t)
+	ts, err := e.sim.Post(ctx(t), maya, "C0ACME", "", "Thanks Tom! I'll send the pricing sheet Thursday.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("the promise to be found", func() bool {
+		cs := e.commitments("acme", "pricing sheet")
+		return len(cs) == 1 && cs[0].Status == journey.CommitmentOpen
+	})
+	cm := e.commitments("acme", "pricing sheet")[0]
+	// Monday Nov 23 → Thursday Nov 26, end of day
+	if cm.DueAt.Format("2006-01-02") != "2026-11-26" || cm.OwnerName != "Maya Patel" {
+		t.Errorf("commitment = %+v", cm)
+	}
+	if _, err := e.sim.SlashCommand(ctx(t), maya, "C0ACME", "/journey", "acme"); err != nil {
+		t.Fatal(err)
+	}
+	link := "https://sample.slack.com/archives/C0ACME/p" + strings.ReplaceAll(ts, ".", "")
+	e.waitFor("the promise on the card with its link", func() bool {
+		m, ok := e.ephemeralWith(maya, "Open promises")
+		return ok && strings.Contains(string(m.Blocks), link) && strings.Contains(blocksText(m.Blocks), "pricing sheet")
+	})
+	// The customer asks for it, then Maya delivers.
+	if _, err := e.sim.Post(ctx(t), "U0ACMETOM", "C0ACME", "", "Great, we need it before our budget meeting."); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.sim.Post(ctx(t), maya, "C0ACME", "", "Here's the pricing sheet, as promised: https://example.com/pricing.pdf"); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("the promise to be closed", func() bool {
+		cs := e.commitments("acme", "pricing sheet")
+		return len(cs) == 1 && cs[0].Status == journey.CommitmentDone
+	})
+}
+
+// TestEditsAndDeletesAreHonoured: a promise edited away, or deleted, is withdrawn.
+func TestEditsAndDeletesAreHonoured(t *testing.T) {
+	e := start(t)
+	ts, err := e.sim.Post(ctx(t), maya, "C0ACME", "", "I'll send the revised order form tomorrow.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("the promise", func() bool { return len(e.commitments("acme", "order form")) == 1 })
+	if err := e.sim.EditMessage(ctx(t), maya, "C0ACME", ts, "Order form questions go to legal."); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("the promise withdrawn after the edit", func() bool {
+		cs := e.commitments("acme", "order form")
+		return len(cs) == 1 && cs[0].Status == journey.CommitmentCancelled
+	})
+	ts2, err := e.sim.Post(ctx(t), maya, "C0ACME", "", "I'll share the rollout plan by Friday.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("the second promise", func() bool { return len(e.commitments("acme", "rollout plan")) == 1 })
+	if err := e.sim.DeleteMessage(ctx(t), maya, "C0ACME", ts2); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("the promise withdrawn after the delete", func() bool {
+		cs := e.commitments("acme", "rollout plan")
+		return len(cs) == 1 && cs[0].Status == journey.CommitmentCancelled
+	})
+}
+
+func TestLinkAndLog(t *testing.T) {
+	e := start(t)
+	if _, err := e.sim.SlashCommand(ctx(t), maya, "C0GENERAL", "/journey", "link globex"); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("the link confirmed", func() bool { _, ok := e.ephemeralWith(maya, "Linked this channel to"); return ok })
+	if id, _ := e.s.LinkedAccount(context.Background(), e.ws.ID, "C0GENERAL"); id == "" {
+		t.Fatal("the channel was not linked")
+	}
+	if _, err := e.sim.SlashCommand(ctx(t), maya, "C0RANDOM", "/journey", "link hooli"); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("an invite hint", func() bool { _, ok := e.ephemeralWith(maya, "invite me"); return ok })
+	if _, err := e.sim.SlashCommand(ctx(t), maya, "C0GENERAL", "/journey", "log initech Call with Peter: I'll send the updated quote by end of week"); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("the log confirmed", func() bool { _, ok := e.ephemeralWith(maya, "Logged on *Initech*"); return ok })
+	e.waitFor("the logged promise", func() bool { return len(e.commitments("initech", "quote")) == 1 })
+	if _, err := e.sim.SlashCommand(ctx(t), maya, "C0GENERAL", "/journey", "log"); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("usage for an empty log", func() bool { _, ok := e.ephemeralWith(maya, "Say which account and what happened"); return ok })
 }

@@ -213,6 +213,10 @@ type Event struct {
 	Direction  Side // who spoke: SideCustomer for inbound, SideUs for outbound; "" for neither
 	Summary    string
 	Link       string
+	// Messages read from Slack also carry their author and full text.
+	AuthorRef  string // Slack user id
+	AuthorName string
+	Text       string
 }
 
 // Change is one property change with who, when and why.

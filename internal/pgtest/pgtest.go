@@ -25,6 +25,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/journeyhq/journey/internal/jobs"
 	"github.com/journeyhq/journey/internal/store"
 	"github.com/journeyhq/journey/migrations"
 )
@@ -173,6 +174,9 @@ func prepareTemplate(ctx context.Context) (string, error) {
 		return "", err
 	}
 	_, err = store.Migrate(ctx, pool)
+	if err == nil {
+		err = jobs.Migrate(ctx, pool)
+	}
 	pool.Close()
 	if err != nil {
 		return "", fmt.Errorf("migrate template: %w", err)
@@ -196,6 +200,7 @@ func migrationsHash() (string, error) {
 		return "", err
 	}
 	sort.Strings(names)
+	h.Write([]byte("river v0.51.1")) // River's own schema is part of the template
 	for _, n := range names {
 		b, err := fs.ReadFile(migrations.FS, n)
 		if err != nil {

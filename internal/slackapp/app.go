@@ -30,6 +30,8 @@ type Store interface {
 	Action(ctx context.Context, ws, id string) (journey.Action, error)
 	TransitionAction(ctx context.Context, ws, id string, verb journey.ActionVerb, actorID string, snoozeUntil time.Time, note string) (journey.Action, bool, error)
 	UpdateDraft(ctx context.Context, ws, id, subject, body, actorID string) (journey.Action, error)
+	LinkChannel(ctx context.Context, ws, channelID, accountID, byPersonID string) error
+	ContactByEmail(ctx context.Context, ws, accountID, email string) (journey.Contact, bool, error)
 }
 
 // Config holds the Slack app's settings. Zero values take the documented defaults.
@@ -51,6 +53,9 @@ type Config struct {
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 	Log *slog.Logger
+	// Ingester stores messages of linked channels and logged notes, and has
+	// them analysed. Nil: the app reads nothing into timelines.
+	Ingester Ingester
 }
 
 func (c *Config) defaults() {
@@ -87,6 +92,8 @@ type App struct {
 	wg      sync.WaitGroup
 	botUser string
 	teamID  string
+	teamURL string // https://WORKSPACE.slack.com/, for permalinks
+	users   userCache
 
 	mu    sync.Mutex
 	stats Stats
@@ -139,7 +146,7 @@ func (a *App) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("slack auth.test with the bot token failed (is SLACK_BOT_TOKEN right?): %w", err)
 	}
-	a.botUser, a.teamID = auth.UserID, auth.TeamID
+	a.botUser, a.teamID, a.teamURL = auth.UserID, auth.TeamID, auth.URL
 	a.log.Info("slack connected", "team", auth.Team, "team_id", auth.TeamID, "bot_user", auth.UserID)
 
 	for i := 0; i < a.cfg.Workers; i++ {

@@ -17,8 +17,6 @@ const maxQuery = 200
 // subcommands that later releases add; named so that people get a clear
 // answer instead of an account search.
 var plannedSubcommands = map[string]string{
-	"link":    "linking a channel to an account",
-	"log":     "logging a note on an account",
 	"setup":   "journey setup from templates or Slack history",
 	"handoff": "the sales → CS handoff card",
 }
@@ -26,6 +24,8 @@ var plannedSubcommands = map[string]string{
 const usageText = "*Journey* shows where a customer is in their journey, why, and what to do next.\n\n" +
 	"• `/journey ACCOUNT` — the account card (\"acme\" finds \"Acme Corp\"), only you see it until you press *Share in channel*\n" +
 	"• `/journey mine` — your accounts ranked by priority\n" +
+	"• `/journey link ACCOUNT` — in a deal channel: read its messages into the account's journey\n" +
+	"• `/journey log ACCOUNT TEXT` — note what happened (a call, an email); promises and milestones in it are picked up\n" +
 	"• `/journey help` — this help\n" +
 	"• `@Journey ACCOUNT` in a thread — the card as a reply in that thread (slash commands cannot answer in threads)\n" +
 	"• Open Journey's *Home* tab for *My day*: your top actions with drafts, and your accounts."
@@ -39,6 +39,10 @@ func (a *App) handleJourney(ctx context.Context, c caller, cmd slack.SlashComman
 		return r.Reply(ctx, ephemeral("Journey help", section(usageText)))
 	case first == "mine" || first == "my":
 		return a.replyMine(ctx, c, r)
+	case first == "link":
+		return a.handleLink(ctx, c, cmd, strings.TrimSpace(text[len(first):]), r)
+	case first == "log":
+		return a.handleLog(ctx, c, cmd, strings.TrimSpace(text[len(first):]), r)
 	case plannedSubcommands[first] != "":
 		return r.Reply(ctx, ephemeral(fmt.Sprintf("`/journey %s` (%s) is not available in this version of Journey yet. Try `/journey ACCOUNT` or `/journey help`.",
 			first, plannedSubcommands[first])))

@@ -64,7 +64,13 @@ func (a *App) handleMention(ctx context.Context, c caller, ev slackevents.Events
 // anything else the help. Channel messages are stored in the inbox only.
 func (a *App) handleMessage(ctx context.Context, c caller, ev slackevents.EventsAPIInnerEvent) error {
 	e, ok := ev.Data.(*slackevents.MessageEvent)
-	if !ok || e.ChannelType != "im" || e.BotID != "" || e.SubType != "" || e.User == "" || e.User == a.botUser {
+	if !ok {
+		return nil
+	}
+	if e.ChannelType == "channel" || e.ChannelType == "group" {
+		return a.ingestChannelMessage(ctx, c, e)
+	}
+	if e.ChannelType != "im" || e.BotID != "" || e.SubType != "" || e.User == "" || e.User == a.botUser {
 		return nil
 	}
 	text := strings.TrimSpace(mentionToken.ReplaceAllString(e.Text, " "))

@@ -152,14 +152,33 @@ func cardBlocks(c journey.Card, o cardOptions) []slack.Block {
 		}
 		waitText += "\n*We wait on them*\n" + strings.Join(theirs, "\n")
 	}
-	var overdue []string
-	for _, cm := range c.Commitments {
-		if cm.Overdue(o.Now) && len(overdue) < cardWaits {
-			overdue = append(overdue, fmt.Sprintf("• %s — %s, due %s", escape(cm.What), escape(orDash(cm.OwnerName)), journey.FormatDate(cm.DueAt)))
+	links := map[string]string{}
+	for _, e := range c.Timeline {
+		if e.Ref.Kind == "event" && strings.HasPrefix(e.Link, "https://") {
+			links[e.Ref.ID] = e.Link
 		}
 	}
-	if len(overdue) > 0 {
-		waitText += "\n*Overdue promises*\n" + strings.Join(overdue, "\n")
+	var promises []string
+	for i, cm := range c.Commitments {
+		if i == cardWaits {
+			promises = append(promises, fmt.Sprintf("_… and %d more_", len(c.Commitments)-i))
+			break
+		}
+		what := escape(cm.What)
+		if l := links[cm.SourceEventID]; l != "" {
+			what = fmt.Sprintf("<%s|%s>", l, what)
+		}
+		due := "no date"
+		switch {
+		case cm.Overdue(o.Now):
+			due = "*overdue* since " + journey.FormatDate(cm.DueAt)
+		case !cm.DueAt.IsZero():
+			due = "due " + journey.FormatDate(cm.DueAt)
+		}
+		promises = append(promises, fmt.Sprintf("• %s — %s → %s, %s", what, escape(orDash(cm.OwnerName)), escape(orDash(cm.Counterpart)), due))
+	}
+	if len(promises) > 0 {
+		waitText += "\n*Open promises*\n" + strings.Join(promises, "\n")
 	}
 	bs = append(bs, section(truncate(waitText, maxText)))
 

@@ -1,0 +1,302 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/journeyhq/journey/internal/journey"
+	"github.com/journeyhq/journey/internal/store"
+)
+
+// AnalyzeArgs asks for an account's pending messages to be analysed. It is
+// unique per account while waiting, so a burst of messages becomes one job
+// that reads them in batches.
+type AnalyzeArgs struct {
+	WorkspaceID string `json:"workspace_id" river:"unique"`
+	AccountID   string `json:"account_id" river:"unique"`
+}
+
+// Kind names the job.
+func (AnalyzeArgs) Kind() string { return "analyze_messages" }
+
+// InsertOpts makes the job unique while it waits to run.
+func (AnalyzeArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 12, UniqueOpts: river.UniqueOpts{ByArgs: true,
+		ByState: []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateScheduled, rivertype.JobStateRetryable}}}
+}
+
+// Ingest stores a message on the account's timeline and, in the same
+// transaction, enqueues its analysis. A message stored already (Slack
+// delivers some twice) changes nothing.
+func (r *Runner) Ingest(ctx context.Context, ws string, m journey.Event) (eventID string, added bool, err error) {
+	err = r.store.InTx(ctx, func(tx *store.Tx) error {
+		eventID, added, err = tx.AddMessage(ctx, ws, m)
+		if err != nil || !added {
+			return err
+		}
+		_, err = r.client.InsertTx(ctx, tx.Tx(), AnalyzeArgs{WorkspaceID: ws, AccountID: m.AccountID}, nil)
+		return err
+	})
+	return eventID, added, err
+}
+
+// Edit records a message's new text and queues it for analysis again.
+func (r *Runner) Edit(ctx context.Context, ws, source, ext, text string, at time.Time) error {
+	return r.store.InTx(ctx, func(tx *store.Tx) error {
+		_, accountID, err := tx.EditMessage(ctx, ws, source, ext, text, summarize(text), at)
+		if journey.ErrorCode(err) == journey.ENOTFOUND {
+			return nil // an edit of a message Journey never stored
+		} else if err != nil {
+			return err
+		}
+		_, err = r.client.InsertTx(ctx, tx.Tx(), AnalyzeArgs{WorkspaceID: ws, AccountID: accountID}, nil)
+		return err
+	})
+}
+
+// Delete forgets a deleted message's text and what was found in it.
+func (r *Runner) Delete(ctx context.Context, ws, source, ext string, at time.Time) error {
+	return r.store.InTx(ctx, func(tx *store.Tx) error { return tx.DeleteMessage(ctx, ws, source, ext, at) })
+}
+
+// Summary is how much of a message the timeline shows.
+const summaryLen = 280
+
+func summarize(text string) string {
+	s := strings.Join(strings.Fields(text), " ")
+	if r := []rune(s); len(r) > summaryLen {
+		return string(r[:summaryLen-1]) + "…"
+	}
+	return s
+}
+
+// Summarize shortens a message for the timeline.
+func Summarize(text string) string { return summarize(text) }
+
+type analyzeWorker struct {
+	river.WorkerDefaults[AnalyzeArgs]
+	r *Runner
+}
+
+// Timeout bounds one job: a slow model leaves the rest queued for a retry.
+func (w *analyzeWorker) Timeout(*river.Job[AnalyzeArgs]) time.Duration { return 3 * time.Minute }
+
+// Work analyses the account's pending messages, batch by batch, and stores
+// what the model found. A model that is down fails the job, which River
+// retries with backoff; the messages stay pending meanwhile.
+func (w *analyzeWorker) Work(ctx context.Context, job *river.Job[AnalyzeArgs]) error {
+	for {
+		n, err := w.r.analyzeBatch(ctx, job.Args.WorkspaceID, job.Args.AccountID)
+		if err != nil {
+			return err
+		}
+		if n < w.r.cfg.BatchSize {
+			return nil
+		}
+	}
+}
+
+// analyzeBatch analyses up to BatchSize pending messages of one account in
+// one transaction; it returns how many it took.
+func (r *Runner) analyzeBatch(ctx context.Context, ws, accountID string) (int, error) {
+	defs, err := r.store.Definitions(ctx, ws)
+	if err != nil {
+		return 0, err
+	}
+	data, err := r.store.LoadAccount(ctx, ws, accountID)
+	if err != nil {
+		return 0, err
+	}
+	def, _ := journey.ForSegment(defs, data.Account.Segment)
+	now := r.cfg.Now()
+	taken := 0
+	err = r.store.InTx(ctx, func(tx *store.Tx) error {
+		pending, err := tx.PendingMessages(ctx, ws, accountID, r.cfg.BatchSize)
+		if err != nil || len(pending) == 0 {
+			return err
+		}
+		taken = len(pending)
+		in := analysisInput(def, data, pending, now)
+		for _, m := range pending {
+			if m.ActorID != "" {
+				if p, ok, err := tx.PersonBySlackID(ctx, ws, m.AuthorRef); err == nil && ok {
+					in.Speakers[m.AuthorRef] = journey.Speaker{ID: m.AuthorRef, Name: p.Name, Side: journey.SideUs, TZ: p.TimeZone}
+				}
+			}
+		}
+		found, usage, err := r.model.Analyze(ctx, in)
+		if rerr := tx.RecordModelCall(ctx, ws, r.model.Name(), "analyze", len(pending), usage, err); rerr != nil {
+			return rerr
+		}
+		if journey.ErrorCode(err) == journey.EINVALID {
+			// the model's answer failed validation: nothing of it is stored,
+			// and the messages are not retried forever
+			r.log.Warn("analysis rejected; messages marked analysed without findings", "account", accountID, "err", err)
+			return tx.MarkAnalyzed(ctx, ws, eventIDs(pending), now)
+		} else if err != nil {
+			return fmt.Errorf("analyse %d messages: %w", len(pending), err)
+		}
+		if err := apply(ctx, tx, ws, data, pending, in, found, now); err != nil {
+			return err
+		}
+		return tx.MarkAnalyzed(ctx, ws, eventIDs(pending), now)
+	})
+	return taken, err
+}
+
+func eventIDs(ms []store.PendingMessage) []string {
+	ids := make([]string, len(ms))
+	for i, m := range ms {
+		ids[i] = m.EventID
+	}
+	return ids
+}
+
+// analysisInput builds one batch's input: the messages, who wrote them,
+// the milestones still open, and the open commitments and waits.
+func analysisInput(def journey.Definition, data journey.AccountData, pending []store.PendingMessage, now time.Time) journey.AnalysisInput {
+	in := journey.AnalysisInput{Account: data.Account.Name, Speakers: map[string]journey.Speaker{}, Now: now, TZ: time.UTC}
+	for _, m := range pending {
+		in.Messages = append(in.Messages, journey.Message{TS: m.TS, User: m.AuthorRef, Text: m.Text, Channel: m.Channel, ThreadTS: m.ThreadTS, At: m.At})
+		if _, ok := in.Speakers[m.AuthorRef]; !ok && m.AuthorRef != "" {
+			in.Speakers[m.AuthorRef] = journey.Speaker{ID: m.AuthorRef, Name: m.AuthorName, Side: m.Side}
+		}
+	}
+	done := map[string]bool{}
+	for _, c := range data.Completions {
+		done[c.MilestoneKey] = true
+	}
+	for _, s := range def.Stages {
+		for _, ms := range s.Milestones {
+			if !done[ms.Key] {
+				in.Milestones = append(in.Milestones, journey.MilestoneRef{Key: ms.Key, Name: ms.Name, Evidence: ms.Evidence})
+			}
+		}
+	}
+	for _, c := range data.Commitments {
+		if c.Status == journey.CommitmentOpen {
+			in.Open = append(in.Open, c)
+		}
+	}
+	for _, w := range data.Waits {
+		if w.Open() {
+			in.OpenWaiting = append(in.OpenWaiting, w)
+		}
+	}
+	return in
+}
+
+// apply stores what the model found: commitments, waits, milestone
+// completions, stakeholders, and closes what a message fulfilled.
+func apply(ctx context.Context, tx *store.Tx, ws string, data journey.AccountData, pending []store.PendingMessage,
+	in journey.AnalysisInput, found journey.Analysis, now time.Time) error {
+	byTS := map[string]store.PendingMessage{}
+	for _, m := range pending {
+		byTS[m.TS] = m
+	}
+	name := func(p journey.Party) string {
+		switch journey.Side(p) {
+		case journey.SideUs:
+			return "us"
+		case journey.SideCustomer:
+			return data.Account.Name
+		}
+		if s, ok := in.Speakers[p]; ok && s.Name != "" {
+			return s.Name
+		}
+		return p
+	}
+	side := func(p journey.Party) journey.Side {
+		switch journey.Side(p) {
+		case journey.SideUs, journey.SideCustomer:
+			return journey.Side(p)
+		}
+		if s, ok := in.Speakers[p]; ok && s.Side != "" {
+			return s.Side
+		}
+		return journey.SideUs
+	}
+	for i, c := range found.Commitments {
+		m, ok := byTS[c.MessageTS]
+		if !ok {
+			continue
+		}
+		cm := journey.Commitment{AccountID: data.Account.ID, Side: side(c.Owner), OwnerName: name(c.Owner), Counterpart: name(c.Counterpart),
+			What: c.What, DueAt: endOfDay(c.Due), Status: journey.CommitmentOpen, SourceEventID: m.EventID, CreatedAt: m.At}
+		if cm.Side == journey.SideUs {
+			if p, ok, err := tx.PersonBySlackID(ctx, ws, c.Owner); err == nil && ok {
+				cm.OwnerID, cm.OwnerName = p.ID, p.Name
+			} else if data.Account.OwnerID != "" && journey.Side(c.Owner) == journey.SideUs {
+				cm.OwnerID, cm.OwnerName = data.Account.OwnerID, data.Owner.Name
+			}
+		}
+		if _, err := tx.UpsertCommitment(ctx, ws, "analysis", fmt.Sprintf("%s:c%d", m.EventID, i), cm); err != nil {
+			return err
+		}
+	}
+	for i, w := range found.WaitingOn {
+		m, ok := byTS[w.MessageTS]
+		if !ok {
+			continue
+		}
+		item := journey.WaitItem{AccountID: data.Account.ID, Waiter: side(w.Waiter), What: w.What, Since: m.At, SourceEventID: m.EventID}
+		if _, err := tx.UpsertWait(ctx, ws, "analysis", fmt.Sprintf("%s:w%d", m.EventID, i), item); err != nil {
+			return err
+		}
+	}
+	for _, ms := range found.Milestones {
+		m, ok := byTS[ms.MessageTS]
+		if !ok {
+			continue
+		}
+		if _, err := tx.AddCompletion(ctx, ws, journey.Completion{AccountID: data.Account.ID, MilestoneKey: ms.Milestone, At: m.At,
+			EvidenceEventID: m.EventID, Note: "found in a message", Source: "analysis"}); err != nil {
+			return err
+		}
+	}
+	for _, st := range found.Stakeholders {
+		if strings.TrimSpace(st.Name) == "" {
+			continue
+		}
+		if _, exists, err := tx.ContactByName(ctx, ws, data.Account.ID, st.Name); err != nil {
+			return err
+		} else if exists {
+			continue
+		}
+		if _, err := tx.SaveContact(ctx, ws, "analysis", journey.Contact{AccountID: data.Account.ID, Name: st.Name, Title: st.Title,
+			BuyingRole: st.Role, ExternalID: data.Account.ID + ":" + strings.ToLower(st.Name)}); err != nil {
+			return err
+		}
+	}
+	for _, f := range found.Fulfilled {
+		at := now
+		if m, ok := byTS[f.MessageTS]; ok {
+			at = m.At
+		}
+		if f.CommitmentID != "" {
+			if _, err := tx.CloseCommitment(ctx, ws, f.CommitmentID, at); err != nil {
+				return err
+			}
+		}
+		if f.WaitID != "" {
+			if _, err := tx.ResolveWait(ctx, ws, f.WaitID, at); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// endOfDay turns a due date into the end of that day (UTC), so a promise
+// for Thursday is overdue on Friday, not on Thursday morning.
+func endOfDay(d time.Time) time.Time {
+	if d.IsZero() {
+		return d
+	}
+	return time.Date(d.Year(), d.Month(), d.Day(), 23, 59, 0, 0, time.UTC)
+}

@@ -1,0 +1,242 @@
+package slackapp
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"github.com/journeyhq/journey/internal/journey"
+)
+
+// Ingester stores messages on an account's timeline and has them analysed
+// in the background. *jobs.Runner implements it.
+type Ingester interface {
+	Ingest(ctx context.Context, ws string, e journey.Event) (eventID string, added bool, err error)
+	Edit(ctx context.Context, ws, source, ext, text string, at time.Time) error
+	Delete(ctx context.Context, ws, source, ext string, at time.Time) error
+}
+
+// SourceSlack is the timeline source of messages read from Slack.
+const SourceSlack = "slack"
+
+// who is a message author as Journey sees them.
+type who struct {
+	Name      string
+	Side      journey.Side
+	ActorID   string // one of our people
+	ContactID string // a contact at the account
+}
+
+// userCache remembers users.info answers for a while.
+type userCache struct {
+	mu    sync.Mutex
+	users map[string]cachedUser
+}
+
+type cachedUser struct {
+	user slack.User
+	at   time.Time
+}
+
+const userCacheTTL = time.Hour
+
+func (a *App) slackUser(ctx context.Context, id string) (slack.User, error) {
+	a.users.mu.Lock()
+	if a.users.users == nil {
+		a.users.users = map[string]cachedUser{}
+	}
+	cu, ok := a.users.users[id]
+	a.users.mu.Unlock()
+	if ok && time.Since(cu.at) < userCacheTTL {
+		return cu.user, nil
+	}
+	u, err := a.api.GetUserInfoContext(ctx, id)
+	if err != nil {
+		return slack.User{}, fmt.Errorf("users.info %s: %w", id, err)
+	}
+	a.users.mu.Lock()
+	a.users.users[id] = cachedUser{user: *u, at: time.Now()}
+	a.users.mu.Unlock()
+	return *u, nil
+}
+
+// author resolves who wrote a message: one of our people (us), a contact of
+// the account found by email (the customer), someone from another Slack
+// team (a Slack Connect guest: the customer), or else a colleague (us).
+func (a *App) author(ctx context.Context, c caller, userID, accountID string) who {
+	if p, ok, err := a.store.PersonBySlackID(ctx, c.WS.ID, userID); err == nil && ok {
+		return who{Name: p.Name, Side: journey.SideUs, ActorID: p.ID}
+	}
+	u, err := a.slackUser(ctx, userID)
+	if err != nil {
+		a.log.Warn("cannot look up a message author", "user", userID, "err", err)
+		return who{Name: userID, Side: journey.SideCustomer}
+	}
+	name := firstNonEmpty(u.RealName, u.Profile.RealName, u.Name)
+	if u.Profile.Email != "" {
+		if ct, ok, err := a.store.ContactByEmail(ctx, c.WS.ID, accountID, u.Profile.Email); err == nil && ok {
+			return who{Name: firstNonEmpty(ct.Name, name), Side: journey.SideCustomer, ContactID: ct.ID}
+		}
+	}
+	if u.TeamID != "" && u.TeamID != c.TeamID {
+		return who{Name: name, Side: journey.SideCustomer}
+	}
+	return who{Name: name, Side: journey.SideUs}
+}
+
+// ingestChannelMessage stores a message of a channel linked to an account
+// (edits and deletions too) and queues it for analysis.
+func (a *App) ingestChannelMessage(ctx context.Context, c caller, e *slackevents.MessageEvent) error {
+	if a.cfg.Ingester == nil {
+		return nil
+	}
+	accountID, err := a.store.LinkedAccount(ctx, c.WS.ID, e.Channel)
+	if err != nil || accountID == "" {
+		return err
+	}
+	switch e.SubType {
+	case "message_changed":
+		if e.Message == nil || e.Message.BotID != "" {
+			return nil
+		}
+		ext := messageRef(e.Channel, e.Message.Timestamp, e.Message.ThreadTimestamp)
+		return a.cfg.Ingester.Edit(ctx, c.WS.ID, SourceSlack, ext, e.Message.Text, a.cfg.Now())
+	case "message_deleted":
+		ts, thread := e.DeletedTimeStamp, ""
+		if e.PreviousMessage != nil {
+			ts, thread = firstNonEmpty(ts, e.PreviousMessage.Timestamp), e.PreviousMessage.ThreadTimestamp
+		}
+		return a.cfg.Ingester.Delete(ctx, c.WS.ID, SourceSlack, messageRef(e.Channel, ts, thread), a.cfg.Now())
+	case "", "thread_broadcast", "file_share":
+	default:
+		return nil // joins, topic changes, bot messages
+	}
+	if e.BotID != "" || e.User == "" || e.User == a.botUser || strings.TrimSpace(e.Text) == "" {
+		return nil
+	}
+	w := a.author(ctx, c, e.User, accountID)
+	at := tsTime(e.TimeStamp)
+	_, _, err = a.cfg.Ingester.Ingest(ctx, c.WS.ID, journey.Event{
+		AccountID: accountID, ActorID: w.ActorID, ContactID: w.ContactID, Kind: journey.EventMessage, Source: SourceSlack,
+		ExternalID: messageRef(e.Channel, e.TimeStamp, e.ThreadTimeStamp), At: at, Direction: w.Side,
+		Summary: summary(e.Text), Link: a.permalink(e.Channel, e.TimeStamp, e.ThreadTimeStamp),
+		AuthorRef: e.User, AuthorName: w.Name, Text: e.Text,
+	})
+	return err
+}
+
+// messageRef is the timeline's external id of a Slack message.
+func messageRef(channel, ts, threadTS string) string {
+	if threadTS != "" && threadTS != ts {
+		return channel + ":" + ts + ":" + threadTS
+	}
+	return channel + ":" + ts
+}
+
+// tsTime reads a Slack ts ("1700000000.000100") as a time.
+func tsTime(ts string) time.Time {
+	sec, frac, _ := strings.Cut(ts, ".")
+	var s, us int64
+	fmt.Sscan(sec, &s)
+	if frac != "" {
+		fmt.Sscan(frac, &us)
+	}
+	if s == 0 {
+		return time.Now().UTC()
+	}
+	return time.Unix(s, us*1000).UTC()
+}
+
+func summary(text string) string {
+	s := strings.Join(strings.Fields(text), " ")
+	return truncate(s, 280)
+}
+
+// permalink builds a message's link from the workspace's URL (auth.test).
+func (a *App) permalink(channel, ts, threadTS string) string {
+	if a.teamURL == "" {
+		return ""
+	}
+	link := fmt.Sprintf("%sarchives/%s/p%s", a.teamURL, channel, strings.ReplaceAll(ts, ".", ""))
+	if threadTS != "" && threadTS != ts {
+		link += fmt.Sprintf("?thread_ts=%s&cid=%s", threadTS, channel)
+	}
+	return link
+}
+
+// splitLog separates "ACCOUNT: text" or "ACCOUNT text" for /journey log: the
+// longest run of leading words that names exactly one account.
+func splitLog(refs []journey.NamedRef, s string) (journey.NamedRef, string, bool) {
+	if name, text, ok := strings.Cut(s, ":"); ok {
+		if m := journey.Match(refs, name); len(m) == 1 && strings.TrimSpace(text) != "" {
+			return m[0], strings.TrimSpace(text), true
+		}
+	}
+	words := strings.Fields(s)
+	for n := min(5, len(words)-1); n >= 1; n-- {
+		m := journey.Match(refs, strings.Join(words[:n], " "))
+		if len(m) == 1 {
+			return m[0], strings.Join(words[n:], " "), true
+		}
+	}
+	return journey.NamedRef{}, "", false
+}
+
+// handleLink links the channel to an account: its messages become the
+// account's timeline.
+func (a *App) handleLink(ctx context.Context, c caller, cmd slack.SlashCommand, rest string, r *responder) error {
+	if strings.TrimSpace(rest) == "" {
+		return r.Reply(ctx, ephemeral("Say which account to link this channel to: `/journey link acme`."))
+	}
+	if strings.HasPrefix(cmd.ChannelID, "D") {
+		return r.Reply(ctx, ephemeral("Link a channel, not a DM: run `/journey link ACCOUNT` in the account's deal channel."))
+	}
+	ref, msg, err := a.findAccount(ctx, c, rest)
+	if err != nil {
+		return err
+	}
+	if msg != nil {
+		return r.Reply(ctx, msg)
+	}
+	if err := a.store.LinkChannel(ctx, c.WS.ID, cmd.ChannelID, ref.ID, c.Person.ID); err != nil {
+		return err
+	}
+	text := fmt.Sprintf("Linked this channel to *%s*. I'll read its messages for promises, what each side waits on, milestones and new people, and show them on the card.", escape(ref.Name))
+	info, err := a.api.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: cmd.ChannelID})
+	if err == nil && !info.IsMember || isSlackError(err, "channel_not_found") {
+		text += " I'm not a member yet, so I can't read it: invite me with `/invite @Journey`."
+	}
+	return r.Reply(ctx, ephemeral(text))
+}
+
+// handleLog records a note on an account's timeline: "/journey log acme
+// Called Dana; she'll send the PO Friday".
+func (a *App) handleLog(ctx context.Context, c caller, cmd slack.SlashCommand, rest string, r *responder) error {
+	if a.cfg.Ingester == nil {
+		return r.Reply(ctx, ephemeral("Logging is not available in this installation."))
+	}
+	refs, err := a.store.AccountRefs(ctx, c.WS.ID)
+	if err != nil {
+		return err
+	}
+	ref, text, ok := splitLog(refs, rest)
+	if !ok || text == "" {
+		return r.Reply(ctx, ephemeral("Say which account and what happened: `/journey log acme Called Dana, she'll send the PO by Friday`."))
+	}
+	w := a.author(ctx, c, cmd.UserID, ref.ID)
+	now := a.cfg.Now()
+	_, _, err = a.cfg.Ingester.Ingest(ctx, c.WS.ID, journey.Event{
+		AccountID: ref.ID, ActorID: w.ActorID, Kind: journey.EventNote, Source: SourceSlack,
+		ExternalID: "log:" + firstNonEmpty(cmd.TriggerID, fmt.Sprint(now.UnixNano())), At: now, Direction: journey.SideUs,
+		Summary: summary(text), AuthorRef: cmd.UserID, AuthorName: w.Name, Text: text,
+	})
+	if err != nil {
+		return err
+	}
+	return r.Reply(ctx, ephemeral(fmt.Sprintf("Logged on *%s*'s timeline. I'll look for promises, open questions and milestones in it.", escape(ref.Name))))
+}
