@@ -436,6 +436,13 @@ func TestLookup(t *testing.T) {
 			t.Errorf("Match(%q) = %v, want %s", tt.q, got, tt.want)
 		}
 	}
+	twins := []NamedRef{{"1", "Blue Labs Inc"}, {"2", "Blue Labs GmbH"}}
+	if m := Match(twins, "blue labs gmbh"); len(m) != 1 || m[0].ID != "2" {
+		t.Errorf("the full name should pick one of two names that normalise alike: %v", m)
+	}
+	if m := Match(twins, "blue labs"); len(m) != 2 {
+		t.Errorf("a shared short name should list both: %v", m)
+	}
 	near := Nearest(refs, "globx", 3)
 	if len(near) == 0 || near[0].Name != "Globex" {
 		t.Errorf("Nearest(globx) = %v", near)

@@ -59,13 +59,37 @@ type NamedRef struct {
 // names whose words contain it. It returns nil when nothing matches; use
 // Nearest for suggestions then.
 func Match(refs []NamedRef, query string) []NamedRef {
+	return NewNameIndex(refs).Match(query)
+}
+
+// NameIndex is a list of accounts with their normalised names computed
+// once, for repeated lookups.
+type NameIndex struct {
+	refs []NamedRef
+	keys []string
+}
+
+// NewNameIndex indexes refs for Match and Nearest.
+func NewNameIndex(refs []NamedRef) *NameIndex {
+	ix := &NameIndex{refs: refs, keys: make([]string, len(refs))}
+	for i, r := range refs {
+		ix.keys[i] = NameKey(r.Name)
+	}
+	return ix
+}
+
+// Refs returns the indexed accounts.
+func (ix *NameIndex) Refs() []NamedRef { return ix.refs }
+
+// Match is the package's Match over the index.
+func (ix *NameIndex) Match(query string) []NamedRef {
 	q := NameKey(query)
 	if q == "" {
 		return nil
 	}
 	var exact, prefix, word, contains []NamedRef
-	for _, r := range refs {
-		k := NameKey(r.Name)
+	for i, r := range ix.refs {
+		k := ix.keys[i]
 		switch {
 		case k == q:
 			exact = append(exact, r)
@@ -75,6 +99,19 @@ func Match(refs []NamedRef, query string) []NamedRef {
 			word = append(word, r)
 		case len(q) >= 3 && strings.Contains(k, q):
 			contains = append(contains, r)
+		}
+	}
+	if len(exact) > 1 {
+		// "Blue Labs Inc" and "Blue Labs GmbH" share a key: the full name
+		// as typed picks one
+		var same []NamedRef
+		for _, r := range exact {
+			if strings.EqualFold(strings.Join(strings.Fields(r.Name), " "), strings.Join(strings.Fields(query), " ")) {
+				same = append(same, r)
+			}
+		}
+		if len(same) == 1 {
+			return same
 		}
 	}
 	for _, set := range [][]NamedRef{exact, prefix, word, contains} {
@@ -90,14 +127,19 @@ func Match(refs []NamedRef, query string) []NamedRef {
 // normalised forms, for "did you mean" suggestions. Names too far away to be
 // a plausible typo are left out.
 func Nearest(refs []NamedRef, query string, n int) []NamedRef {
+	return NewNameIndex(refs).Nearest(query, n)
+}
+
+// Nearest is the package's Nearest over the index.
+func (ix *NameIndex) Nearest(query string, n int) []NamedRef {
 	q := NameKey(query)
 	type scored struct {
 		ref  NamedRef
 		dist int
 	}
 	var all []scored
-	for _, r := range refs {
-		k := NameKey(r.Name)
+	for i, r := range ix.refs {
+		k := ix.keys[i]
 		d := editDistance(q, k)
 		// compare with the first word too: "acne" is close to "acme widgets"
 		if f := strings.Fields(k); len(f) > 1 {

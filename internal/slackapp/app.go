@@ -88,12 +88,13 @@ type App struct {
 	submissions map[string]submissionHandler
 	events      map[string]eventHandler
 
-	work    chan func()
-	wg      sync.WaitGroup
-	botUser string
-	teamID  string
-	teamURL string // https://WORKSPACE.slack.com/, for permalinks
-	users   userCache
+	work      chan func()
+	wg        sync.WaitGroup
+	botUser   string
+	teamID    string
+	teamURL   string // https://WORKSPACE.slack.com/, for permalinks
+	users     userCache
+	nameCache nameCache
 
 	mu    sync.Mutex
 	stats Stats

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/slack-go/slack"
@@ -67,18 +69,19 @@ func (a *App) handleJourney(ctx context.Context, c caller, cmd slack.SlashComman
 // findAccount resolves a name. When it cannot, it returns the message to
 // show instead: "did you mean" buttons, or a list of the matches.
 func (a *App) findAccount(ctx context.Context, c caller, query string) (journey.NamedRef, *slack.WebhookMessage, error) {
-	refs, err := a.store.AccountRefs(ctx, c.WS.ID)
+	ix, err := a.names(ctx, c.WS.ID)
 	if err != nil {
 		return journey.NamedRef{}, nil, err
 	}
-	matches := journey.Match(refs, query)
+	refs := ix.Refs()
+	matches := ix.Match(query)
 	switch {
 	case len(matches) == 1:
 		return matches[0], nil, nil
 	case len(matches) > 1:
 		return journey.NamedRef{}, pickMessage(fmt.Sprintf("%s matches %d accounts. Which one?", quoted(query), len(matches)), matches), nil
 	}
-	near := journey.Nearest(refs, query, 5)
+	near := ix.Nearest(query, 5)
 	if len(near) == 0 {
 		return journey.NamedRef{}, ephemeral(fmt.Sprintf("No account matches %s. Try part of the name, e.g. `/journey %s`, or `/journey mine` for your accounts.",
 			quoted(query), escape(exampleName(refs)))), nil
@@ -169,4 +172,40 @@ func firstField(s string) string {
 		return f[0]
 	}
 	return ""
+}
+
+// nameCacheTTL is how long account names are reused between lookups; a new
+// account is findable at the latest after this long.
+const nameCacheTTL = 30 * time.Second
+
+type nameCache struct {
+	mu sync.Mutex
+	ws map[string]cachedNames
+}
+
+type cachedNames struct {
+	ix *journey.NameIndex
+	at time.Time
+}
+
+// names returns the workspace's account names, indexed, from a short-lived cache.
+func (a *App) names(ctx context.Context, ws string) (*journey.NameIndex, error) {
+	a.nameCache.mu.Lock()
+	cn, ok := a.nameCache.ws[ws]
+	a.nameCache.mu.Unlock()
+	if ok && time.Since(cn.at) < nameCacheTTL {
+		return cn.ix, nil
+	}
+	refs, err := a.store.AccountRefs(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	ix := journey.NewNameIndex(refs)
+	a.nameCache.mu.Lock()
+	if a.nameCache.ws == nil {
+		a.nameCache.ws = map[string]cachedNames{}
+	}
+	a.nameCache.ws[ws] = cachedNames{ix: ix, at: time.Now()}
+	a.nameCache.mu.Unlock()
+	return ix, nil
 }

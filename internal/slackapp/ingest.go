@@ -220,11 +220,11 @@ func (a *App) handleLog(ctx context.Context, c caller, cmd slack.SlashCommand, r
 	if a.cfg.Ingester == nil {
 		return r.Reply(ctx, ephemeral("Logging is not available in this installation."))
 	}
-	refs, err := a.store.AccountRefs(ctx, c.WS.ID)
+	ix, err := a.names(ctx, c.WS.ID)
 	if err != nil {
 		return err
 	}
-	ref, text, ok := splitLog(refs, rest)
+	ref, text, ok := splitLog(ix.Refs(), rest)
 	if !ok || text == "" {
 		return r.Reply(ctx, ephemeral("Say which account and what happened: `/journey log acme Called Dana, she'll send the PO by Friday`."))
 	}

@@ -109,7 +109,9 @@ func (a *App) route(ctx context.Context, client *socketmode.Client, evt socketmo
 			return
 		}
 		r := newResponder(cmd.ResponseURL)
-		a.withBudget(ctx, client, evt, r, func(hctx context.Context) error {
+		// waits for the answer up to the budget in its own goroutine, so
+		// the connection's envelopes keep flowing meanwhile
+		go a.withBudget(ctx, client, evt, r, func(hctx context.Context) error {
 			c, err := a.caller(hctx, cmd.TeamID, cmd.UserID, cmd.ChannelID)
 			if err != nil {
 				return r.Reply(hctx, ephemeral(journey.ErrorMessage(err)))
@@ -162,7 +164,7 @@ func (a *App) routeInteraction(ctx context.Context, client *socketmode.Client, e
 			return
 		}
 		r := newResponder("")
-		a.withBudget(ctx, client, evt, r, func(hctx context.Context) error {
+		go a.withBudget(ctx, client, evt, r, func(hctx context.Context) error {
 			c, err := a.caller(hctx, cb.Team.ID, cb.User.ID, channel)
 			if err != nil {
 				r.Ack(viewErrors(BlockSubject, journey.ErrorMessage(err)))

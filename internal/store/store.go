@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -22,6 +23,9 @@ import (
 	"github.com/journeyhq/journey/migrations"
 )
 
+// DefaultMaxConns is the pool size unless DATABASE_URL sets pool_max_conns.
+const DefaultMaxConns = 16
+
 // Store is the Postgres-backed journey store. It is safe for concurrent use.
 type Store struct {
 	pool *pgxpool.Pool
@@ -32,6 +36,12 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, journey.Errorf(journey.EINVALID, "DATABASE_URL is not a valid Postgres URL: %v", err)
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		// pgx's default (4 on a small machine) starves a bot whose Slack
+		// handlers, jobs and reads share the pool; pool_max_conns in the
+		// URL overrides this.
+		cfg.MaxConns = DefaultMaxConns
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
