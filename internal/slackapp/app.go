@@ -46,7 +46,9 @@ type Config struct {
 	Connections int
 	// AckBudget is how long a slash command may take to answer in its ack
 	// before the router acks empty and the answer follows through
-	// response_url. Default 1.5s (Slack's limit is 3s).
+	// response_url. Default 40ms: an idle bot answers a card in the ack
+	// (about 10ms), a busy one acks at once and answers a moment later, so
+	// acks stay far inside Slack's 3s however busy the bot is.
 	AckBudget time.Duration
 	// Workers bounds the handlers running at once. Default 32.
 	Workers int
@@ -63,7 +65,7 @@ func (c *Config) defaults() {
 		c.Connections = 2
 	}
 	if c.AckBudget <= 0 {
-		c.AckBudget = 1500 * time.Millisecond
+		c.AckBudget = 40 * time.Millisecond
 	}
 	if c.Workers <= 0 {
 		c.Workers = 32
