@@ -1,5 +1,7 @@
-// Package bench holds Journey's scale benchmark (`make bench`) and the
-// generator behind it.
+// Package bench holds Journey's benchmarks (`make bench`) and the generator
+// behind them: BenchmarkScale (cards and the whole book) and BenchmarkSlack
+// (200 concurrent slash commands and 200 clicks through the Slack
+// simulator, on the same data; slack_test.go).
 //
 // The generator (Generate) makes a deterministic book of business at the
 // scale the project promises to handle: by default 10,000 accounts across
