@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/journeyhq/journey/internal/importer"
+	"github.com/journeyhq/journey/internal/jobs"
 	"github.com/journeyhq/journey/internal/journey"
 	"github.com/journeyhq/journey/internal/sample"
 	"github.com/journeyhq/journey/internal/store"
@@ -55,6 +56,9 @@ Usage:
   bot journey export [KEY]             print a journey definition as YAML (--template KEY, --version N)
   bot journey apply -f FILE            publish a YAML definition as a new version
   bot accounts [--owner EMAIL]         rank the accounts by priority
+  bot analyze [--now T] [--tz Z] [--users F] < messages.json
+                                       find promises, waiting-on, milestones and people in Slack messages
+  bot eval                             score the conversation model on the labelled set
   bot version
 
 Environment:
@@ -62,6 +66,8 @@ Environment:
   SLACK_APP_TOKEN     app-level token (xapp-…, connections:write) for Socket Mode
   SLACK_API_URL       Web API base URL (default Slack's)
   LOG_LEVEL           debug, info, warn or error (default info)
+  LLM_BASE_URL        an OpenAI-compatible endpoint (default: the offline model)
+  LLM_API_KEY, LLM_MODEL
   DATABASE_URL        Postgres URL (default ` + DefaultDatabaseURL + `)
   JOURNEY_WORKSPACE   Slack team id of the workspace to use when there are several
 `
@@ -117,6 +123,10 @@ func run(ctx context.Context, args []string, env Env) error {
 		return cmdAccounts(ctx, args[1:], env)
 	case "run":
 		return cmdRun(ctx, args[1:], env)
+	case "analyze":
+		return cmdAnalyze(ctx, args[1:], env)
+	case "eval":
+		return cmdEval(ctx, args[1:], env)
 	case "sandbox":
 		return cmdSandbox(ctx, args[1:], env)
 	case "journey":
@@ -173,6 +183,10 @@ func open(ctx context.Context, env Env) (*store.Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if err := jobs.Migrate(ctx, s.Pool()); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -219,6 +233,9 @@ func cmdMigrate(ctx context.Context, args []string, env Env) error {
 	defer s.Close()
 	applied, err := s.Migrate(ctx)
 	if err != nil {
+		return err
+	}
+	if err := jobs.Migrate(ctx, s.Pool()); err != nil {
 		return err
 	}
 	if len(applied) == 0 {

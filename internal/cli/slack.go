@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/journeyhq/journey/internal/importer"
+	"github.com/journeyhq/journey/internal/jobs"
 	"github.com/journeyhq/journey/internal/journey"
+	"github.com/journeyhq/journey/internal/llm"
 	"github.com/journeyhq/journey/internal/sample"
 	"github.com/journeyhq/journey/internal/slackapp"
 	"github.com/journeyhq/journey/internal/slacksim"
@@ -54,9 +56,14 @@ func cmdRun(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer s.Close()
+	runner, err := startJobs(ctx, s, env, log)
+	if err != nil {
+		return err
+	}
+	defer stopJobs(runner)
 	app, err := slackapp.New(slackapp.Config{
 		BotToken: env.Getenv("SLACK_BOT_TOKEN"), AppToken: env.Getenv("SLACK_APP_TOKEN"), APIURL: env.Getenv("SLACK_API_URL"),
-		Log: log, Now: env.Now,
+		Log: log, Now: env.Now, Ingester: runner,
 	}, s)
 	if err != nil {
 		return err
@@ -66,6 +73,30 @@ func cmdRun(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	return nil
+}
+
+// startJobs builds the model from the environment (offline when no
+// LLM_BASE_URL/LLM_API_KEY is set) and starts the job runner.
+func startJobs(ctx context.Context, s *store.Store, env Env, log *slog.Logger) (*jobs.Runner, error) {
+	model, err := llm.New(llm.ConfigFromEnv(env.Getenv), log)
+	if err != nil {
+		return nil, err
+	}
+	runner, err := jobs.New(s, model, jobs.Config{Now: env.Now, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	if err := runner.Start(context.WithoutCancel(ctx)); err != nil {
+		return nil, fmt.Errorf("start background jobs: %w", err)
+	}
+	log.Info("background jobs running", "model", model.Name())
+	return runner, nil
+}
+
+func stopJobs(r *jobs.Runner) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = r.Stop(ctx)
 }
 
 // SandboxChannels are the sample workspace's channels: a linked deal
@@ -86,7 +117,28 @@ func SandboxUsers(doc importer.Document) []slacksim.User {
 		users = append(users, slacksim.User{ID: p.SlackUserID, Name: handle, RealName: p.Name, Email: p.Email, TZ: p.TimeZone,
 			IsAdmin: p.Role == string(journey.RoleAdmin)})
 	}
-	return append(users, slacksim.User{ID: "U0GUEST", Name: "guest", RealName: "Gus Guest", Email: "gus@sample.example", TZ: "UTC"})
+	users = append(users, slacksim.User{ID: "U0GUEST", Name: "guest", RealName: "Gus Guest", Email: "gus@sample.example", TZ: "UTC"})
+	// Acme's champion, in the shared deal channel (Slack Connect)
+	for _, c := range doc.Contacts {
+		if c.Name == "Tom Becker" {
+			users = append(users, slacksim.User{ID: "U0ACMETOM", Name: "tom", RealName: c.Name, Email: c.Email, TZ: "America/New_York"})
+		}
+	}
+	return users
+}
+
+// sandboxChannels returns SandboxChannels, with Acme's champion in the shared deal channel.
+func sandboxChannels(doc importer.Document) []slacksim.Channel {
+	out := make([]slacksim.Channel, len(SandboxChannels))
+	copy(out, SandboxChannels)
+	for i := range out {
+		out[i].Members = append([]string(nil), out[i].Members...)
+		if out[i].ID == "C0ACME" {
+			out[i].IsExtShared = true
+			out[i].Members = append(out[i].Members, "U0ACMETOM")
+		}
+	}
+	return out
 }
 
 // cmdSandbox runs Journey end to end without a Slack workspace: the local
@@ -104,7 +156,7 @@ func cmdSandbox(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer s.Close()
-	sb, err := StartSandbox(ctx, s, *addr, env.Now, log)
+	sb, err := StartSandbox(ctx, s, *addr, env, log)
 	if err != nil {
 		return err
 	}
@@ -119,6 +171,7 @@ func cmdSandbox(ctx context.Context, args []string, env Env) error {
 type Sandbox struct {
 	Sim    *slacksim.Server
 	App    *slackapp.App
+	Jobs   *jobs.Runner
 	cancel context.CancelFunc
 	done   chan error
 }
@@ -127,14 +180,20 @@ type Sandbox struct {
 func (sb *Sandbox) Close() {
 	sb.cancel()
 	<-sb.done
+	stopJobs(sb.Jobs)
 	_ = sb.Sim.Close()
 }
 
 // StartSandbox loads the sample (fresh for today), starts the simulator at
 // addr and connects the bot to it; it returns once the bot is connected.
-func StartSandbox(ctx context.Context, s *store.Store, addr string, now func() time.Time, log *slog.Logger) (*Sandbox, error) {
+func StartSandbox(ctx context.Context, s *store.Store, addr string, env Env, log *slog.Logger) (*Sandbox, error) {
+	now := env.Now
 	if now == nil {
 		now = time.Now
+		env.Now = now
+	}
+	if env.Getenv == nil {
+		env.Getenv = func(string) string { return "" }
 	}
 	data, err := sample.JSON(now())
 	if err != nil {
@@ -171,7 +230,7 @@ func StartSandbox(ctx context.Context, s *store.Store, addr string, now func() t
 	}
 	sim := slacksim.New(slacksim.Config{
 		Addr: addr, TeamID: in.Doc.Workspace.SlackTeamID, TeamName: in.Doc.Workspace.Name, Domain: "sample",
-		Users: SandboxUsers(in.Doc), Channels: SandboxChannels, Log: log,
+		Users: SandboxUsers(in.Doc), Channels: sandboxChannels(in.Doc), Log: log,
 		Limits: map[string]slacksim.Limit{
 			"chat.postMessage": {PerChannelPerSecond: 5}, "chat.update": {PerMinute: 300}, "views.publish": {PerMinute: 600},
 			"views.open": {PerMinute: 600}, "users.info": {PerMinute: 600},
@@ -181,13 +240,20 @@ func StartSandbox(ctx context.Context, s *store.Store, addr string, now func() t
 		return nil, fmt.Errorf("start the Slack simulator on %s (is the port free? use --addr): %w", addr, err)
 	}
 	cfg := sim.Config()
-	app, err := slackapp.New(slackapp.Config{BotToken: cfg.BotToken, AppToken: cfg.AppToken, APIURL: sim.APIURL(), Log: log, Now: now}, s)
+	runner, err := startJobs(ctx, s, env, log)
 	if err != nil {
 		_ = sim.Close()
 		return nil, err
 	}
+	app, err := slackapp.New(slackapp.Config{BotToken: cfg.BotToken, AppToken: cfg.AppToken, APIURL: sim.APIURL(), Log: log, Now: now,
+		Ingester: runner}, s)
+	if err != nil {
+		stopJobs(runner)
+		_ = sim.Close()
+		return nil, err
+	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	sb := &Sandbox{Sim: sim, App: app, cancel: cancel, done: make(chan error, 1)}
+	sb := &Sandbox{Sim: sim, App: app, Jobs: runner, cancel: cancel, done: make(chan error, 1)}
 	go func() { sb.done <- app.Run(runCtx) }()
 	wait, stop := context.WithTimeout(ctx, 15*time.Second)
 	defer stop()
@@ -207,7 +273,8 @@ func sandboxHelp(base string) string {
 	return fmt.Sprintf(`Journey sandbox is running: a local Slack workspace ("Sample Co") with the sample data,
 and the bot connected to it over Socket Mode. Act as any of its people with the driver API:
 
-  users: maya, jordan, sofia (reps), dana (manager), priya, marcus (CSMs), alex (admin), guest
+  users: maya, jordan, sofia (reps), dana (manager), priya, marcus (CSMs), alex (admin), guest,
+         tom (Tom Becker, Acme's champion, in #deals-acme over Slack Connect)
   channels: #general, #deals-acme (linked to Acme Corp), #sales-managers, #random (the bot is not in it)
 
   # the account card, as Maya (only she sees it)

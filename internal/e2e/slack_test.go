@@ -147,7 +147,7 @@ func TestSlashCommandHelpAndBadInput(t *testing.T) {
 	cases := []struct{ text, want string }{
 		{"", "/journey ACCOUNT"},
 		{"help", "/journey mine"},
-		{"link acme", "not available in this version"},
+		{"setup", "not available in this version"},
 		{strings.Repeat("x", 2000), "2000 characters"},
 		{"<!channel> *bold*", "No account matches"},
 		{"🚀 ünïcödé", "No account matches"},
@@ -685,16 +685,16 @@ func TestPromiseInLinkedChannel(t *testing.T) {
 // TestEditsAndDeletesAreHonoured: a promise edited away, or deleted, is withdrawn.
 func TestEditsAndDeletesAreHonoured(t *testing.T) {
 	e := start(t)
-	ts, err := e.sim.Post(ctx(t), maya, "C0ACME", "", "I'll send the revised order form tomorrow.")
+	ts, err := e.sim.Post(ctx(t), maya, "C0ACME", "", "I'll send the revised SLA appendix tomorrow.")
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.waitFor("the promise", func() bool { return len(e.commitments("acme", "order form")) == 1 })
-	if err := e.sim.EditMessage(ctx(t), maya, "C0ACME", ts, "Order form questions go to legal."); err != nil {
+	e.waitFor("the promise", func() bool { return len(e.commitments("acme", "sla appendix")) == 1 })
+	if err := e.sim.EditMessage(ctx(t), maya, "C0ACME", ts, "SLA appendix questions go to legal."); err != nil {
 		t.Fatal(err)
 	}
 	e.waitFor("the promise withdrawn after the edit", func() bool {
-		cs := e.commitments("acme", "order form")
+		cs := e.commitments("acme", "sla appendix")
 		return len(cs) == 1 && cs[0].Status == journey.CommitmentCancelled
 	})
 	ts2, err := e.sim.Post(ctx(t), maya, "C0ACME", "", "I'll share the rollout plan by Friday.")

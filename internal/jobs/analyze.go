@@ -7,27 +7,27 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/journeyhq/journey/internal/journey"
 	"github.com/journeyhq/journey/internal/store"
 )
 
-// AnalyzeArgs asks for an account's pending messages to be analysed. It is
-// unique per account while waiting, so a burst of messages becomes one job
-// that reads them in batches.
+// AnalyzeArgs asks for an account's pending messages to be analysed. Every
+// stored message enqueues one; the first job to run takes all the account's
+// pending messages in batches and the others find nothing left, so a burst
+// of messages costs one model call per batch, not one per message. (A job
+// unique per account would miss a message stored while it runs.)
 type AnalyzeArgs struct {
-	WorkspaceID string `json:"workspace_id" river:"unique"`
-	AccountID   string `json:"account_id" river:"unique"`
+	WorkspaceID string `json:"workspace_id"`
+	AccountID   string `json:"account_id"`
 }
 
 // Kind names the job.
 func (AnalyzeArgs) Kind() string { return "analyze_messages" }
 
-// InsertOpts makes the job unique while it waits to run.
+// InsertOpts gives a model that is down about a day of retries with backoff.
 func (AnalyzeArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 12, UniqueOpts: river.UniqueOpts{ByArgs: true,
-		ByState: []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateScheduled, rivertype.JobStateRetryable}}}
+	return river.InsertOpts{MaxAttempts: 12}
 }
 
 // Ingest stores a message on the account's timeline and, in the same
@@ -114,14 +114,19 @@ func (r *Runner) analyzeBatch(ctx context.Context, ws, accountID string) (int, e
 	}
 	def, _ := journey.ForSegment(defs, data.Account.Segment)
 	now := r.cfg.Now()
-	taken := 0
+	// Read the batch, call the model outside any transaction (a live model
+	// may take a while), then store the findings in one transaction. Two
+	// runs on the same messages store the same findings once: their
+	// external ids come from the message.
+	var pending []store.PendingMessage
+	var in journey.AnalysisInput
 	err = r.store.InTx(ctx, func(tx *store.Tx) error {
-		pending, err := tx.PendingMessages(ctx, ws, accountID, r.cfg.BatchSize)
+		var err error
+		pending, err = tx.PendingMessages(ctx, ws, accountID, r.cfg.BatchSize)
 		if err != nil || len(pending) == 0 {
 			return err
 		}
-		taken = len(pending)
-		in := analysisInput(def, data, pending, now)
+		in = analysisInput(def, data, pending, now)
 		for _, m := range pending {
 			if m.ActorID != "" {
 				if p, ok, err := tx.PersonBySlackID(ctx, ws, m.AuthorRef); err == nil && ok {
@@ -129,24 +134,36 @@ func (r *Runner) analyzeBatch(ctx context.Context, ws, accountID string) (int, e
 				}
 			}
 		}
-		found, usage, err := r.model.Analyze(ctx, in)
-		if rerr := tx.RecordModelCall(ctx, ws, r.model.Name(), "analyze", len(pending), usage, err); rerr != nil {
-			return rerr
+		return nil
+	})
+	if err != nil || len(pending) == 0 {
+		return 0, err
+	}
+	found, usage, aerr := r.model.Analyze(ctx, in)
+	err = r.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.RecordModelCall(ctx, ws, r.model.Name(), "analyze", len(pending), usage, aerr); err != nil {
+			return err
 		}
-		if journey.ErrorCode(err) == journey.EINVALID {
+		if journey.ErrorCode(aerr) == journey.EINVALID {
 			// the model's answer failed validation: nothing of it is stored,
 			// and the messages are not retried forever
-			r.log.Warn("analysis rejected; messages marked analysed without findings", "account", accountID, "err", err)
+			r.log.Warn("analysis rejected; messages marked analysed without findings", "account", accountID, "err", aerr)
 			return tx.MarkAnalyzed(ctx, ws, eventIDs(pending), now)
-		} else if err != nil {
-			return fmt.Errorf("analyse %d messages: %w", len(pending), err)
+		} else if aerr != nil {
+			return nil // recorded; the job fails below and River retries it
 		}
 		if err := apply(ctx, tx, ws, data, pending, in, found, now); err != nil {
 			return err
 		}
 		return tx.MarkAnalyzed(ctx, ws, eventIDs(pending), now)
 	})
-	return taken, err
+	if err != nil {
+		return 0, err
+	}
+	if aerr != nil && journey.ErrorCode(aerr) != journey.EINVALID {
+		return 0, fmt.Errorf("analyse %d messages with %s: %w", len(pending), r.model.Name(), aerr)
+	}
+	return len(pending), nil
 }
 
 func eventIDs(ms []store.PendingMessage) []string {

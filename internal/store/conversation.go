@@ -99,7 +99,7 @@ type PendingMessage struct {
 }
 
 // PendingMessages returns up to limit messages of an account not analysed
-// yet, oldest first, locked so that two workers never analyse the same one.
+// yet, oldest first (skipping rows another transaction holds).
 func (t *Tx) PendingMessages(ctx context.Context, ws, accountID string, limit int) ([]PendingMessage, error) {
 	rows, err := t.q.Query(ctx, `
 		SELECT id::text, account_id::text, external_id, author_ref, author_name, direction, coalesce(actor_id::text, ''),

@@ -1,0 +1,44 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"github.com/journeyhq/journey/internal/llm"
+	"github.com/journeyhq/journey/internal/llm/eval"
+)
+
+// cmdEval scores the conversation model on the labelled evaluation set:
+// the offline model always, and the live one when LLM_BASE_URL or
+// LLM_API_KEY is set.
+func cmdEval(ctx context.Context, args []string, env Env) error {
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	if _, err := parse(fs, args, env); err != nil {
+		return err
+	}
+	ds, err := eval.Load()
+	if err != nil {
+		return err
+	}
+	rep, err := eval.Run(ctx, llm.NewOffline(), ds)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Offline model\n%s\n", rep)
+	cfg := llm.ConfigFromEnv(env.Getenv)
+	if cfg.BaseURL == "" && cfg.APIKey == "" {
+		fmt.Fprintln(env.Stdout, "Live model: not configured (set LLM_BASE_URL, LLM_API_KEY and LLM_MODEL to score one).")
+		return nil
+	}
+	live, err := llm.New(cfg, logger(env))
+	if err != nil {
+		return err
+	}
+	rep, err = eval.Run(ctx, live, ds)
+	if err != nil {
+		return fmt.Errorf("live model %s: %w", live.Name(), err)
+	}
+	fmt.Fprintf(env.Stdout, "Live model (%s)\n%s\n", live.Name(), rep)
+	return nil
+}

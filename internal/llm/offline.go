@@ -1,0 +1,262 @@
+package llm
+
+import (
+	"context"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/journeyhq/journey/internal/journey"
+)
+
+// Offline is the model Journey uses when no language model is configured:
+// deterministic heuristics over English text and templates for drafts. It
+// makes no network calls and costs nothing (its Usage is always zero).
+//
+// What it reads, message by message:
+//
+//   - Commitments: first-person promises ("I'll send…", "we'll get you…",
+//     "let me get back to you by…", "I can have it to you by…", "you'll
+//     have it by…", "expect the redlines by…", "pricing will be in your
+//     inbox Monday", "W-9 coming your way today"), promises made for a
+//     colleague or a team ("Raj will get you…", "our legal team will
+//     return…"), recap action items ("Marco to finish SSO by 3/13") and
+//     reported promises ("Dana said she'd send…", "I told Miles we'd get
+//     back to him"). Several promises in one message or sentence are split
+//     at sentences, "and", "but" and semicolons; objects of one verb stay
+//     one promise unless each has its own date. Skipped: negations ("I won't
+//     be able to"), questions and offers ("can you send…?", "want me to…?",
+//     "happy to…"), "I can…" without a date, conditionals ("if legal
+//     approves, I'll…"; temporal "once"/"as soon as" are kept), hedges
+//     ("hopefully", "probably", "might"), past tense ("I sent…", which may be
+//     a fulfilment), role statements ("Marco will own the integration"),
+//     attending meetings, internal housekeeping ("update the close date in
+//     HubSpot", "share it with corporate") and vague updates ("we'll keep
+//     you posted"). The owner is the promiser's Slack id when they are a
+//     known speaker, else their side ("us"/"customer"): a team, or a person
+//     not in the channel (a named person not in the channel is on the
+//     customer's side unless "our" says otherwise). The counterpart is the
+//     one user of the other side the message addresses or names as the
+//     recipient, else the other side. The due date comes from FindDue on the
+//     promise's clause, in the author's time zone (Speakers[u].TZ, else
+//     in.TZ, else UTC); a date relative to an unknown event ("within 48
+//     hours of receiving them") is no date.
+//   - Waiting-on: requests to the other side ("can you send…?", "could we
+//     get…", "please share…", "send the quote my way", "we still need X from
+//     you", "waiting on your redlines", "any update on the quote?", "should
+//     we expect the SOW this week?", "redlines by Friday would be ideal") and
+//     reported ones ("they're waiting on our answer", "he'll want a quote").
+//     The waiter is the author (or the reported person or side); it waits
+//     on the addressed user of the other side, else the other side. One
+//     wait per waiter per message. Requests between people of one side and
+//     information questions are not waits.
+//   - Milestones: affirmative, done-now-or-before statements matching a
+//     milestone of in.Milestones by its key's usual wording, its name or its
+//     evidence ("success criteria are signed off", "kickoff went great",
+//     "countersigned", "PO issued"); future, negated, conditional or asked
+//     ones are not evidence, except where the milestone is itself a promise
+//     (a verbal renewal, a sponsor agreeing). A message by someone found to
+//     be the economic buyer earlier in the batch is evidence that the
+//     economic buyer is engaged.
+//   - Stakeholders: customer-side people introduced ("looping in…",
+//     "adding…", "I'm Grace from procurement") or given a title or role
+//     ("Helen Ortiz, our CFO", "Tobias will be our admin"), with the role an
+//     explicit statement gives, else the one their title implies, else
+//     unknown. Our own people are never stakeholders.
+//   - Fulfilments: a message that delivers an open commitment or resolves an
+//     open waiting-on item ("here's the pricing sheet", "attached", "just
+//     emailed", "SSO is live", or the receiving side confirming it arrived),
+//     naming it (shared words with its What) or saying "as promised".
+//
+// Text is data: sentences addressed to a model ("ignore previous
+// instructions…", "you are now…") are not deal content and are skipped; the
+// rest of such a message is read like any other.
+type Offline struct {
+	_ struct{} // no configuration
+}
+
+// NewOffline returns the offline model.
+func NewOffline() *Offline { return &Offline{} }
+
+var _ journey.Model = (*Offline)(nil)
+
+// Name returns "offline".
+func (*Offline) Name() string { return "offline" }
+
+// offEpoch is a reference time for questions that only ask whether a text
+// has a date at all.
+var offEpoch = time.Date(2026, 1, 5, 12, 0, 0, 0, time.UTC)
+
+// offMsg is one message being read.
+type offMsg struct {
+	msg       journey.Message
+	author    journey.Speaker
+	side      journey.Side // "" when unknown
+	loc       *time.Location
+	written   time.Time
+	text      string   // the author's own words, mentions as names
+	mentions  []string // user ids mentioned
+	addressee string   // the one user the message speaks to, "" when none or several
+	sentences []offSentence
+}
+
+// offBatch is what the model keeps while reading one batch.
+type offBatch struct {
+	in      journey.AnalysisInput
+	people  offPeople
+	account []string // lowered words of the account's name
+	eb      map[string]bool
+	waits   []journey.FoundWait // found so far, newest last
+	done    map[string]bool     // open items already fulfilled in this batch ("c:id", "w:id")
+	out     journey.Analysis
+}
+
+// Analyze reads a batch of messages. It never fails except when ctx is
+// done; what it cannot read it leaves out.
+func (o *Offline) Analyze(ctx context.Context, in journey.AnalysisInput) (journey.Analysis, journey.Usage, error) {
+	b := &offBatch{in: in, people: newOffPeople(in.Speakers), eb: map[string]bool{}}
+	for _, w := range strings.Fields(strings.ToLower(in.Account)) {
+		if len(w) > 2 && w != "inc" && w != "corp" && w != "the" {
+			b.account = append(b.account, w)
+		}
+	}
+	for _, msg := range in.Messages {
+		if err := ctx.Err(); err != nil {
+			return journey.Analysis{}, journey.Usage{}, err
+		}
+		m := b.read(msg)
+		if m == nil {
+			continue
+		}
+		b.stakeholders(m)
+		b.promises(m)
+		b.milestones(m)
+		b.fulfilments(m)
+	}
+	return b.out, journey.Usage{}, nil
+}
+
+var offInjectionRe = regexp.MustCompile(`(?i)\b(ignore|disregard|forget)\s+(all\s+|any\s+|the\s+|your\s+)?(previous|prior|above|earlier|preceding|system)\s+(instructions|prompts?|messages|rules)|\byou are now\b|\bsystem prompt\b|\bnew instructions\s*:|\bact as (an?|the) (ai|assistant|admin)`)
+
+// read prepares a message, or returns nil when it holds nothing to read.
+func (b *offBatch) read(msg journey.Message) *offMsg {
+	m := &offMsg{msg: msg, author: b.in.Speakers[msg.User]}
+	m.side = m.author.Side
+	m.loc = b.in.TZ
+	if m.author.TZ != "" {
+		if l, err := time.LoadLocation(m.author.TZ); err == nil {
+			m.loc = l
+		}
+	}
+	if m.loc == nil {
+		m.loc = time.UTC
+	}
+	m.written = msg.At
+	if m.written.IsZero() {
+		m.written = offTSTime(msg.TS)
+	}
+	if m.written.IsZero() {
+		m.written = b.in.Now
+	}
+	m.text, m.mentions = offClean(msg.Text, b.in.Speakers)
+	for _, s := range offSentences(m.text) {
+		if !offInjectionRe.MatchString(s.text) {
+			m.sentences = append(m.sentences, s)
+		}
+	}
+	if len(m.sentences) == 0 {
+		return nil
+	}
+	m.addressee = b.addressee(m)
+	return m
+}
+
+// offTSTime reads a Slack ts ("1700000000.000100").
+func offTSTime(ts string) time.Time {
+	sec, _, _ := strings.Cut(ts, ".")
+	n, err := strconv.ParseInt(sec, 10, 64)
+	if err != nil || n <= 0 {
+		return time.Time{}
+	}
+	return time.Unix(n, 0).UTC()
+}
+
+var (
+	offGreetNameRe = regexp.MustCompile(`(?i)\b(?:hi|hey|hello|dear|thanks|thank you|thx|sorry|welcome|meet you|morning|ok|okay)\s*,?\s+(\p{L}+)`)
+	offVocStartRe  = regexp.MustCompile(`^(\p{Lu}\p{Ll}+),\s`)
+	offVocEndRe    = regexp.MustCompile(`,\s+(\p{Lu}\p{Ll}+(?:\s\p{Lu}\p{Ll}+)?)\s*[.!?]*$`)
+)
+
+// addressee returns the one user, other than the author, the message as a
+// whole speaks to: leading @-mentions, a greeting or thanks by name, or a
+// name set off by a comma, at the start or the end of the message. A name
+// called inside the message ("…Raj, can you send those?") addresses that
+// request, not the message.
+func (b *offBatch) addressee(m *offMsg) string {
+	found := map[string]bool{}
+	var order []string
+	add := func(id string) {
+		if id != "" && id != m.msg.User && !found[id] {
+			found[id] = true
+			order = append(order, id)
+		}
+	}
+	raw := strings.TrimSpace(m.msg.Text)
+	for {
+		loc := offMentionRe.FindStringSubmatchIndex(raw)
+		if loc == nil || loc[0] != 0 {
+			break
+		}
+		add(raw[loc[2]:loc[3]])
+		raw = strings.TrimLeft(raw[loc[1]:], " ,")
+	}
+	edges := []offSentence{m.sentences[0]}
+	if len(m.sentences) > 1 {
+		edges = append(edges, m.sentences[len(m.sentences)-1])
+	}
+	for k, s := range edges {
+		if k == 0 {
+			if g := offGreetNameRe.FindStringSubmatchIndex(s.text); g != nil && g[0] < 12 {
+				if id, ok := b.people.find(s.text[g[2]:g[3]]); ok {
+					add(id)
+				}
+			}
+			if v := offVocStartRe.FindStringSubmatch(s.text); v != nil {
+				if id, ok := b.people.find(v[1]); ok {
+					add(id)
+				}
+			}
+		}
+		if v := offVocEndRe.FindStringSubmatch(s.text); v != nil {
+			if id, ok := b.people.find(v[1]); ok {
+				add(id)
+			}
+		}
+	}
+	if len(order) == 1 {
+		return order[0]
+	}
+	return ""
+}
+
+// sideOf returns the side of a party: a user's side, or the party itself
+// when it is a side.
+func (b *offBatch) sideOf(party string) journey.Side {
+	switch party {
+	case string(journey.SideUs), string(journey.SideCustomer):
+		return journey.Side(party)
+	}
+	return b.in.Speakers[party].Side
+}
+
+// other is the other side ("" when unknown).
+func offOther(s journey.Side) journey.Side {
+	switch s {
+	case journey.SideUs:
+		return journey.SideCustomer
+	case journey.SideCustomer:
+		return journey.SideUs
+	}
+	return ""
+}

@@ -1,0 +1,1127 @@
+package llm
+
+import (
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/journeyhq/journey/internal/journey"
+)
+
+// Commitments and waiting-on items: who promises what to whom by when, and
+// who asks whom for what.
+
+// offDeliverVerbs are the verbs of things one side does for the other (base
+// forms). Attending, discussing, knowing and owning are not among them.
+var offDeliverVerbs = map[string]bool{}
+
+func init() {
+	for _, v := range strings.Fields(`send resend share forward email get provide deliver return submit sign
+		countersign execute issue raise cut process pay approve set configure enable provision create build put
+		prepare draft write circle follow revert reply respond answer fill complete finish finalize finalise wrap
+		turn review look dig investigate confirm let update fix resolve schedule book arrange organize organise
+		introduce loop connect walk upload post publish ship deploy run pull compile collect gather sort handle
+		chase escalate decide come have hand transfer migrate import grant add invite give
+		extend clarify document rework redo adapt map test train make take circulate distribute prep produce
+		reach move reschedule release install activate whitelist allowlist revise amend remove drop waive
+		generate export patch unblock refund credit invoice resubmit re-send reissue countersign line file`) {
+		offDeliverVerbs[v] = true
+	}
+}
+
+// offRequestVerbs are what one side asks the other to do (base forms).
+var offRequestVerbs = map[string]bool{}
+
+func init() {
+	for _, v := range strings.Fields(`send resend share forward email get provide deliver return submit sign
+		countersign issue raise process pay approve set configure enable provision create prepare fill complete
+		finish finalize review confirm update fix resolve include take check nominate extend give add invite
+		grant clarify let walk put look dig investigate provide help resend upload post book schedule arrange
+		introduce loop connect pull export turn drop remove waive change amend move push reschedule shift
+		cancel remind ping forward circulate approve expedite prioritize prioritise escalate`) {
+		offRequestVerbs[v] = true
+	}
+}
+
+// offVerbBase returns the base form of a deliverable verb ("sending" →
+// "send", "shares" → "share"), or "" when word is none. Past forms are none.
+func offVerbBase(word string) string {
+	w := strings.Trim(word, ",.!?;:")
+	if offDeliverVerbs[w] {
+		return w
+	}
+	if strings.HasSuffix(w, "ing") && len(w) > 4 {
+		stem := w[:len(w)-3]
+		for _, c := range []string{stem, stem + "e"} {
+			if offDeliverVerbs[c] {
+				return c
+			}
+		}
+		if n := len(stem); n > 2 && stem[n-1] == stem[n-2] && offDeliverVerbs[stem[:n-1]] {
+			return stem[:n-1] // getting, setting, putting
+		}
+	}
+	if strings.HasSuffix(w, "es") && offDeliverVerbs[w[:len(w)-2]] {
+		return w[:len(w)-2]
+	}
+	if strings.HasSuffix(w, "s") && offDeliverVerbs[w[:len(w)-1]] {
+		return w[:len(w)-1]
+	}
+	return ""
+}
+
+var offAdverbs = map[string]bool{
+	"also": true, "then": true, "just": true, "definitely": true, "certainly": true, "really": true,
+	"totally": true, "happily": true, "personally": true, "still": true, "both": true, "all": true,
+	"actually": true, "absolutely": true, "quickly": true, "def": true, "gladly": true, "surely": true,
+	"first": true, "finally": true, "immediately": true, "promptly": true, "directly": true, "now": true,
+}
+
+// offPromise is a promise read in a clause.
+type offPromise struct {
+	party    string       // owner: a user id or a side
+	side     journey.Side // the owner's side
+	verb     int          // index of the main verb in words
+	needDate bool         // "I can send it" counts only with a date
+	object   string       // for impersonal promises ("the sandbox will be ready"): the thing
+	plain    bool         // the verb needs no particle ("you'll have the SOW by Friday")
+}
+
+var (
+	offCondRe       = regexp.MustCompile(`\b(if|unless|assuming|provided that|provided|as long as|in case|whether)\b`)
+	offPoliteCondRe = regexp.MustCompile(`\bif (that|it) (works|helps|is ok|is okay|is easier|is useful|is helpful)\b|\bif (helpful|useful|you like|you would like|you want|you prefer)\b`)
+	offHedgeRe      = regexp.MustCompile(`\b(hopefully|probably|maybe|perhaps|possibly|might|no promises|not sure|i doubt|likely|ideally)\b`)
+	offNegRe        = regexp.MustCompile(`\b(not|never|no longer|unable)\b`)
+	offTagRe        = regexp.MustCompile(`,?\s*\b(ok|okay|right|yeah|sound good|sounds good|does that work|works for you|cool)\s*\?+\s*$`)
+	offInternalRe   = regexp.MustCompile(`\b(hubspot|crm|close date|the opp|opportunity|internally|with corporate|to corporate|with (my|our) (team|boss|manager|leadership)|with leadership)\b`)
+	offRelDueRe     = regexp.MustCompile(`^\s*(of|after)\s+(receiving|getting|receipt|we|you|the|it|them|that|signature|kickoff)`)
+	offSameDayRe    = regexp.MustCompile(`\b(the day (it|that|they) (is|are|goes|go|ships|ship|launches) (out|live)?|the same day|that day)\b`)
+	offImmediateRe  = regexp.MustCompile(`\b(right now|now|right away|as we speak|in a sec|in a second|in a minute)\b`)
+	offTeamRe       = regexp.MustCompile(`^(?:(our|my|their|the customer's|your)\s+)?(legal team|legal|counsel|security team|security|infosec|procurement team|procurement|finance team|finance|accounting|ap team|it team|it|data team|engineering team|engineering|product team|support team|support|success team|cs team|ops team|team|cfo|ceo|cto|cio|vp|admin|lawyers?|attorneys?)$`)
+)
+
+// offAuxStart words make a clause a question when they come before its
+// subject ("can you…", "should we…", "will you…").
+var offAuxStart = map[string]bool{
+	"can": true, "could": true, "would": true, "will": true, "should": true, "shall": true, "do": true,
+	"does": true, "did": true, "is": true, "are": true, "am": true, "may": true, "want": true, "have": true, "has": true,
+}
+
+// offReportVerbs introduce reported speech: "Dana said she'd send…".
+var offReportVerbs = map[string]bool{
+	"said": true, "says": true, "mentioned": true, "told": true, "promised": true, "confirmed": true,
+	"agreed": true, "committed": true, "wrote": true, "noted": true,
+}
+
+// promises finds the commitments and waiting-on items of a message.
+func (b *offBatch) promises(m *offMsg) {
+	var commits []journey.FoundCommitment
+	var commitSentence []int
+	var waits []offWait
+	lastPerson := "" // the last person named, for "he" and "she"
+	for si, s := range m.sentences {
+		sentLow := offLower(s.text)
+		cond := offCondRe.MatchString(offPoliteCondRe.ReplaceAllString(sentLow, ""))
+		hedged := offHedgeRe.MatchString(sentLow)
+		clauses := offClauses(s.text)
+		var prev *offPromise // the promise of the clause before, for "…and send it"
+		first := len(commits)
+		for ci, c := range clauses {
+			low := strings.TrimSpace(offTagRe.ReplaceAllString(offLower(c.text), ""))
+			w := offWords(low)
+			if len(w) == 0 {
+				continue
+			}
+			question := strings.HasSuffix(low, "?") || (ci == len(clauses)-1 && s.question && !offDeclarative(w)) || offAuxStart[w[0]] && len(w) > 1 && offSubjectWord(w[1]) && w[1] != "it" && w[1] != "there"
+			if name := b.firstName(c.text); name != "" {
+				lastPerson = name
+			}
+			// Requests first: "can you send…?" is a wait, never a promise.
+			if wt, ok := b.parseWait(m, c.text, low, w, question); ok {
+				if offPronounObject(wt.what) {
+					// "Can someone take a look?", "Did they go out?": about
+					// what was just said.
+					switch {
+					case len(commits) > 0:
+						wt.what = commits[len(commits)-1].What
+					case si > 0:
+						wt.what = offSubjectNP(m.sentences[si-1].text)
+					}
+				}
+				waits = append(waits, wt)
+				prev = nil
+				continue
+			}
+			if question || cond || hedged {
+				prev = nil
+				continue
+			}
+			var p offPromise
+			ok := false
+			switch {
+			case c.elliptical && prev != nil:
+				p, ok = *prev, true
+				p.verb, p.object = -1, ""
+			default:
+				p, ok = b.parsePromise(m, c.text, low, w, lastPerson)
+				if !ok && prev != nil && offVerbBase(w[0]) != "" {
+					p, ok = *prev, true // "…and send Nina the doc by Thursday"
+					p.verb, p.needDate, p.object, p.plain = 0, false, "", false
+				}
+			}
+			if !ok {
+				prev = nil
+				continue
+			}
+			fc, keep := b.commitment(m, c.text, low, w, p)
+			if !keep {
+				prev = nil
+				continue
+			}
+			if fc.Due.IsZero() && offSameDayRe.MatchString(low) && len(commits) > first {
+				fc.Due = commits[len(commits)-1].Due
+			}
+			commits = append(commits, fc)
+			commitSentence = append(commitSentence, si)
+			pp := p
+			prev = &pp
+		}
+		// Verbs on one deliverable are one promise: "rework the order form
+		// and send it over by tomorrow", "review it with Cal and get back to
+		// you with feedback by Monday", "review and come back to you".
+		for i := first + 1; i < len(commits); i++ {
+			a, c := &commits[i-1], commits[i]
+			if a.Owner != c.Owner {
+				continue
+			}
+			switch {
+			case offPronounObject(c.What):
+				if a.Due.IsZero() {
+					a.Due = c.Due
+				}
+			case offPronounObject(a.What) || a.What == "" || strings.HasPrefix(a.What, "\x00"):
+				if c.Due.IsZero() {
+					c.Due = a.Due
+				}
+				*a = c
+			default:
+				continue
+			}
+			commits = append(commits[:i], commits[i+1:]...)
+			commitSentence = append(commitSentence[:i], commitSentence[i+1:]...)
+			i--
+		}
+	}
+	// A date alone in the next sentence ("ETA Thursday.") belongs to the
+	// promise before it.
+	for i := range commits {
+		si := commitSentence[i]
+		if !commits[i].Due.IsZero() || si+1 >= len(m.sentences) || offCountSentence(commitSentence, si+1) > 0 {
+			continue
+		}
+		next := m.sentences[si+1].text
+		if len(strings.Fields(next)) <= 5 {
+			if d, _, ok := FindDue(next, m.written, m.loc); ok {
+				commits[i].Due = d
+			}
+		}
+	}
+	for i := range commits {
+		what := commits[i].What
+		if strings.HasPrefix(what, "\x00") {
+			what = offObjectName(what)
+		}
+		if what == "" || what == "an answer" || what == "a reply" || offPronounObject(what) || offVagueWhat(what) {
+			// "I told Miles we'd get back to him by Thursday" after "they're
+			// waiting on our answer about on-prem": the answer to that.
+			found := false
+			for k := len(waits) - 1; k >= 0; k-- {
+				if waits[k].what != "" && !offPronounObject(waits[k].what) {
+					what, found = waits[k].what, true
+					break
+				}
+			}
+			// "you'll have both versions by Wednesday": what the other side
+			// asked for last in the batch.
+			for k := len(b.waits) - 1; k >= 0 && !found && m.side != ""; k-- {
+				if wt := b.waits[k]; b.sideOf(wt.Waiter) == offOther(m.side) && !offPronounObject(wt.What) {
+					what, found = wt.What, true
+				}
+			}
+		}
+		if what == "" {
+			what = "a reply"
+		}
+		commits[i].What = what
+	}
+	// "Will do, both by tomorrow morning": an acceptance with a date, when
+	// nothing else in the message promises.
+	if len(commits) == 0 && len(waits) == 0 {
+		if fc, ok := b.acceptance(m); ok {
+			commits = append(commits, fc)
+		}
+	}
+	b.out.Commitments = append(b.out.Commitments, commits...)
+	b.addWaits(m, waits)
+}
+
+func offCountSentence(ss []int, s int) int {
+	n := 0
+	for _, x := range ss {
+		if x == s {
+			n++
+		}
+	}
+	return n
+}
+
+// offSubjectWord reports whether w can be a clause's subject.
+func offSubjectWord(w string) bool {
+	switch w {
+	case "i", "we", "you", "he", "she", "they", "it", "someone", "somebody", "anyone", "your", "our", "there":
+		return true
+	}
+	return false
+}
+
+// offDeclarative reports whether a clause starts like a statement.
+func offDeclarative(w []string) bool {
+	switch w[0] {
+	case "i", "we", "you", "he", "she", "they", "our", "my", "their", "let", "expect":
+		return len(w) < 2 || !offAuxStart[w[0]]
+	}
+	return false
+}
+
+var offPronouns = map[string]bool{"it": true, "them": true, "that": true, "this": true, "those": true, "these": true, "both": true, "one": true, "that one": true}
+
+// offPronounObject reports whether what is only a pronoun, perhaps with a
+// phrase after it ("it with Cal", "that one").
+func offPronounObject(what string) bool {
+	w := strings.Fields(strings.ToLower(strings.TrimSpace(what)))
+	if len(w) == 0 {
+		return false
+	}
+	if !offPronouns[w[0]] {
+		return false
+	}
+	return len(w) == 1 || offWhatStops[w[1]] || w[1] == "with" || w[1] == "one" || w[1] == "all"
+}
+
+// firstName returns the last capitalised name of a speaker or a person in
+// the clause, as a party: a user id, or "" when none. "he"/"she" later in
+// the message refer to it.
+func (b *offBatch) firstName(clause string) string {
+	last := ""
+	for _, n := range offNames(clause) {
+		if id, ok := b.people.find(n); ok {
+			last = id
+		} else if !b.isAccount(n) {
+			last = "name:" + n
+		}
+	}
+	return last
+}
+
+var offNameRe = regexp.MustCompile(`\b\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+)?\b`)
+
+// offNotNames are capitalised words that are not people.
+var offNotNames = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`I We You He She They It Our My Their Your The A An This That These Those Hi Hey Hello
+		Thanks Thank Sorry Yes No Yep Sure Great Perfect Nice Good Morning Also And But So Then Just Quick Please Pls
+		Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August
+		September October November December Q1 Q2 Q3 Q4 Looping Adding Welcome Meet Here Heads Call Recap Next
+		Steps Demo Discovery Why Now Not Deal Done Got Received Signed Countersigned Updated Vendor Security Pen
+		Activity Checklist Alerts Pipeline Pricing Revised Redlines Tax Kickoff Legal Procurement Finance Support
+		Manager Training New Feedback Adoption Being Love Totally Understood Told Miles's Reminder Will Can Could
+		Would Should Any Did Does Is Are Was Were Let Expect Execution Sounds Really Honestly Fantastic Happy
+		Following Hola Danke Ignore FYI Still Then Once If When What Where How Who Before After Okay Ok Absolutely
+		Quote Proposal Order Contract Budget Legal's Sandbox Trial SSO Salesforce Okta Slack DocuSign Clari
+		Snowflake HubSpot Frankfurt EMEA APAC AWS Azure Google Microsoft Zoom Gmail Outlook Jira Confluence
+		Drive Notion Teams Excel Spreadsheet England Wales Hooli Globex Acme Initech Umbrella Stark Wayne Soylent
+		Massive Dynamic Piper Pied Cyberdyne Vandelay Oscorp Tyrell Nakatomi Bluth Wonka Dunder Mifflin Prestige
+		Worldwide Staples Corp Inc Ltd LLC GmbH First Second Third Last Main Quick Week Day Month Quarter Year
+		Head Sales Ops Director Chief Officer President Founder Marketing Engineering Operations Data Product
+		Customer Success Team Account Executive Solutions Engineer Lead Admin Sponsor Exec Executive Senior
+		Regional Global Vice Manager Partner Counsel General Hub Spot Thursday's Friday's Monday's`) {
+		offNotNames[w] = true
+	}
+}
+
+// offNames returns the capitalised names of people in text, in order.
+func offNames(text string) []string {
+	var out []string
+	for _, n := range offNameRe.FindAllString(text, -1) {
+		parts := strings.FieldsFunc(n, func(r rune) bool { return r == ' ' || r == '-' })
+		if offNotNames[parts[0]] {
+			if len(parts) > 1 && !offNotNames[parts[1]] {
+				out = append(out, parts[1])
+			}
+			continue
+		}
+		if len(parts) > 1 && offNotNames[parts[1]] {
+			n = parts[0]
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+func (b *offBatch) isAccount(name string) bool {
+	for _, w := range strings.Fields(strings.ToLower(name)) {
+		for _, a := range b.account {
+			if w == a {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// parsePromise reads who promises in a clause and where the promised verb
+// is. lastPerson is whom "he" or "she" would mean.
+func (b *offBatch) parsePromise(m *offMsg, orig, low string, w []string, lastPerson string) (offPromise, bool) {
+	author := offPromise{party: m.msg.User, side: m.side}
+	// "expect the usage export early next week"
+	if w[0] == "expect" {
+		author.verb = 0
+		return author, true
+	}
+	// "Will send the invoice Friday morning." (no subject, no question)
+	if (w[0] == "will" || w[0] == "shall") && len(w) > 1 && !offSubjectWord(w[1]) {
+		if v, need, ok := offChain(w, 0, false); ok {
+			author.verb, author.needDate = v, need
+			return author, true
+		}
+	}
+	// "Signing today." "Sending the deck over tomorrow."
+	if strings.HasSuffix(w[0], "ing") && offVerbBase(w[0]) != "" {
+		if _, _, ok := FindDue(orig, m.written, m.loc); ok && !offImmediateRe.MatchString(low) {
+			author.verb = 0
+			return author, true
+		}
+	}
+	for i := 0; i < len(w); i++ {
+		if i > 0 && offAuxStart[w[i-1]] && (i < 2 || !offReportVerbs[w[i-2]]) && w[i-1] != "will" && w[i-1] != "would" {
+			// "should we…", "can you…": a question, not a promise
+			if offSubjectWord(w[i]) {
+				return offPromise{}, false
+			}
+		}
+		switch w[i] {
+		case "i", "we":
+			if i > 0 && w[i-1] == "let" {
+				continue
+			}
+			reported := i > 0 && offReportedBefore(w[:i])
+			if v, need, ok := offChain(w, i+1, reported); ok {
+				author.verb, author.needDate = v, need
+				return author, true
+			}
+		case "let":
+			if i+1 < len(w) && (w[i+1] == "me" || w[i+1] == "us") && i+2 < len(w) && w[i+2] != "know" {
+				if i+2 < len(w) && offVerbBase(w[i+2]) != "" {
+					author.verb = i + 2
+					return author, true
+				}
+			}
+		case "you":
+			// "you will have the SOW by Friday", "you can expect…"
+			if i+2 < len(w) {
+				pair := w[i+1] + " " + w[i+2]
+				switch pair {
+				case "will have", "will get", "will receive", "will see", "should have", "should get", "should receive", "can expect", "will hear":
+					if (i == 0 || !offAuxStart[w[i-1]]) && !offImmediateRe.MatchString(low) {
+						author.verb, author.plain = i+2, true
+						return author, true
+					}
+				}
+			}
+		case "he", "she", "they":
+			reported := i > 0 && offReportedBefore(w[:i])
+			v, need, ok := offChain(w, i+1, reported)
+			if !ok && i+3 < len(w) && (w[i+1] == "promised" || w[i+1] == "agreed" || w[i+1] == "committed") && w[i+2] == "to" && offVerbBase(w[i+3]) != "" {
+				// "they promised to send sandbox credentials by Wednesday"
+				v, need, ok, reported = i+3, false, true, w[i] == "they"
+			}
+			if !ok {
+				continue
+			}
+			p := offPromise{verb: v, needDate: need}
+			switch {
+			case w[i] == "they" && i > 0 && offReportedBefore(w[:i]):
+				p.party, p.side = b.reportedParty(m, orig, lastPerson)
+			case w[i] == "they":
+				if m.side != journey.SideUs {
+					return offPromise{}, false
+				}
+				p.party, p.side = string(journey.SideCustomer), journey.SideCustomer
+			default:
+				p.party, p.side = b.personParty(m, lastPerson, orig)
+			}
+			if p.party == "" {
+				return offPromise{}, false
+			}
+			return p, true
+		}
+	}
+	// Someone named, or a team: "Raj will get you…", "our legal team will
+	// return…", "Marco to finish SSO by 3/13", "Miles (their head of sales
+	// ops) will send…".
+	if p, ok := b.thirdParty(m, orig, low, w); ok {
+		return p, true
+	}
+	// Impersonal: "the sandbox will be ready Monday", "W-9 and COI are coming
+	// your way today", "SSO enforcement ships on April 14".
+	if p, ok := b.impersonal(m, orig, low, w); ok {
+		return p, true
+	}
+	return offPromise{}, false
+}
+
+// offReportedBefore reports whether the words before a subject report
+// speech: "I told Miles we…", "Dana said she…".
+func offReportedBefore(w []string) bool {
+	for k := len(w) - 1; k >= 0 && k >= len(w)-4; k-- {
+		if offReportVerbs[w[k]] {
+			return true
+		}
+	}
+	return false
+}
+
+// offChain reads the modal chain after a subject at w[j] and returns the
+// index of the promised verb.
+func offChain(w []string, j int, reported bool) (verb int, needDate bool, ok bool) {
+	skip := func() {
+		for j < len(w) && offAdverbs[w[j]] {
+			j++
+		}
+	}
+	at := func(k int, s string) bool { return k < len(w) && w[k] == s }
+	skip()
+	if j >= len(w) {
+		return 0, false, false
+	}
+	switch w[j] {
+	case "will", "shall":
+		j++
+	case "would":
+		if !reported {
+			return 0, false, false
+		}
+		j++
+	case "am", "are", "is", "was":
+		if w[j] == "was" && !reported {
+			return 0, false, false
+		}
+		j++
+		skip()
+		switch {
+		case at(j, "going") && at(j+1, "to"):
+			j += 2
+		case (at(j, "planning") || at(j, "aiming") || at(j, "committed")) && at(j+1, "to"):
+			j += 2
+		case j < len(w) && strings.HasSuffix(w[j], "ing") && offVerbBase(w[j]) != "":
+			return j, true, true // "I'm sending it over tonight"
+		default:
+			return 0, false, false
+		}
+	case "plan", "intend", "promise", "commit", "aim":
+		if !at(j+1, "to") {
+			return 0, false, false
+		}
+		j += 2
+	case "can":
+		j++
+		needDate = true
+	case "should":
+		j++
+		skip()
+		if at(j, "be") && at(j+1, "able") && at(j+2, "to") {
+			j += 3
+		} else if !(at(j, "have") || at(j, "get")) {
+			return 0, false, false
+		}
+	default:
+		return 0, false, false
+	}
+	skip()
+	if at(j, "not") || at(j, "never") {
+		return 0, false, false
+	}
+	switch {
+	case at(j, "be") && at(j+1, "able") && at(j+2, "to"):
+		j += 3
+	case at(j, "be") && j+1 < len(w) && strings.HasSuffix(w[j+1], "ing"):
+		switch offVerbBase(w[j+1]) {
+		case "handle", "run", "take", "lead", "make", "look":
+			return 0, false, false // "I'll be handling the vendor onboarding": a role
+		}
+		j++ // "will be sending"
+	case at(j, "try") && at(j+1, "to"), at(j, "aim") && at(j+1, "to"):
+		j += 2
+	case at(j, "make") && at(j+1, "sure") && at(j+2, "to"):
+		j += 3
+	}
+	skip()
+	if j >= len(w) || offVerbBase(w[j]) == "" {
+		return 0, false, false
+	}
+	if v := w[j]; strings.HasSuffix(v, "ed") && !offDeliverVerbs[v] {
+		return 0, false, false
+	}
+	return j, needDate, true
+}
+
+// personParty resolves "he"/"she"/a name to a party.
+func (b *offBatch) personParty(m *offMsg, person, orig string) (string, journey.Side) {
+	switch {
+	case person == "":
+		return "", ""
+	case strings.HasPrefix(person, "name:"):
+		name := strings.TrimPrefix(person, "name:")
+		if m.side == journey.SideUs && regexp.MustCompile(`(?i)\bour\s+(\w+\s+)?`+regexp.QuoteMeta(name)).MatchString(orig) {
+			return string(journey.SideUs), journey.SideUs
+		}
+		return string(journey.SideCustomer), journey.SideCustomer
+	}
+	return person, b.in.Speakers[person].Side
+}
+
+// reportedParty is the owner of "X said they'd…".
+func (b *offBatch) reportedParty(m *offMsg, orig, lastPerson string) (string, journey.Side) {
+	low := strings.ToLower(orig)
+	if mt := offTeamRe.FindStringSubmatch(strings.TrimSpace(strings.SplitN(low, " said", 2)[0])); mt != nil {
+		return b.teamParty(m, mt[1])
+	}
+	return b.personParty(m, lastPerson, orig)
+}
+
+// teamParty is the side of "our legal team" (possessive "our") as said by
+// the author.
+func (b *offBatch) teamParty(m *offMsg, possessive string) (string, journey.Side) {
+	s := m.side
+	if possessive == "their" || possessive == "your" || possessive == "the customer's" {
+		s = offOther(m.side)
+	}
+	if s == "" {
+		return "", ""
+	}
+	return string(s), s
+}
+
+var offRecapRe = regexp.MustCompile(`^(\p{Lu}\p{Ll}+)\s+to\s+(\w+)`)
+
+// thirdParty reads promises of a named person or a team.
+func (b *offBatch) thirdParty(m *offMsg, orig, low string, w []string) (offPromise, bool) {
+	// Recap action items: "Marco to finish SSO by 3/13".
+	if mt := offRecapRe.FindStringSubmatch(strings.TrimSpace(orig)); mt != nil && b.isSpeakerWord(strings.ToLower(mt[1])) && offVerbBase(strings.ToLower(mt[2])) != "" {
+		party, side := b.nameParty(m, mt[1], orig)
+		if party != "" {
+			return offPromise{party: party, side: side, verb: 2}, true
+		}
+	}
+	// Drop parentheses and appositives so the subject meets its verb.
+	stripped := regexp.MustCompile(`\s*\([^)]*\)`).ReplaceAllString(orig, "")
+	stripped = regexp.MustCompile(`,\s*(?:our|their|your|the)\s+[^,]{1,40},`).ReplaceAllString(stripped, "")
+	sl := offLower(stripped)
+	sw := offWords(sl)
+	for i := 0; i < len(sw) && i < 8; i++ {
+		// Team subjects: "our legal team will…", "legal said they'd…".
+		for n := 4; n >= 1; n-- {
+			if i+n > len(sw) {
+				continue
+			}
+			cand := strings.Join(sw[i:i+n], " ")
+			mt := offTeamRe.FindStringSubmatch(cand)
+			if mt == nil || (mt[1] == "" && (mt[2] == "team" || mt[2] == "it" || mt[2] == "vp" || mt[2] == "admin")) {
+				continue
+			}
+			if i > 0 && !offReportVerbs[sw[i-1]] && sw[i-1] != "and" && sw[i-1] != "also" && sw[i-1] != "then" {
+				continue
+			}
+			if v, need, ok := offChain(sw, i+n, false); ok {
+				party, side := b.teamParty(m, mt[1])
+				if party == "" {
+					return offPromise{}, false
+				}
+				return offPromise{party: party, side: side, verb: v, needDate: need, object: offRebase(sw, v, w)}, true
+			}
+		}
+	}
+	// Named people: the first capitalised name followed by a promise.
+	origWords := strings.Fields(stripped)
+	for i, ow := range origWords {
+		name := strings.Trim(ow, ",.!?:;'\"")
+		if name == "" || !unicode.IsUpper([]rune(name)[0]) || offNotNames[name] || b.isAccount(name) {
+			continue
+		}
+		k := offIndexWord(sw, strings.ToLower(name))
+		if k < 0 {
+			continue
+		}
+		next := k + 1
+		if next < len(sw) && len(origWords) > i+1 {
+			// A surname: "Sarah Connor will…"
+			if nw := strings.Trim(origWords[i+1], ",.!?"); nw != "" && unicode.IsUpper([]rune(nw)[0]) && !offNotNames[nw] && sw[next] == strings.ToLower(nw) {
+				name += " " + nw
+				next++
+			}
+		}
+		for next < len(sw) && (offReportVerbs[sw[next]] || sw[next] == "that" || sw[next] == "us" || sw[next] == "me" || sw[next] == "she" || sw[next] == "he" || sw[next] == "they" || b.isSpeakerWord(sw[next])) {
+			if sw[next] == "promised" || sw[next] == "agreed" || sw[next] == "committed" {
+				if next+1 < len(sw) && sw[next+1] == "to" && next+2 < len(sw) && offVerbBase(sw[next+2]) != "" {
+					party, side := b.nameParty(m, name, orig)
+					return offPromise{party: party, side: side, verb: next + 2, object: offRebase(sw, next+2, w)}, party != ""
+				}
+			}
+			next++
+		}
+		if next > k+1 && !offReportedBefore(sw[:next]) && sw[k+1] != "will" {
+			continue
+		}
+		reported := offReportedBefore(sw[:next])
+		if v, need, ok := offChain(sw, next, reported); ok {
+			party, side := b.nameParty(m, name, orig)
+			if party == "" {
+				return offPromise{}, false
+			}
+			return offPromise{party: party, side: side, verb: v, needDate: need, object: offRebase(sw, v, w)}, true
+		}
+		break
+	}
+	return offPromise{}, false
+}
+
+// offRebase returns the object words after verb v of sw as text, for
+// promises read on a clause whose words differ from the clause's own.
+func offRebase(sw []string, v int, _ []string) string {
+	return "@" + strings.Join(sw[v:], " ")
+}
+
+func offIndexWord(w []string, s string) int {
+	for i, x := range w {
+		if strings.Trim(x, ",.!?:;'\"") == s {
+			return i
+		}
+	}
+	return -1
+}
+
+func (b *offBatch) isSpeakerWord(w string) bool {
+	_, ok := b.people.byFirst[w]
+	return ok
+}
+
+// nameParty resolves a person named in a clause to a party.
+func (b *offBatch) nameParty(m *offMsg, name, orig string) (string, journey.Side) {
+	if id, ok := b.people.find(name); ok {
+		return id, b.in.Speakers[id].Side
+	}
+	return b.personParty(m, "name:"+name, orig)
+}
+
+var offImpersonalRe = regexp.MustCompile(`^(?:and\s+)?(?:the\s+|our\s+|your\s+)?(.{2,60}?)\s+(?:will be|is going to be|should be|are|is)\s+(?:ready|in your inbox|over|sent|shared|done|live|signed|issued|out|back|with you|available|coming your way|on (?:its|their) way)\b`)
+var offComingRe = regexp.MustCompile(`^(?:the\s+|our\s+|your\s+)?(.{2,60}?)\s+(?:(?:is|are)\s+)?(?:coming (?:your way|over|to you|by|on|early|next|this|tomorrow|today|monday|tuesday|wednesday|thursday|friday|end)|ships|will ship|goes live|will go live|launches|lands|will land)\b`)
+
+// offFollowRe reads "the questionnaire will follow by Thursday", "the order
+// form goes out once Peter confirms": promises even without a date.
+var offFollowRe = regexp.MustCompile(`^(?:and\s+)?(?:the\s+|our\s+|your\s+)?(.{2,60}?)\s+(?:will follow|to follow|follows|goes out|will go out|will be sent|will be shared|will be on (?:its|their) way)\b`)
+
+// impersonal reads promises without a person: "pricing will be in your
+// inbox Monday", "W-9 and COI are coming your way today".
+func (b *offBatch) impersonal(m *offMsg, orig, low string, w []string) (offPromise, bool) {
+	var obj string
+	if mt := offFollowRe.FindStringSubmatch(low); mt != nil && !offImmediateRe.MatchString(low) {
+		if f := strings.Fields(mt[1]); len(f) > 0 && !offSubjectWord(f[0]) {
+			return offPromise{party: m.msg.User, side: m.side, verb: -1, object: mt[1]}, true
+		}
+	}
+	if _, _, ok := FindDue(orig, m.written, m.loc); !ok {
+		return offPromise{}, false
+	}
+	if mt := offImpersonalRe.FindStringSubmatch(low); mt != nil {
+		obj = mt[1]
+	} else if mt := offComingRe.FindStringSubmatch(low); mt != nil {
+		obj = mt[1]
+	}
+	if obj == "" || offSubjectWord(strings.Fields(obj)[0]) || offImmediateRe.MatchString(low) {
+		return offPromise{}, false
+	}
+	return offPromise{party: m.msg.User, side: m.side, verb: -1, object: obj}, true
+}
+
+// commitment builds the commitment of a promise read in a clause, or
+// reports that it does not count.
+func (b *offBatch) commitment(m *offMsg, orig, low string, w []string, p offPromise) (journey.FoundCommitment, bool) {
+	// The words after the verb: from the clause, or from the stripped
+	// clause a third-party promise was read on.
+	var rest []string
+	var verb string
+	switch {
+	case strings.HasPrefix(p.object, "@"):
+		ow := strings.Fields(strings.TrimPrefix(p.object, "@"))
+		verb, rest = ow[0], ow[1:]
+	case p.object != "":
+		rest = strings.Fields(p.object)
+	case p.verb < 0:
+		rest = w
+	default:
+		verb, rest = w[p.verb], w[p.verb+1:]
+	}
+	base := offVerbBase(verb)
+	if verb != "" && base == "" && verb != "expect" && verb != "receive" && verb != "see" && verb != "hear" {
+		return journey.FoundCommitment{}, false
+	}
+	restText := strings.Join(rest, " ")
+	if !p.plain && !offParticleOK(base, rest) {
+		return journey.FoundCommitment{}, false
+	}
+	if offInternalRe.MatchString(restText) || offInternalRe.MatchString(low) {
+		return journey.FoundCommitment{}, false
+	}
+	due, phrase, hasDue := FindDue(orig, m.written, m.loc)
+	if hasDue {
+		if i := strings.Index(orig, phrase); i >= 0 && offRelDueRe.MatchString(strings.ToLower(orig[i+len(phrase):])) {
+			hasDue, due = false, time.Time{}
+		}
+	}
+	if hasDue && offImmediateRe.MatchString(low) && !strings.Contains(strings.ToLower(phrase), "now") {
+		// "sending it over now" is a delivery, not a promise
+		if !strings.Contains(low, "will") {
+			return journey.FoundCommitment{}, false
+		}
+	}
+	if !hasDue && offImmediateRe.MatchString(low) && p.verb == 0 {
+		return journey.FoundCommitment{}, false
+	}
+	if p.needDate && !hasDue {
+		return journey.FoundCommitment{}, false
+	}
+	if !hasDue && (base == "sign" || base == "approve" || base == "decide") && len(rest) == 0 {
+		return journey.FoundCommitment{}, false // "Monica will sign.": who signs, not a promise
+	}
+	fc := journey.FoundCommitment{MessageTS: m.msg.TS, Owner: p.party, Due: due}
+	recipient := b.recipient(m, rest, p.side)
+	switch {
+	case recipient == "-":
+		return journey.FoundCommitment{}, false // promised to one's own side
+	case recipient != "":
+		fc.Counterpart = recipient
+	case m.addressee != "" && p.side != "" && b.sideOf(m.addressee) == offOther(p.side):
+		fc.Counterpart = m.addressee
+	default:
+		fc.Counterpart = string(offOther(p.side))
+	}
+	fc.What = offWhat(base, rest, phrase, orig)
+	if p.object != "" && !strings.HasPrefix(p.object, "@") {
+		fc.What = offCase(strings.TrimSpace(p.object), orig)
+	}
+	if fc.What == "" {
+		// Named after the promise itself once the sentence is read:
+		// "Signing today" is the signature.
+		fc.What = offObjectless(base)
+	}
+	return fc, true
+}
+
+// offParticleOK checks the words a verb needs: "set up", "come back",
+// "let you know what…", "have it over by…".
+func offParticleOK(base string, rest []string) bool {
+	r := " " + strings.Join(rest, " ") + " "
+	has := func(ss ...string) bool {
+		for _, s := range ss {
+			if strings.Contains(r, " "+s+" ") {
+				return true
+			}
+		}
+		return false
+	}
+	first := ""
+	if len(rest) > 0 {
+		first = rest[0]
+	}
+	switch base {
+	case "set":
+		return has("up")
+	case "put":
+		return has("together")
+	case "turn":
+		return has("around")
+	case "come", "circle":
+		return first == "back"
+	case "follow":
+		return first == "up"
+	case "look":
+		return first == "into" || first == "at" || first == "over" || first == "through"
+	case "dig":
+		return first == "into" || first == "in"
+	case "wrap":
+		return has("up")
+	case "hand":
+		return has("over")
+	case "fill":
+		return has("in", "out")
+	case "sort":
+		return has("out")
+	case "walk":
+		return has("through")
+	case "loop":
+		return has("in")
+	case "take":
+		return strings.HasPrefix(strings.TrimSpace(r), "a look") || first == "care"
+	case "reach":
+		return first == "out"
+	case "line":
+		return first == "up"
+	case "file":
+		return has("ticket", "request", "bug")
+	case "make":
+		return strings.HasPrefix(strings.TrimSpace(r), "a decision")
+	case "let":
+		if len(rest) < 3 || rest[1] != "know" {
+			return false
+		}
+		return true
+	case "get":
+		switch first {
+		case "started", "going", "there", "to", "into", "on", "through", "together":
+			return false
+		}
+		return true
+	case "have":
+		return has("to you", "over", "back", "ready", "done", "signed", "finished", "out", "sent", "across", "for you", "in your inbox", "updated", "completed", "live", "in place", "set up")
+	case "run":
+		return first != "into" && first != "out"
+	}
+	return true
+}
+
+// recipient returns whom the words after the verb name as the recipient:
+// a user id, "" when none, or "-" when it is someone of the promiser's own
+// side.
+func (b *offBatch) recipient(m *offMsg, rest []string, side journey.Side) string {
+	for i, word := range rest {
+		if i > 6 {
+			break
+		}
+		if word == "you" && i <= 2 {
+			return ""
+		}
+		id, ok := b.people.byFirst[strings.Trim(word, ",.!?")]
+		if !ok || len(id) == 0 {
+			continue
+		}
+		prevWord := ""
+		if i > 0 {
+			prevWord = rest[i-1]
+		}
+		if i == 0 || prevWord == "to" {
+			if side != "" && b.in.Speakers[id[0]].Side == side {
+				return "-"
+			}
+			if b.in.Speakers[id[0]].Side == offOther(side) {
+				return id[0]
+			}
+		}
+	}
+	return ""
+}
+
+var offWhatStops = map[string]bool{
+	"by": true, "before": true, "until": true, "till": true, "tomorrow": true, "today": true, "tonight": true,
+	"asap": true, "eod": true, "cob": true, "eow": true, "within": true, "once": true, "when": true, "if": true,
+	"so": true, "because": true, "since": true, "after": true, "directly": true, "early": true, "next": true,
+	"this": true, "later": true, "sometime": true, "as": true, "ahead": true, "for": true,
+	"on": true, "in": true, "and": true, "but": true, "then": true, "to": true, "your": true, "my": true,
+	"right": true, "now": true, "via": true, "over": true, "across": true, "too": true, "from": true,
+	"ready": true, "done": true, "live": true, "sorted": true, "finished": true,
+}
+
+// offObjectless marks the what of a promise without an object, by its
+// verb; promises() names it once it knows no other clause carries it.
+func offObjectless(base string) string { return "\x00" + base }
+
+// offObjectName names a promise without an object.
+func offObjectName(what string) string {
+	switch strings.TrimPrefix(what, "\x00") {
+	case "sign", "countersign":
+		return "the signature"
+	case "pay":
+		return "the payment"
+	case "approve":
+		return "the approval"
+	case "review":
+		return "the review"
+	}
+	return ""
+}
+
+// offLeadStops end a noun phrase even as its first word ("by Thursday").
+var offLeadStops = map[string]bool{
+	"by": true, "before": true, "until": true, "till": true, "tomorrow": true, "today": true, "tonight": true,
+	"asap": true, "eod": true, "cob": true, "eow": true, "within": true, "once": true, "when": true, "if": true,
+	"so": true, "because": true, "since": true, "after": true, "early": true, "later": true,
+}
+
+// offWhat makes a short noun phrase of what was promised.
+func offWhat(base string, rest []string, duePhrase, orig string) string {
+	words := rest
+	if duePhrase != "" {
+		dp := offWords(offLower(duePhrase))
+		for i := range words {
+			if len(dp) > 0 && i+len(dp) <= len(words) && strings.Join(words[i:i+len(dp)], " ") == strings.Join(dp, " ") {
+				words = words[:i]
+				break
+			}
+		}
+	}
+	drop := map[string]bool{"you": true, "over": true, "across": true, "back": true, "along": true, "out": true, "up": true, "him": true, "her": true, "them": true, "us": true, "me": true, "together": true, "through": true, "around": true, "in": true, "into": true, "at": true, "off": true}
+	prefix := ""
+	switch base {
+	case "get", "come", "circle", "revert", "reply", "respond":
+		if len(words) > 0 && words[0] == "back" {
+			prefix = "an answer"
+		}
+	case "follow":
+		prefix = "a follow-up"
+	case "let":
+		prefix = "an answer"
+		if len(words) >= 2 {
+			words = words[2:]
+		}
+	case "update":
+		if len(words) > 0 && words[0] == "you" {
+			prefix = "an update"
+		}
+	case "take":
+		if len(words) >= 2 && words[1] == "look" {
+			words = words[2:]
+		}
+	case "make":
+		return "a decision"
+	case "confirm", "decide":
+		prefix = "confirmation"
+	}
+	for len(words) > 0 && (drop[words[0]] || words[0] == "to" && len(words) > 1 && drop[words[1]]) {
+		if words[0] == "to" {
+			words = words[2:]
+			continue
+		}
+		words = words[1:]
+	}
+	// "on pricing" after "get back to you"
+	if prefix != "" && len(words) > 1 {
+		switch words[0] {
+		case "on", "about", "re", "regarding":
+			return prefix + " " + words[0] + " " + offCase(offCut(words[1:], 8, true), orig)
+		case "with":
+			return offCase(offCut(words[1:], 8, true), orig) // "get back to you with feedback"
+		}
+	}
+	obj := offCut(words, 9, true)
+	if obj == "" {
+		return prefix
+	}
+	return offCase(obj, orig)
+}
+
+// offCut keeps the words of a noun phrase up to a stop word.
+func offCut(words []string, max int, stop bool) string {
+	var out []string
+	for i, w := range words {
+		t := strings.Trim(w, ",.!?:;")
+		if stop && (i > 0 || offLeadStops[t]) && offWhatStops[t] && !(t == "for" && i+1 < len(words) && offLooksNumber(words[i+1])) && !(t == "on" && i+1 < len(words) && words[i+1] == "letterhead") && !(t == "in" && i+1 < len(words) && (words[i+1] == "okta" || words[i+1] == "the")) {
+			break
+		}
+		if t == "" {
+			continue
+		}
+		out = append(out, t)
+		if len(out) >= max || t != w && !strings.HasSuffix(w, "'") && strings.ContainsAny(w[len(w)-1:], ",.!?:;") {
+			break
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+func offLooksNumber(w string) bool {
+	return w != "" && w[0] >= '0' && w[0] <= '9'
+}
+
+// offCase returns the words of lowered phrase as the original text writes
+// them ("soc 2 report" → "SOC 2 report").
+func offCase(phrase, orig string) string {
+	if phrase == "" {
+		return ""
+	}
+	lo := strings.ToLower(orig)
+	if i := strings.Index(lo, phrase); i >= 0 && len(lo) == len(orig) {
+		return orig[i : i+len(phrase)]
+	}
+	return phrase
+}
+
+// acceptance reads "Will do, both by tomorrow morning": the author takes on
+// the last thing the other side asked for, by a date.
+func (b *offBatch) acceptance(m *offMsg) (journey.FoundCommitment, bool) {
+	first := offLower(m.sentences[0].text)
+	if !regexp.MustCompile(`^(will do|on it|sure thing|consider it done|can do)\b`).MatchString(first) {
+		return journey.FoundCommitment{}, false
+	}
+	due, _, ok := FindDue(m.text, m.written, m.loc)
+	if !ok || offImmediateRe.MatchString(first) {
+		return journey.FoundCommitment{}, false
+	}
+	fc := journey.FoundCommitment{MessageTS: m.msg.TS, Owner: m.msg.User, Due: due, What: "it"}
+	for i := len(b.waits) - 1; i >= 0; i-- {
+		if wt := b.waits[i]; b.sideOf(wt.Waiter) == offOther(m.side) && m.side != "" {
+			fc.What = wt.What
+			break
+		}
+	}
+	fc.Counterpart = string(offOther(m.side))
+	if m.addressee != "" && b.sideOf(m.addressee) == offOther(m.side) {
+		fc.Counterpart = m.addressee
+	}
+	return fc, true
+}
+
+var offNPEndRe = regexp.MustCompile(`\b(is|are|was|were|has|have|had|keeps?|stopped|started|broke|failed|does|do|did|can|will|won't|isn't|aren't|doesn't|don't|seems?|looks?|turned)\b`)
+
+// offSubjectNP returns what a sentence is about: its words before the
+// first verb, without a greeting ("Hey, the Slack alerts stopped firing…"
+// → "the Slack alerts").
+func offSubjectNP(s string) string {
+	t := regexp.MustCompile(`(?i)^(hi|hey|hello|so|ok|okay|also|quick one|fyi)[,!:]?\s+`).ReplaceAllString(strings.TrimSpace(s), "")
+	if loc := offNPEndRe.FindStringIndex(strings.ToLower(t)); loc != nil && loc[0] > 0 {
+		t = t[:loc[0]]
+	}
+	return strings.TrimSpace(strings.Trim(strings.TrimSpace(t), ",.;:!"))
+}
+
+// offVagueWhat reports whether a what says only "both", "all of it" or
+// "both versions": which things, the conversation says.
+func offVagueWhat(what string) bool {
+	w := strings.Fields(strings.ToLower(what))
+	if len(w) == 0 || len(w) > 3 {
+		return false
+	}
+	switch w[0] {
+	case "both", "all", "each", "either", "everything", "those", "these", "them":
+	default:
+		return false
+	}
+	for _, x := range w[1:] {
+		switch x {
+		case "of", "them", "versions", "options", "items", "things", "docs", "files", "parts":
+		default:
+			return false
+		}
+	}
+	return true
+}

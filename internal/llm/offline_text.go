@@ -1,0 +1,342 @@
+package llm
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/journeyhq/journey/internal/journey"
+)
+
+// Reading Slack text for the offline model: what the author wrote, without
+// code, quotes, links or emoji, split into sentences and clauses.
+
+var (
+	offCodeRe      = regexp.MustCompile("(?s)```.*?(?:```|$)")
+	offInlineRe    = regexp.MustCompile("`([^`]*)`")
+	offLinkLabelRe = regexp.MustCompile(`<(?:https?://|mailto:)[^>|]*\|([^>]*)>`)
+	offLinkRe      = regexp.MustCompile(`<(?:https?://|mailto:)[^>]*>`)
+	offMentionRe   = regexp.MustCompile(`<@([A-Z0-9_]+)(?:\|[^>]*)?>`)
+	offChannelRe   = regexp.MustCompile(`<#[A-Z0-9_]+(?:\|([^>]*))?>`)
+	offSpecialRe   = regexp.MustCompile(`<![^>]*>`)
+	offEmojiRe     = regexp.MustCompile(`:[a-z0-9][a-z0-9_+\-']*:`)
+	offBulletRe    = regexp.MustCompile(`^\s*(?:[-•*▪◦]|\d{1,2}[.)])\s+`)
+	offSpaceRe     = regexp.MustCompile(`[ \t]+`)
+)
+
+// offClean returns the author's own words of a Slack message (mentions
+// written as the person's name) and the ids of the users it mentions, in
+// order.
+func offClean(text string, speakers map[string]journey.Speaker) (string, []string) {
+	t := strings.NewReplacer("’", "'", "‘", "'", "“", `"`, "”", `"`).Replace(text)
+	t = offCodeRe.ReplaceAllString(t, "\n")
+	var lines []string
+	for _, l := range strings.Split(t, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "&gt;") || strings.HasPrefix(strings.TrimSpace(l), ">") {
+			continue // quoted: someone else's words
+		}
+		lines = append(lines, l)
+	}
+	t = strings.Join(lines, "\n")
+	t = offInlineRe.ReplaceAllString(t, "$1")
+	t = offLinkLabelRe.ReplaceAllString(t, "$1")
+	t = offLinkRe.ReplaceAllString(t, "link")
+	var mentions []string
+	t = offMentionRe.ReplaceAllStringFunc(t, func(m string) string {
+		id := offMentionRe.FindStringSubmatch(m)[1]
+		mentions = append(mentions, id)
+		if s, ok := speakers[id]; ok && s.Name != "" {
+			return s.Name
+		}
+		return "someone"
+	})
+	t = offChannelRe.ReplaceAllString(t, "#$1")
+	t = offSpecialRe.ReplaceAllString(t, "")
+	t = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&", "*", "", "~", "").Replace(t)
+	t = offEmojiRe.ReplaceAllString(t, " ")
+	t = offSpaceRe.ReplaceAllString(t, " ")
+	return strings.TrimSpace(t), mentions
+}
+
+// offSentence is one sentence of a message.
+type offSentence struct {
+	text     string // as written, trimmed
+	question bool
+}
+
+var offAbbrev = map[string]bool{
+	"e.g": true, "i.e": true, "etc": true, "vs": true, "inc": true, "approx": true, "mr": true, "ms": true,
+	"mrs": true, "dr": true, "no": true, "st": true, "co": true, "ltd": true, "corp": true, "jr": true, "sr": true,
+}
+
+// offSentences splits cleaned text into sentences: at line breaks, bullets
+// and sentence-ending punctuation.
+func offSentences(text string) []offSentence {
+	var out []offSentence
+	add := func(s string) {
+		s = strings.TrimSpace(s)
+		if strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
+			return
+		}
+		trimmed := strings.TrimRightFunc(s, func(r rune) bool {
+			return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '?' || r == '.' || r == '!' || r == ')' || r == '"' || r == '\'')
+		})
+		out = append(out, offSentence{text: s, question: strings.HasSuffix(strings.TrimRight(trimmed, `)"'`), "?")})
+	}
+	for _, line := range strings.Split(text, "\n") {
+		line = offBulletRe.ReplaceAllString(line, "")
+		rs := []rune(line)
+		start := 0
+		for i := 0; i < len(rs); i++ {
+			r := rs[i]
+			if r != '.' && r != '!' && r != '?' {
+				continue
+			}
+			j := i
+			for j+1 < len(rs) && strings.ContainsRune(".!?)\"'", rs[j+1]) {
+				j++
+			}
+			if j+1 < len(rs) && !unicode.IsSpace(rs[j+1]) {
+				continue // "3.5", "ap@x.example", "e.g."
+			}
+			if r == '.' {
+				word := strings.ToLower(string(rs[start:i]))
+				if k := strings.LastIndexFunc(word, unicode.IsSpace); k >= 0 {
+					word = word[k+1:]
+				}
+				if offAbbrev[strings.Trim(word, "(")] || (len([]rune(word)) == 1 && unicode.IsUpper(rs[i-1])) {
+					continue
+				}
+			}
+			add(string(rs[start : j+1]))
+			start = j + 1
+			i = j
+		}
+		add(string(rs[start:]))
+	}
+	return out
+}
+
+// offClause is a part of a sentence that can hold one promise or request.
+type offClause struct {
+	text       string // as written
+	elliptical bool   // a bare object with its own date after a promise: "the roadmap by the 15th"
+}
+
+var (
+	offHardSplitRe = regexp.MustCompile(`\s*(?:;|—|–|\s--?\s|:\s)\s*`)
+	offSoftSplitRe = regexp.MustCompile(`(?i),?\s+(?:and then|and also|and|but|plus|while|whereas)\s+|,\s+(?:so|but|then)\s+`)
+	offPronounRe   = regexp.MustCompile(`(?i),\s+(?:i|we|you|he|she|they|it|let me|let's)\b|,\s+(?:our|my|their)\s+(?:\w+\s+){0,2}(?:will|would|can|is going|are going|'ll)\b`)
+	offNameSubjRe  = regexp.MustCompile(`,\s+\p{Lu}\p{Ll}+\s+(?:to|will|is going to|said|says|promised)\s`)
+)
+
+// offClauses splits a sentence where a new promise or request may start:
+// at semicolons, dashes and colons, at "and", "but", "so" and "then", and
+// at a comma before a new subject. Pieces that only continue a list ("the
+// SOC 2 report and the DPA") are joined back, unless they carry their own
+// date after a part that has one ("the plan by EOD and the roadmap by the
+// 15th"), which makes them elliptical promises of their own.
+func offClauses(s string) []offClause {
+	var pieces []string
+	var soft []bool // whether the piece was split from the one before by a soft split
+	for _, hard := range offSplitKeep(s, offHardSplitRe) {
+		for k, p := range offSplitKeep(hard, offSoftSplitRe) {
+			for m, q := range offSplitAt(p, offPronounRe) {
+				for n, r := range offSplitAt(q, offNameSubjRe) {
+					pieces = append(pieces, r)
+					soft = append(soft, k > 0 || m > 0 || n > 0)
+				}
+			}
+		}
+	}
+	var out []offClause
+	for i, p := range pieces {
+		p = strings.TrimSpace(strings.Trim(p, ", "))
+		if p == "" {
+			continue
+		}
+		if len(out) > 0 && !offStartsClause(p) {
+			prev := &out[len(out)-1]
+			_, _, pd := FindDue(prev.text, offEpoch, nil)
+			_, _, d := FindDue(p, offEpoch, nil)
+			switch {
+			case d && pd && offStartsObject(p):
+				out = append(out, offClause{text: p, elliptical: true})
+				continue
+			case !soft[i] && d && offStartsObject(p):
+				out = append(out, offClause{text: p, elliptical: true})
+				continue
+			case soft[i]:
+				prev.text += " and " + p
+				continue
+			}
+		}
+		out = append(out, offClause{text: p})
+	}
+	return out
+}
+
+// offSplitKeep splits s at the matches of re, dropping the separators.
+func offSplitKeep(s string, re *regexp.Regexp) []string {
+	var out []string
+	last := 0
+	for _, m := range re.FindAllStringIndex(s, -1) {
+		out = append(out, s[last:m[0]])
+		last = m[1]
+	}
+	return append(out, s[last:])
+}
+
+// offSplitAt splits s before what follows the comma of each match of re
+// (the match's first comma and space are dropped).
+func offSplitAt(s string, re *regexp.Regexp) []string {
+	var out []string
+	last := 0
+	for _, m := range re.FindAllStringIndex(s, -1) {
+		out = append(out, s[last:m[0]])
+		last = m[0] + 1
+	}
+	return append(out, s[last:])
+}
+
+var offNPVerbRe = regexp.MustCompile(`^(?:the|our|your|a|an)\s+[\w\s'-]{1,40}?\s+(?:will|is|are|goes|go|was|were|has|have|can|should|comes|ships|needs|looks)\b`)
+
+var offSubjectStarts = []string{
+	"i ", "i'", "we ", "we'", "you ", "you'", "he ", "he'", "she ", "she'", "they ", "they'", "it ", "it'",
+	"our ", "my ", "their ", "let me ", "let's ", "let us ", "please ", "pls ", "can ", "could ", "would ",
+	"will ", "should ", "any ", "where ", "when ", "what ", "how ", "is ", "are ", "do ", "does ", "did ",
+	"expect ", "still ", "thanks", "thank ", "here", "if ", "once ", "as soon as ",
+}
+
+// offStartsClause reports whether a piece starts something new (a subject,
+// a question, a verb) rather than continuing a list of objects.
+func offStartsClause(p string) bool {
+	low := strings.ToLower(p) + " "
+	for _, s := range offSubjectStarts {
+		if strings.HasPrefix(low, s) {
+			return true
+		}
+	}
+	first := strings.Fields(low)
+	if len(first) == 0 {
+		return false
+	}
+	// A subject with its own verb: "the order form goes out once…".
+	if offNPVerbRe.MatchString(low) {
+		return true
+	}
+	w := strings.Trim(first[0], ",.!?")
+	if offVerbBase(w) != "" || offRequestVerbs[w] {
+		return true
+	}
+	// A capitalised name: "Raj will…", "Sam to map…", "Sarah Connor, their
+	// CISO, has to…".
+	if w := []rune(strings.Trim(strings.Fields(p)[0], ",.!?'")); len(w) > 1 && unicode.IsUpper(w[0]) && unicode.IsLower(w[1]) && !offNotNames[string(w)] {
+		return true // Titlecase, not an acronym ("DPA for signature")
+	}
+	return false
+}
+
+// offStartsObject reports whether a piece starts like a noun phrase: a
+// determiner, or a lowercase word that is no verb ("pricing by Monday").
+func offStartsObject(p string) bool {
+	f := strings.Fields(strings.ToLower(p))
+	if len(f) == 0 {
+		return false
+	}
+	switch f[0] {
+	case "the", "a", "an", "our", "your", "their", "this", "that", "these", "those", "both", "all":
+		return true
+	}
+	return !unicode.IsUpper([]rune(p)[0]) && offVerbBase(f[0]) == "" && !offModalWords[f[0]]
+}
+
+var offModalWords = map[string]bool{"will": true, "would": true, "can": true, "could": true, "should": true, "shall": true, "may": true, "might": true, "must": true}
+
+var offContractions = []struct {
+	re  *regexp.Regexp
+	rep string
+}{
+	{regexp.MustCompile(`\bwon't\b`), "will not"},
+	{regexp.MustCompile(`\bcan't\b|\bcannot\b`), "can not"},
+	{regexp.MustCompile(`\bshan't\b`), "shall not"},
+	{regexp.MustCompile(`\b([a-z]+)n't\b`), "$1 not"},
+	{regexp.MustCompile(`\bi'm\b`), "i am"},
+	{regexp.MustCompile(`\b(we|you|they)'re\b`), "$1 are"},
+	{regexp.MustCompile(`\b(he|she|it|that|there|here|what|who|where|how)'s\b`), "$1 is"},
+	{regexp.MustCompile(`\b(i|we|you|they)'ve\b`), "$1 have"},
+	{regexp.MustCompile(`\b(i|we|you|he|she|they|that|it|there)'d\b`), "$1 would"},
+	{regexp.MustCompile(`\blet's\b`), "let us"},
+	{regexp.MustCompile(`\bgonna\b`), "going to"},
+	{regexp.MustCompile(`\bwanna\b`), "want to"},
+	{regexp.MustCompile(`\b([a-z]+)'ll\b`), "$1 will"},
+	{regexp.MustCompile(`^ill\b`), "i will"},
+	{regexp.MustCompile(`\bim\b`), "i am"},
+}
+
+// offLower lowers a clause and expands contractions: "I'll" → "i will",
+// "won't" → "will not".
+func offLower(s string) string {
+	t := strings.ToLower(s)
+	for _, c := range offContractions {
+		t = c.re.ReplaceAllString(t, c.rep)
+	}
+	return t
+}
+
+// offWords splits lowered text into words, keeping the characters of
+// "w-9", "3/14", "$540" and "4.2" inside a word.
+func offWords(s string) []string {
+	ws := strings.FieldsFunc(s, func(r rune) bool {
+		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("'-/$%#@.", r))
+	})
+	out := ws[:0]
+	for _, w := range ws {
+		if w = strings.TrimRight(w, ".'-"); w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// offPeople finds users by name.
+type offPeople struct {
+	byFirst map[string][]string // lowered first name → user ids, sorted
+	byFull  map[string]string
+}
+
+func newOffPeople(speakers map[string]journey.Speaker) offPeople {
+	p := offPeople{byFirst: map[string][]string{}, byFull: map[string]string{}}
+	ids := make([]string, 0, len(speakers))
+	for id := range speakers {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		name := strings.ToLower(strings.TrimSpace(speakers[id].Name))
+		if name == "" {
+			continue
+		}
+		p.byFull[name] = id
+		first := strings.Fields(name)[0]
+		p.byFirst[first] = append(p.byFirst[first], id)
+	}
+	return p
+}
+
+// find returns the user a name ("Raj", "Helen Ortiz") refers to.
+func (p offPeople) find(name string) (string, bool) {
+	n := strings.ToLower(strings.TrimSpace(name))
+	if id, ok := p.byFull[n]; ok {
+		return id, true
+	}
+	f := strings.Fields(n)
+	if len(f) == 0 {
+		return "", false
+	}
+	if ids := p.byFirst[f[0]]; len(ids) > 0 {
+		return ids[0], true
+	}
+	return "", false
+}

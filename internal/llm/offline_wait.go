@@ -1,0 +1,241 @@
+package llm
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/journeyhq/journey/internal/journey"
+)
+
+// offWait is a request read in a clause.
+type offWait struct {
+	waiter string // a party; "" for the author
+	side   journey.Side
+	what   string
+	prio   int    // lower is a clearer request
+	to     string // a user the clause itself addresses ("Raj, can you…")
+}
+
+var (
+	offAskYouRe   = regexp.MustCompile(`^(?:(?:hi|hey|hello|so|also|and|ok|okay|great|sure|yes|quick one|quick q|one more thing|sorry|btw|oh)[,!:]?\s+)*(?:[a-z]+,\s+)?(?:can|could|would|will)\s+(?:you|someone|somebody|anyone|your team)(?:\s+guys)?(?:\s+please)?(?:\s+also)?(?:\s+(?:be able to|kindly))?(?:\s+be)?\s+(\S+)\s*(.*)$`)
+	offAskWeRe    = regexp.MustCompile(`\b(?:can|could|may)\s+(?:we|i)\s+(?:please\s+)?(?:also\s+)?(get|have|see|receive|book|grab|schedule|push|move|reschedule|shift)\s+(.+)$`)
+	offPleaseRe   = regexp.MustCompile(`(?:^|[,;]\s*|\s)(?:please|pls|plz|kindly)\s+([a-z]+)\s*(.*)$`)
+	offMyWayRe    = regexp.MustCompile(`^(?:so\s+|and\s+)?(?:send|share|forward|email)\s+(?:me\s+|us\s+)?(.+?)\s+(?:my|our)\s+way\b`)
+	offSendMeRe   = regexp.MustCompile(`^(?:so\s+|and\s+)?(?:send|share|forward|email)\s+(?:me|us)\s+(.+)$`)
+	offNeedRe     = regexp.MustCompile(`^(?:(?:we|i)\s+(?:will\s+|would\s+|do\s+|am going to\s+|are going to\s+)?(?:also\s+|still\s+)*|(?:also\s+|still\s+)+)(?:need|require)\s+(.+)$`)
+	offWaitingRe  = regexp.MustCompile(`^(?:also,?\s+)?(?:we|i)\s+(?:am|are)\s+(?:still\s+)?(?:waiting|awaiting)\s+(?:on|for)?\s*(.+)$|^(?:still\s+)?waiting\s+(?:on|for)\s+(.+)$`)
+	offNotGotRe   = regexp.MustCompile(`\b(?:we|i)\s+(?:have|has)\s+not\s+(?:yet\s+)?(?:received|seen|gotten|got)\s+(.+)$`)
+	offSoftAskRe  = regexp.MustCompile(`^(.+?)\s+would be\s+(?:ideal|great|appreciated|helpful|amazing|perfect|much appreciated)\b`)
+	offTheyWantRe = regexp.MustCompile(`^(?:also,?\s+)?(they|the customer|the client|[a-z]+)\s+(?:are|is|were)?\s*(?:still\s+)?(waiting on|waiting for|asking for|asked for|asked us for|requested|want|wants|need|needs|would like)\s+(.+)$`)
+	offWhoAskedRe = regexp.MustCompile(`\b(?:who|they|and)\s+(?:asked|asked us|is asking|are asking|requested|wants|want)\s+(?:for\s+)?(.+)$`)
+	offHeWantsRe  = regexp.MustCompile(`^(?:and\s+)?(he|she)\s+(?:will|would)\s+(?:want|need|ask for)\s+(.+)$`)
+	offStatusRes  = []*regexp.Regexp{
+		regexp.MustCompile(`\bany\s+(?:updates?|news|progress|eta|word)\s*(?:on|about|re|regarding|for|with)?\s*(.*)$`),
+		regexp.MustCompile(`\bwhere (?:are we|do we stand|are things)\s+(?:on|with)\s+(.+)$`),
+		regexp.MustCompile(`\bwhat is the status (?:of|on)\s+(.+)$`),
+		regexp.MustCompile(`\beta (?:on|for)\s+(.+)$`),
+		regexp.MustCompile(`\bwhen (?:can|will|should|do|might) (?:we|i) (?:expect|get|see|receive|have)\s+(.+)$`),
+		regexp.MustCompile(`\bshould (?:we|i) expect\s+(.+)$`),
+		regexp.MustCompile(`\b(?:following up|circling back|checking in|bumping this|gentle nudge|nudge|reminder)\s+(?:on|about|re)\s+(.+)$`),
+		regexp.MustCompile(`\bhow is (.+?) coming(?: along)?\b`),
+		regexp.MustCompile(`^did (?:it|they|those|these) (?:go out|get sent)()`),
+	}
+)
+
+// offDeliverables are things one side hands the other.
+var offDeliverables = regexp.MustCompile(`\b(report|summary|questionnaire|form|forms|w-?9|certificate|coi|letter|details|redlines?|markup|comments|feedback|po|purchase order|quote|quotes|pricing|price|proposal|contract|msa|dpa|nda|sow|list|credentials|creds|access|metadata|diagram|guide|deck|export|data|admin|answer|answers|decision|signature|invoice|plan|roadmap|doc|docs|document|documents|policy|sandbox|trial|environment|workspace|numbers|info|information|update|approval|sign-?off|review|slot|time|minutes|logs|file|files|sheet|spreadsheet|case study|references?|template|timeline|recap|version|copy|keys|token|link|invite|soc ?2|caiq|sig|letterhead|contact)\b`)
+
+// parseWait reads a request in a clause.
+func (b *offBatch) parseWait(m *offMsg, orig, low string, w []string, question bool) (offWait, bool) {
+	text := strings.TrimRight(low, "?!. ")
+	to := ""
+	if v := offVocStartRe.FindStringSubmatch(strings.TrimSpace(orig)); v != nil {
+		if id, ok := b.people.find(v[1]); ok {
+			to = id
+		}
+	}
+	mk := func(what string, prio int) (offWait, bool) {
+		what = offWaitWhat(what, orig)
+		return offWait{what: what, prio: prio, to: to}, true
+	}
+	if mt := offAskYouRe.FindStringSubmatch(text); mt != nil {
+		verb, rest := mt[1], mt[2]
+		base := offVerbBase(verb)
+		if base == "" && offRequestVerbs[verb] {
+			base = verb
+		}
+		if base == "" {
+			if strings.HasSuffix(verb, "ing") && offRequestVerbs[strings.TrimSuffix(verb, "ing")] {
+				base = strings.TrimSuffix(verb, "ing")
+			}
+		}
+		switch {
+		case base == "":
+		case base == "let":
+			if regexp.MustCompile(`^(?:me|us)\s+know\s+(?:if|whether|when|what|who|by|your)\b`).MatchString(rest) && !strings.Contains(rest, "questions") {
+				return mk("an answer", 1)
+			}
+		case base == "take":
+			if strings.HasPrefix(rest, "a look") {
+				return mk(strings.TrimPrefix(strings.TrimPrefix(rest, "a look"), " at"), 1)
+			}
+		default:
+			return mk(rest, 1)
+		}
+	}
+	if mt := offAskWeRe.FindStringSubmatch(text); mt != nil {
+		return mk(mt[2], 1)
+	}
+	if mt := offPleaseRe.FindStringSubmatch(text); mt != nil && (offRequestVerbs[mt[1]] || offVerbBase(mt[1]) != "") {
+		return mk(mt[2], 1)
+	}
+	if mt := offMyWayRe.FindStringSubmatch(text); mt != nil {
+		return mk(mt[1], 1)
+	}
+	if mt := offSendMeRe.FindStringSubmatch(text); mt != nil {
+		return mk(mt[1], 1)
+	}
+	if mt := offNeedRe.FindStringSubmatch(text); mt != nil {
+		if strings.Contains(mt[1], "your") || strings.Contains(mt[1], "from you") || offDeliverables.MatchString(mt[1]) {
+			if !strings.Contains(mt[1], "seats") && !strings.Contains(mt[1], "licen") {
+				return mk(mt[1], 2)
+			}
+		}
+	}
+	if mt := offWaitingRe.FindStringSubmatch(text); mt != nil {
+		return mk(mt[1]+mt[2], 2)
+	}
+	if mt := offNotGotRe.FindStringSubmatch(text); mt != nil {
+		return mk(mt[1], 2)
+	}
+	for k, re := range offStatusRes {
+		if mt := re.FindStringSubmatch(text); mt != nil {
+			what := strings.TrimSpace(mt[1])
+			switch {
+			case k == 0 && what == "":
+				what = "an update"
+			case k == 0:
+				what = "an update on " + what
+			case k == 8:
+				what = "it"
+			}
+			return mk(what, 3)
+		}
+	}
+	if mt := offSoftAskRe.FindStringSubmatch(text); mt != nil && offDeliverables.MatchString(mt[1]) {
+		obj := mt[1]
+		if i := strings.Index(obj, " by "); i > 0 {
+			obj = obj[:i]
+		}
+		return mk(obj, 3)
+	}
+	// Reported: "they're waiting on our answer", "he'll want a quote".
+	if mt := offTheyWantRe.FindStringSubmatch(text); mt != nil && m.side == journey.SideUs {
+		subj := mt[1]
+		if subj == "they" || subj == "the customer" || subj == "the client" || b.isAccount(subj) {
+			if strings.HasPrefix(mt[2], "want") || strings.HasPrefix(mt[2], "need") || mt[2] == "would like" {
+				if !offDeliverables.MatchString(mt[3]) {
+					return offWait{}, false
+				}
+			}
+			wt, _ := mk(mt[3], 2)
+			wt.waiter, wt.side = string(journey.SideCustomer), journey.SideCustomer
+			return wt, true
+		}
+	}
+	if mt := offWhoAskedRe.FindStringSubmatch(text); mt != nil && m.side == journey.SideUs && offDeliverables.MatchString(mt[1]) {
+		// "…Lena, their VP Finance, who asked for pricing for 150 users"
+		wt, _ := mk(mt[1], 2)
+		wt.waiter, wt.side = string(journey.SideCustomer), journey.SideCustomer
+		return wt, true
+	}
+	if mt := offHeWantsRe.FindStringSubmatch(text); mt != nil && offDeliverables.MatchString(mt[2]) {
+		party, side := b.personParty(m, b.lastNamed(m, orig), orig)
+		if party != "" {
+			wt, _ := mk(mt[2], 2)
+			wt.waiter, wt.side = party, side
+			return wt, true
+		}
+	}
+	return offWait{}, false
+}
+
+// lastNamed is the last person named in the message up to the clause.
+func (b *offBatch) lastNamed(m *offMsg, clause string) string {
+	upto := m.text
+	if i := strings.Index(m.text, clause); i >= 0 {
+		upto = m.text[:i]
+	}
+	return b.firstName(upto)
+}
+
+// offWaitWhat cleans what a request asks for.
+func offWaitWhat(what, orig string) string {
+	what = strings.TrimSpace(strings.TrimRight(what, "?!. "))
+	for _, p := range []string{"over ", "me ", "us ", "across ", "along "} {
+		what = strings.TrimPrefix(what, p)
+	}
+	words := strings.Fields(what)
+	var out []string
+	for i, w := range words {
+		t := strings.Trim(w, ",.!?:;")
+		if i > 0 && (t == "by" || t == "before" || t == "so" || t == "because" || t == "too" || t == "please" || t == "asap" || t == "if" || t == "when" || t == "as" || t == "ahead") {
+			break
+		}
+		if i > 0 && t == "from" && i+1 < len(words) && words[i+1] == "you" {
+			break
+		}
+		out = append(out, t)
+		if len(out) >= 10 {
+			break
+		}
+	}
+	what = strings.Join(out, " ")
+	if what == "" {
+		return "it"
+	}
+	return offCase(what, orig)
+}
+
+// addWaits records a message's requests: one per waiter, addressed to the
+// other side or to the user the message speaks to.
+func (b *offBatch) addWaits(m *offMsg, waits []offWait) {
+	seen := map[string]int{}
+	var out []journey.FoundWait
+	var prio []int
+	for _, wt := range waits {
+		waiter, side := wt.waiter, wt.side
+		if waiter == "" {
+			waiter, side = m.msg.User, m.side
+		}
+		on := ""
+		addressed := wt.to
+		if addressed == "" {
+			addressed = m.addressee
+		}
+		if addressed != "" {
+			as := b.in.Speakers[addressed].Side
+			switch {
+			case side != "" && as == side && waiter == m.msg.User:
+				continue // a request between colleagues
+			case side == "" || as == offOther(side):
+				on = addressed
+			}
+		}
+		if on == "" {
+			on = string(offOther(side))
+		}
+		fw := journey.FoundWait{MessageTS: m.msg.TS, Waiter: waiter, On: on, What: wt.what}
+		if i, ok := seen[waiter]; ok {
+			if wt.prio < prio[i] {
+				out[i], prio[i] = fw, wt.prio
+			}
+			continue
+		}
+		seen[waiter] = len(out)
+		out = append(out, fw)
+		prio = append(prio, wt.prio)
+	}
+	b.waits = append(b.waits, out...)
+	b.out.WaitingOn = append(b.out.WaitingOn, out...)
+}
