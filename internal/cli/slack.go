@@ -63,7 +63,7 @@ func cmdRun(ctx context.Context, args []string, env Env) error {
 	defer stopJobs(runner)
 	app, err := slackapp.New(slackapp.Config{
 		BotToken: env.Getenv("SLACK_BOT_TOKEN"), AppToken: env.Getenv("SLACK_APP_TOKEN"), APIURL: env.Getenv("SLACK_API_URL"),
-		Log: log, Now: env.Now, Ingester: runner,
+		Log: log, Now: env.Now, Ingester: runner, Drafter: runner,
 	}, s)
 	if err != nil {
 		return err
@@ -246,7 +246,7 @@ func StartSandbox(ctx context.Context, s *store.Store, addr string, env Env, log
 		return nil, err
 	}
 	app, err := slackapp.New(slackapp.Config{BotToken: cfg.BotToken, AppToken: cfg.AppToken, APIURL: sim.APIURL(), Log: log, Now: now,
-		Ingester: runner}, s)
+		Ingester: runner, Drafter: runner}, s)
 	if err != nil {
 		stopJobs(runner)
 		_ = sim.Close()

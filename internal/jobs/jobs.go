@@ -74,6 +74,7 @@ func New(s *store.Store, model journey.Model, cfg Config) (*Runner, error) {
 	r := &Runner{cfg: cfg, store: s, model: model, log: cfg.Log}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &analyzeWorker{r: r})
+	river.AddWorker(workers, &draftWorker{r: r})
 	client, err := river.NewClient(riverpgxv5.New(s.Pool()), &river.Config{
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
 		Workers: workers,

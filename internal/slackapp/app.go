@@ -25,7 +25,7 @@ type Store interface {
 	LinkedAccount(ctx context.Context, ws, channelID string) (string, error)
 	RecordSlackEvent(ctx context.Context, teamID, eventID, eventType, envelopeID string, retry int, payload []byte) (bool, error)
 	MarkSlackEventProcessed(ctx context.Context, teamID, eventID string, handleErr error) error
-	ProposeActions(ctx context.Context, ws string, actions []journey.Action) (int, error)
+	ProposeActions(ctx context.Context, ws string, actions []journey.Action) ([]string, error)
 	ActionsFor(ctx context.Context, ws, ownerID string, now time.Time) ([]journey.Action, error)
 	Action(ctx context.Context, ws, id string) (journey.Action, error)
 	TransitionAction(ctx context.Context, ws, id string, verb journey.ActionVerb, actorID string, snoozeUntil time.Time, note string) (journey.Action, bool, error)
@@ -58,6 +58,14 @@ type Config struct {
 	// Ingester stores messages of linked channels and logged notes, and has
 	// them analysed. Nil: the app reads nothing into timelines.
 	Ingester Ingester
+	// Drafter has a model redraft new actions' follow-ups in the
+	// background. Nil: actions keep their template drafts.
+	Drafter Drafter
+}
+
+// Drafter redrafts new actions' follow-ups. *jobs.Runner implements it.
+type Drafter interface {
+	RequestDrafts(ctx context.Context, ws string, actionIDs []string) error
 }
 
 func (c *Config) defaults() {

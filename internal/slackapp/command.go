@@ -133,7 +133,7 @@ func (a *App) cardFor(ctx context.Context, c caller, accountID string) (journey.
 	if !c.Known {
 		return card, nil, nil
 	}
-	if _, err := a.store.ProposeActions(ctx, c.WS.ID, journey.SuggestActions(def, data, card, now)); err != nil {
+	if err := a.propose(ctx, c.WS.ID, journey.SuggestActions(def, data, card, now)); err != nil {
 		return card, nil, err
 	}
 	mine, err := a.store.ActionsFor(ctx, c.WS.ID, c.Person.ID, now)

@@ -49,7 +49,7 @@ func (a *App) myBook(ctx context.Context, c caller) ([]rankedAccount, error) {
 		ps = append(ps, card.Priority)
 		suggested = append(suggested, journey.SuggestActions(def, data, card, now)...)
 	}
-	if _, err := a.store.ProposeActions(ctx, c.WS.ID, suggested); err != nil {
+	if err := a.propose(ctx, c.WS.ID, suggested); err != nil {
 		return nil, err
 	}
 	journey.RankAccounts(ps)
@@ -188,5 +188,17 @@ func (a *App) handleRefreshHome(ctx context.Context, c caller, cb slack.Interact
 }
 
 func (a *App) handleNothing(context.Context, caller, slack.InteractionCallback, slack.BlockAction, *responder) error {
+	return nil
+}
+
+// propose stores suggested actions and asks for model drafts of the new ones.
+func (a *App) propose(ctx context.Context, ws string, actions []journey.Action) error {
+	ids, err := a.store.ProposeActions(ctx, ws, actions)
+	if err != nil || len(ids) == 0 || a.cfg.Drafter == nil {
+		return err
+	}
+	if err := a.cfg.Drafter.RequestDrafts(ctx, ws, ids); err != nil {
+		a.log.Warn("could not queue drafts; the template drafts stay", "err", err)
+	}
 	return nil
 }

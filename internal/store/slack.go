@@ -94,10 +94,10 @@ func scanAction(r pgx.Row) (journey.Action, error) {
 
 // ProposeActions stores suggested actions; one whose idempotency key is
 // already stored (in any state) is left alone, so a dismissed suggestion
-// does not come back. It returns how many were new.
-func (s *Store) ProposeActions(ctx context.Context, ws string, actions []journey.Action) (int, error) {
+// does not come back. It returns the ids of the new ones.
+func (s *Store) ProposeActions(ctx context.Context, ws string, actions []journey.Action) ([]string, error) {
 	if len(actions) == 0 {
-		return 0, nil
+		return nil, nil
 	}
 	b := &pgx.Batch{}
 	for _, a := range actions {
@@ -105,21 +105,34 @@ func (s *Store) ProposeActions(ctx context.Context, ws string, actions []journey
 			INSERT INTO actions (id, workspace_id, account_id, deal_id, owner_id, kind, title, reason, draft_subject, draft_body,
 				state, idempotency_key, due_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'proposed', $11, $12)
-			ON CONFLICT (workspace_id, idempotency_key) DO NOTHING`,
+			ON CONFLICT (workspace_id, idempotency_key) DO NOTHING
+			RETURNING id::text`,
 			newID(), ws, a.AccountID, nullID(a.DealID), a.OwnerID, a.Kind, a.Title, a.Reason, a.DraftSubject, a.DraftBody,
 			a.IdempotencyKey, nullTime(a.DueAt))
 	}
 	res := s.pool.SendBatch(ctx, b)
 	defer res.Close()
-	added := 0
+	var added []string
 	for range actions {
-		tag, err := res.Exec()
-		if err != nil {
+		var id string
+		err := res.QueryRow().Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			continue
+		} else if err != nil {
 			return added, wrap(err, "propose actions")
 		}
-		added += int(tag.RowsAffected())
+		added = append(added, id)
 	}
 	return added, nil
+}
+
+// ReplaceDraft sets a model's draft on a proposed action nobody has edited;
+// it reports whether it did.
+func (s *Store) ReplaceDraft(ctx context.Context, ws, id, subject, body string) (bool, error) {
+	tag, err := s.pool.Exec(ctx, `UPDATE actions SET draft_subject = $3, draft_body = $4, updated_at = now()
+		WHERE workspace_id = $1 AND id = $2 AND state = 'proposed'
+		AND NOT EXISTS (SELECT 1 FROM action_transitions t WHERE t.action_id = actions.id AND t.verb = 'edit')`, ws, id, subject, body)
+	return tag.RowsAffected() == 1, wrap(err, "replace draft")
 }
 
 // ActionsFor lists a person's actions that still ask for attention at now
