@@ -4,6 +4,6 @@
 // deterministic heuristics and templates, the default when no model is
 // configured. Text from Slack, email or the CRM is data to the model, never
 // instructions; its output is validated against a schema and can only
-// propose. The package is being built; the journey engine does not need a
-// model to derive positions, health and priorities.
+// propose. New picks the implementation from the environment (LLM_BASE_URL,
+// LLM_API_KEY, LLM_MODEL).
 package llm

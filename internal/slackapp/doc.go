@@ -5,7 +5,8 @@
 // in a file of its own and renders the journey.Card and actions of the
 // engine as Block Kit.
 //
-// The app's manifest is manifest.yaml at the root of the repository. The
-// package is being built: today Journey answers on the command line (bot
-// journey show), from the same engine.
+// routes.go lists every command, action id, callback id and event the app
+// answers. Messages of channels linked to an account go to an Ingester (the
+// job runner) to become the account's timeline. The app's manifest is
+// manifest.yaml at the root of the repository.
 package slackapp
