@@ -570,3 +570,97 @@ func TestSuggestActions(t *testing.T) {
 		}
 	}
 }
+
+func TestNudgeRules(t *testing.T) {
+	def := testDef()
+	base := func() AccountData {
+		return AccountData{
+			Account:  Account{ID: "a", Name: "Acme Corp", OwnerID: "rep"},
+			Owner:    Person{ID: "rep", Name: "Maya Patel"},
+			Contacts: []Contact{{ID: "k1", Name: "Dana Lee", BuyingRole: BuyerChampion}},
+			Deals:    []Deal{{ID: "d1", Name: "Platform", Kind: DealNew, Stage: "contractsent", CreatedAt: daysAgo(90), CloseDate: now.Add(4 * 24 * time.Hour)}},
+			Completions: []Completion{done("pain_identified", daysAgo(60), ""), done("demo_held", daysAgo(40), ""),
+				done("success_criteria_agreed", daysAgo(30), "")},
+		}
+	}
+	kinds := func(data AccountData) map[string]Action {
+		out := map[string]Action{}
+		for _, a := range SuggestActions(def, data, BuildCard(def, data, now), now) {
+			out[a.Kind] = a
+		}
+		return out
+	}
+	// now is Monday Nov 23; our last message Tuesday Nov 17 → 4 business days
+	d := base()
+	d.Events = []Event{{ID: "e1", Kind: EventEmail, Direction: SideCustomer, At: daysAgo(8)}, {ID: "e2", Kind: EventEmail, Direction: SideUs, At: daysAgo(6)}}
+	d.Commitments = []Commitment{{ID: "m1", Side: SideUs, What: "Send the DPA", Counterpart: "Dana Lee", DueAt: now.Add(20 * time.Hour), Status: CommitmentOpen}}
+	k := kinds(d)
+	for _, want := range []string{"no_reply", "commitment_due", "close_date_near"} {
+		if _, ok := k[want]; !ok {
+			t.Errorf("expected a %s nudge, got %v", want, keysOf(k))
+		}
+	}
+	if !strings.Contains(k["close_date_near"].Reason, "Proposal sent") {
+		t.Errorf("close-date nudge should name the open milestone: %q", k["close_date_near"].Reason)
+	}
+	// the customer answered last: no no-reply nudge; 2 business days: none either
+	d.Events = []Event{{ID: "e2", Kind: EventEmail, Direction: SideUs, At: daysAgo(6)}, {ID: "e3", Kind: EventMessage, Direction: SideCustomer, At: daysAgo(1)}}
+	if _, ok := kinds(d)["no_reply"]; ok {
+		t.Error("no no-reply nudge when the customer answered last")
+	}
+	d.Events = []Event{{ID: "e4", Kind: EventEmail, Direction: SideUs, At: daysAgo(3)}} // Friday → Mon: 1 business day
+	if _, ok := kinds(d)["no_reply"]; ok {
+		t.Error("no no-reply nudge before 3 business days")
+	}
+
+	// a customer renewing in 60 days without an EBR, a CSM change without a
+	// reason, and a fresh win with the handoff incomplete
+	c := base()
+	c.Account.CSMID, c.CSM = "csm", Person{ID: "csm", Name: "Priya Raman"}
+	c.Account.RenewalDate = now.Add(60 * 24 * time.Hour)
+	c.Deals = []Deal{{ID: "d1", Name: "Platform", Kind: DealNew, Stage: "closedwon", CreatedAt: daysAgo(90), ClosedAt: daysAgo(10)}}
+	c.Changes = []Change{{ID: "x1", Field: "csm", Old: "marcus@x", New: "priya@x", At: daysAgo(5)}}
+	k = kinds(c)
+	for _, want := range []string{"renewal_without_ebr", "csm_reassigned", "handoff_incomplete"} {
+		if _, ok := k[want]; !ok {
+			t.Errorf("expected a %s nudge, got %v", want, keysOf(k))
+		}
+	}
+	if k["renewal_without_ebr"].OwnerID != "csm" || k["handoff_incomplete"].OwnerID != "rep" {
+		t.Errorf("renewals go to the CSM, handoffs to the AE: %s / %s", k["renewal_without_ebr"].OwnerID, k["handoff_incomplete"].OwnerID)
+	}
+	c.Completions = append(c.Completions, done("ebr_held", daysAgo(2), ""), done("handoff_meeting_held", daysAgo(9), ""))
+	c.Changes[0].Reason = "Marcus moved to enterprise accounts; customer told on the QBR call"
+	k = kinds(c)
+	for _, gone := range []string{"renewal_without_ebr", "csm_reassigned", "handoff_incomplete"} {
+		if _, ok := k[gone]; ok {
+			t.Errorf("%s should be gone once its fact is settled", gone)
+		}
+	}
+}
+
+func keysOf(m map[string]Action) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func TestBusinessDays(t *testing.T) {
+	mon := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	cases := []struct {
+		from time.Time
+		want int
+	}{
+		{mon.Add(-3 * 24 * time.Hour), 1}, // Friday → Monday
+		{mon.Add(-6 * 24 * time.Hour), 4}, // Tuesday → Monday
+		{mon.Add(-7 * 24 * time.Hour), 5},
+		{mon, 0},
+	}
+	for _, c := range cases {
+		if got := BusinessDaysBetween(c.from, mon); got != c.want {
+			t.Errorf("BusinessDaysBetween(%s, Monday) = %d, want %d", c.from.Weekday(), got, c.want)
+		}
+	}
+}

@@ -82,6 +82,101 @@ func SuggestActions(def Definition, data AccountData, card Card, now time.Time) 
 			})
 		}
 	}
+	for _, c := range data.Commitments {
+		if c.Side != SideUs || c.Status != CommitmentOpen || c.DueAt.IsZero() || c.Overdue(now) || c.DueAt.Sub(now) > 36*time.Hour {
+			continue
+		}
+		add(Action{
+			DealID: c.DealID, Kind: "commitment_due", OwnerID: firstNonEmpty(c.OwnerID, owner), DueAt: c.DueAt,
+			IdempotencyKey: key("commitment_due", c.ID),
+			Title:          fmt.Sprintf("%s: %s (due %s)", data.Account.Name, c.What, FormatDate(c.DueAt)),
+			Reason:         fmt.Sprintf("Promised to %s; due %s. Keeping small promises is how trust is built before the big one.", orSomeone(c.Counterpart), FormatDate(c.DueAt)),
+			DraftSubject:   fmt.Sprintf("%s, as promised", upperFirst(strings.TrimPrefix(trimVerb(c.What), "the "))),
+			DraftBody: fmt.Sprintf("Hi %s,\n\nAs promised, here is %s.\n\nLet me know if anything is missing.\n\nBest,\n%s",
+				firstName(c.Counterpart), lowerFirst(trimVerb(c.What)), ownerName),
+		})
+	}
+	if last, lastOurs, ok := lastExchange(data.Events); ok && lastOurs && BusinessDaysBetween(last.At, now) >= 3 && !card.Position.Lost {
+		to := champion
+		add(Action{
+			Kind: "no_reply", IdempotencyKey: key("no_reply", last.ID),
+			Title:        fmt.Sprintf("No reply from %s since %s", data.Account.Name, FormatDate(last.At)),
+			Reason:       fmt.Sprintf("Our last message was %s business days ago and the customer has not answered. A short, specific follow-up gets most threads moving again.", fmt.Sprint(BusinessDaysBetween(last.At, now))),
+			DraftSubject: fmt.Sprintf("Following up: %s", data.Account.Name),
+			DraftBody: fmt.Sprintf("Hi %s,\n\nFollowing up on my last note. Is there anything you need from us to move forward, or a better time to pick this up?\n\nBest,\n%s",
+				orThere(firstName(to.Name)), ownerName),
+		})
+	}
+	for _, d := range data.Deals {
+		if !def.DealOpen(d) || d.CloseDate.IsZero() || d.CloseDate.Before(now.Truncate(24*time.Hour)) || d.CloseDate.Sub(now) > 7*24*time.Hour {
+			continue
+		}
+		var open []string
+		for _, ms := range card.Position.Missing {
+			open = append(open, ms.Milestone.Name)
+		}
+		if len(open) == 0 {
+			continue
+		}
+		add(Action{
+			DealID: d.ID, Kind: "close_date_near", OwnerID: firstNonEmpty(d.OwnerID, owner),
+			IdempotencyKey: key("close_date_near", d.ID, d.CloseDate.Format("2006-01-02")),
+			Title:          fmt.Sprintf("%s closes %s with milestones open", d.Name, FormatDate(d.CloseDate)),
+			Reason:         fmt.Sprintf("Still open: %s. Close them or move the date so the forecast stays honest.", quoteList(open)),
+		})
+	}
+	if card.Position.Customer && !data.Account.RenewalDate.IsZero() {
+		left := data.Account.RenewalDate.Sub(now)
+		if left >= 0 && left <= 90*24*time.Hour && !milestoneDone(card.Position, "ebr_held") && hasMilestone(def, "ebr_held") {
+			add(Action{
+				Kind: "renewal_without_ebr", OwnerID: firstNonEmpty(data.Account.CSMID, owner),
+				IdempotencyKey: key("renewal_without_ebr", data.Account.RenewalDate.Format("2006-01-02")),
+				Title:          fmt.Sprintf("%s renews %s: hold the executive business review", data.Account.Name, FormatDate(data.Account.RenewalDate)),
+				Reason:         fmt.Sprintf("The renewal is %s away and no executive business review is on record. Renewals without one are where surprises come from.", plural(int(left.Hours()/24), "day", "days")),
+				DraftSubject:   fmt.Sprintf("%s: reviewing the year together", data.Account.Name),
+				DraftBody: fmt.Sprintf("Hi %s,\n\nAs we come up on the renewal, I'd like to set up a short executive review: what your team achieved this year, what's next, and what you need from us.\n\nWould one of the next two weeks work?\n\nBest,\n%s",
+					orThere(firstName(champion.Name)), ownerName),
+			})
+		}
+	}
+	for _, ch := range data.Changes {
+		if ch.Field != "csm" || ch.Reason != "" || now.Sub(ch.At) > 30*24*time.Hour {
+			continue
+		}
+		add(Action{
+			Kind: "csm_reassigned", OwnerID: firstNonEmpty(data.Account.CSMID, owner), IdempotencyKey: key("csm_reassigned", ch.ID),
+			Title:  fmt.Sprintf("%s has a new CSM: was the customer told?", data.Account.Name),
+			Reason: fmt.Sprintf("The CSM changed from %s to %s on %s with no record that the customer was told. Silent handovers are felt at renewal.", orDash(ch.Old), orDash(ch.New), FormatDate(ch.At)),
+			DraftSubject: fmt.Sprintf("Your new customer success manager at %s", "our team"),
+			DraftBody: fmt.Sprintf("Hi %s,\n\nA quick note to introduce myself: I'm now your customer success manager. I've read up on your goals and where we are, and I'd love 20 minutes to hear what matters most to you next.\n\nBest,\n%s",
+				orThere(firstName(champion.Name)), ownerName),
+		})
+	}
+	for _, d := range data.Deals {
+		if d.Kind != DealNew || !def.IsWon(d.Stage) || now.Sub(dealClosedAt(d)) > 60*24*time.Hour {
+			continue
+		}
+		var missing []string
+		for _, sp := range card.Position.Stages {
+			if sp.Key != "handoff" {
+				continue
+			}
+			for _, m := range sp.Milestones {
+				if m.Milestone.Required && !m.Done {
+					missing = append(missing, m.Milestone.Name)
+				}
+			}
+		}
+		if len(missing) == 0 {
+			continue
+		}
+		add(Action{
+			DealID: d.ID, Kind: "handoff_incomplete", OwnerID: firstNonEmpty(d.OwnerID, data.Account.OwnerID, owner),
+			IdempotencyKey: key("handoff_incomplete", d.ID),
+			Title:          fmt.Sprintf("%s closed won: finish the handoff to CS", d.Name),
+			Reason:         fmt.Sprintf("Missing: %s. The customer should never have to explain themselves twice.", quoteList(missing)),
+		})
+	}
 	for _, r := range card.Position.Risks {
 		m, _, _ := def.Milestone(r.MilestoneKey)
 		a := Action{
@@ -183,4 +278,54 @@ func upperFirst(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// lastExchange returns the newest message-like event between the sides and
+// whether it was ours.
+func lastExchange(events []Event) (Event, bool, bool) {
+	var best Event
+	found := false
+	for _, e := range events {
+		if e.Direction == "" || (e.Kind != EventMessage && e.Kind != EventEmail) {
+			continue
+		}
+		if !found || e.At.After(best.At) {
+			best, found = e, true
+		}
+	}
+	return best, found && best.Direction == SideUs, found
+}
+
+// BusinessDaysBetween counts the weekdays after a up to and including b.
+func BusinessDaysBetween(a, b time.Time) int {
+	n := 0
+	for d := a.Truncate(24*time.Hour).Add(24 * time.Hour); !d.After(b); d = d.Add(24 * time.Hour) {
+		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n++
+		}
+	}
+	return n
+}
+
+func milestoneDone(pos Position, key string) bool {
+	for _, s := range pos.Stages {
+		for _, m := range s.Milestones {
+			if m.Milestone.Key == key {
+				return m.Done
+			}
+		}
+	}
+	return false
+}
+
+func hasMilestone(def Definition, key string) bool {
+	_, _, ok := def.Milestone(key)
+	return ok
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
 }
