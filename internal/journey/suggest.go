@@ -145,8 +145,8 @@ func SuggestActions(def Definition, data AccountData, card Card, now time.Time) 
 		}
 		add(Action{
 			Kind: "csm_reassigned", OwnerID: firstNonEmpty(data.Account.CSMID, owner), IdempotencyKey: key("csm_reassigned", ch.ID),
-			Title:  fmt.Sprintf("%s has a new CSM: was the customer told?", data.Account.Name),
-			Reason: fmt.Sprintf("The CSM changed from %s to %s on %s with no record that the customer was told. Silent handovers are felt at renewal.", orDash(ch.Old), orDash(ch.New), FormatDate(ch.At)),
+			Title:        fmt.Sprintf("%s has a new CSM: was the customer told?", data.Account.Name),
+			Reason:       fmt.Sprintf("The CSM changed from %s to %s on %s with no record that the customer was told. Silent handovers are felt at renewal.", orDash(ch.Old), orDash(ch.New), FormatDate(ch.At)),
 			DraftSubject: fmt.Sprintf("Your new customer success manager at %s", "our team"),
 			DraftBody: fmt.Sprintf("Hi %s,\n\nA quick note to introduce myself: I'm now your customer success manager. I've read up on your goals and where we are, and I'd love 20 minutes to hear what matters most to you next.\n\nBest,\n%s",
 				orThere(firstName(champion.Name)), ownerName),
@@ -299,7 +299,7 @@ func lastExchange(events []Event) (Event, bool, bool) {
 // BusinessDaysBetween counts the weekdays after a up to and including b.
 func BusinessDaysBetween(a, b time.Time) int {
 	n := 0
-	for d := a.Truncate(24*time.Hour).Add(24 * time.Hour); !d.After(b); d = d.Add(24 * time.Hour) {
+	for d := a.Truncate(24 * time.Hour).Add(24 * time.Hour); !d.After(b); d = d.Add(24 * time.Hour) {
 		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
 			n++
 		}
