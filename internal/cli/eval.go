@@ -21,11 +21,21 @@ func cmdEval(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	rep, err := eval.Run(ctx, llm.NewOffline(), ds)
-	if err != nil {
-		return err
+	// The holdout conversations were written and labelled before the model
+	// ever ran on them and never used to tune it: they are the fair figure.
+	for _, part := range []struct{ name, split string }{
+		{"all conversations", ""}, {"development split (used to tune the heuristics)", eval.SplitDev},
+		{"holdout split (never used to tune them: the fair estimate)", eval.SplitHoldout}} {
+		set := ds
+		if part.split != "" {
+			set = ds.Only(part.split)
+		}
+		rep, err := eval.Run(ctx, llm.NewOffline(), set)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "Offline model — %s\n%s\n", part.name, rep)
 	}
-	fmt.Fprintf(env.Stdout, "Offline model\n%s\n", rep)
 	cfg := llm.ConfigFromEnv(env.Getenv)
 	if cfg.BaseURL == "" && cfg.APIKey == "" {
 		fmt.Fprintln(env.Stdout, "Live model: not configured (set LLM_BASE_URL, LLM_API_KEY and LLM_MODEL to score one).")
@@ -35,7 +45,7 @@ func cmdEval(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	rep, err = eval.Run(ctx, live, ds)
+	rep, err := eval.Run(ctx, live, ds)
 	if err != nil {
 		return fmt.Errorf("live model %s: %w", live.Name(), err)
 	}

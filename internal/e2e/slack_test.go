@@ -734,3 +734,19 @@ func TestLinkAndLog(t *testing.T) {
 	}
 	e.waitFor("usage for an empty log", func() bool { _, ok := e.ephemeralWith(maya, "Say which account and what happened"); return ok })
 }
+
+func TestLogByDM(t *testing.T) {
+	e := start(t)
+	if _, _, err := e.sim.SendDM(ctx(t), maya, "log hooli Spoke with their CFO. I'll send the renewal quote by Friday."); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("the DM confirmation", func() bool {
+		for _, m := range e.sim.DMs(maya) {
+			if m.BotID != "" && strings.Contains(m.Text, "Logged on *Hooli*") {
+				return true
+			}
+		}
+		return false
+	})
+	e.waitFor("the logged promise", func() bool { return len(e.commitments("hooli", "renewal quote")) == 1 })
+}

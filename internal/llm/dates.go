@@ -15,7 +15,7 @@ import (
 // How each expression resolves (the "reference day" is the date the message
 // was written, in the author's zone; weeks run Monday to Sunday):
 //
-//	today, tonight, this afternoon, later today      the reference day
+//	today, tonight, this afternoon (arvo), later today  the reference day
 //	EOD, end of day, COB, close of business, EOB     the reference day (yields to
 //	                                                 any other date next to it:
 //	                                                 "EOD Friday" is Friday)
@@ -313,7 +313,7 @@ var dueRules = []dueRule{
 		return dueNextWeekday(c.today, dueWeekday(m[1])), true
 	}},
 	// days
-	{re: regexp.MustCompile(`\b(?:today|tonight|this\s+(?:morning|afternoon|evening)|later\s+today|end\s+of\s+today|by\s+noon|within\s+the\s+hour)\b`), resolve: func(m []string, c dueCtx) (time.Time, bool) {
+	{re: regexp.MustCompile(`\b(?:today|tonight|this\s+(?:morning|afternoon|evening|arvo)|later\s+today|end\s+of\s+today|by\s+noon|within\s+the\s+hour)\b`), resolve: func(m []string, c dueCtx) (time.Time, bool) {
 		return c.today, true
 	}},
 	{re: regexp.MustCompile(`\b(?:the\s+)?day\s+after\s+tomorrow\b`), resolve: func(m []string, c dueCtx) (time.Time, bool) {

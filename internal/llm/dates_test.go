@@ -44,6 +44,7 @@ func TestResolveDue(t *testing.T) {
 		{"by COB", wed, ny, "2026-03-04"},
 		{"close of business", wed, ny, "2026-03-04"},
 		{"later today", wed, ny, "2026-03-04"},
+		{"this arvo", wed, ny, "2026-03-04"},
 		{"tomorrow", wed, ny, "2026-03-05"},
 		{"tomorrow EOD", wed, ny, "2026-03-05"},
 		{"by 3pm PT", wed, ny, "2026-03-04"},

@@ -23,9 +23,11 @@ import (
 //     colleague or a team ("Raj will get you…", "our legal team will
 //     return…"), recap action items ("Marco to finish SSO by 3/13") and
 //     reported promises ("Dana said she'd send…", "I told Miles we'd get
-//     back to him"). Several promises in one message or sentence are split
-//     at sentences, "and", "but" and semicolons; objects of one verb stay
-//     one promise unless each has its own date. Skipped: negations ("I won't
+//     back to him"), and lines under a heading such as "My action items:".
+//     A promise already open, repeated without a new date, is not a new one.
+//     Several promises in one message or sentence are split at sentences,
+//     "and", "but" and semicolons; objects of one verb stay one promise
+//     unless each has its own date. Skipped: negations ("I won't
 //     be able to"), questions and offers ("can you send…?", "want me to…?",
 //     "happy to…"), "I can…" without a date, conditionals ("if legal
 //     approves, I'll…"; temporal "once"/"as soon as" are kept), hedges
@@ -49,14 +51,18 @@ import (
 //     reported ones ("they're waiting on our answer", "he'll want a quote").
 //     The waiter is the author (or the reported person or side); it waits
 //     on the addressed user of the other side, else the other side. One
-//     wait per waiter per message. Requests between people of one side and
-//     information questions are not waits.
+//     wait per requested thing (a request asked twice in a message is one).
+//     Requests between people of one side and information questions are
+//     not waits.
 //   - Milestones: affirmative, done-now-or-before statements matching a
-//     milestone of in.Milestones by its key's usual wording, its name or its
-//     evidence ("success criteria are signed off", "kickoff went great",
-//     "countersigned", "PO issued"); future, negated, conditional or asked
-//     ones are not evidence, except where the milestone is itself a promise
-//     (a verbal renewal, a sponsor agreeing). A message by someone found to
+//     milestone of in.Milestones: for the built-in journeys' keys by their
+//     usual wordings, drawn from the templates' names and evidence ("success
+//     criteria are signed off", "kickoff went great", "countersigned", "PO
+//     issued", "SOC 2 report shared"); for any other key by its name ("Mutual
+//     action plan agreed"). Future, negated, conditional or asked ones are
+//     not evidence, except where the milestone is about the future by nature
+//     (a verbal renewal, a sponsor agreeing, a need for more seats, a
+//     champion agreeing to be one). A message by someone found to
 //     be the economic buyer earlier in the batch is evidence that the
 //     economic buyer is engaged.
 //   - Stakeholders: customer-side people introduced ("looping in…",
@@ -66,8 +72,10 @@ import (
 //     unknown. Our own people are never stakeholders.
 //   - Fulfilments: a message that delivers an open commitment or resolves an
 //     open waiting-on item ("here's the pricing sheet", "attached", "just
-//     emailed", "SSO is live", or the receiving side confirming it arrived),
-//     naming it (shared words with its What) or saying "as promised".
+//     emailed", "SSO is live", or the receiving side confirming it arrived,
+//     or the waiter saying it is no longer needed), naming it (its head
+//     noun, or telling words of its What; every part of "the W-9 and COI")
+//     or saying "as promised". Each open item is fulfilled once per batch.
 //
 // Text is data: sentences addressed to a model ("ignore previous
 // instructions…", "you are now…") are not deal content and are skipped; the
@@ -183,7 +191,7 @@ func offTSTime(ts string) time.Time {
 }
 
 var (
-	offGreetNameRe = regexp.MustCompile(`(?i)\b(?:hi|hey|hello|dear|thanks|thank you|thx|sorry|welcome|meet you|morning|ok|okay)\s*,?\s+(\p{L}+)`)
+	offGreetNameRe = regexp.MustCompile(`(?i)\b(?:hi|hey|hello|dear|thanks|thank you|thx|sorry|welcome|meet you|morning|ok|okay|bonjour|hola|hallo|ciao|g'day)\s*,?\s+(\p{L}+)`)
 	offVocStartRe  = regexp.MustCompile(`^(\p{Lu}\p{Ll}+),\s`)
 	offVocEndRe    = regexp.MustCompile(`,\s+(\p{Lu}\p{Ll}+(?:\s\p{Lu}\p{Ll}+)?)\s*[.!?]*$`)
 )

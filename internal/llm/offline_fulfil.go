@@ -11,11 +11,12 @@ import (
 // open waiting-on item.
 
 var (
-	offDeliveredRe = regexp.MustCompile(`\b(here is|here are|here you go|attached|attaching|see attached|please find|enclosed|sent|emailed|shared|uploaded|forwarded|returned|delivered|posted|dropped|told|signed off|signed|countersigned|is in (the|your)|are in (the|your)|in the data room|in docusign|out for signature|in your inbox|on (its|their) way|as promised|is live|are live|is ready|are ready|is set up|is configured|is syncing|is issued|provisioned|now runs|is done|are done|done|is back|are back|went out|fixed|is out|are out|mapped)\b|^[a-z][a-z ]{2,30}:`)
-	offReceivedRe  = regexp.MustCompile(`\b(got it|got them|received|thanks for (the|sending|your)|got the|arrived|came through|came in|all set|is in the shared|are back|is back)\b`)
-	offMootRe      = regexp.MustCompile(`\b(no action needed|no longer needed|never mind|nevermind|not needed any ?more|all sorted)\b`)
+	offDeliveredRe = regexp.MustCompile(`\b(here is|here are|here you go|attached|attaching|see attached|please find|enclosed|sent|emailed|shared|uploaded|forwarded|returned|delivered|posted|dropped|told|signed off|signed|countersigned|is in (the|your)|are in (the|your)|in the data room|in docusign|out for signature|in your inbox|on (its|their) way|as promised|(i|we) (have )?confirmed|raised|issued|is complete|are complete|completed|wrapped|is live|are live|is ready|are ready|is set up|is configured|is syncing|is issued|provisioned|now runs|is done|are done|done|is back|are back|went out|fixed|is out|are out|mapped)\b|^[a-z][a-z ]{2,30}:|(^|, )confirmed\b`)
+	offReceivedRe  = regexp.MustCompile(`\b(signed and back|back with you|over to you|got it|got them|received|thanks for (the|sending|your)|got the|arrived|came through|came in|all set|is in the shared|are back|is back)\b`)
+	offReplyDoneRe = regexp.MustCompile(`\b(sent|told|replied|answered|confirmed|shared|emailed|got back|updated|fixed|resolved|thanks for the)\b`)
+	offMootRe      = regexp.MustCompile(`\b(no action needed|no longer needed|never mind|nevermind|not needed any ?more|all sorted|(will not|won't|do not|don't|no longer) need)\b`)
 	offThirdSentRe = regexp.MustCompile(`\b(\p{Ll}+)\s+(already\s+)?(sent|shared|emailed|returned|delivered|uploaded)\b`)
-	offNotDoneRe   = regexp.MustCompile(`\b(will|going to|not|never|yet|except|tomorrow|once|when|if|did (it|they|you))\b`)
+	offNotDoneRe   = regexp.MustCompile(`\b(will|going to|not|never|yet|except|tomorrow|once|when|if|did (it|they|you)|to follow|later|pending|outstanding)\b`)
 )
 
 // offTokenSyn folds the words of deliverables to one spelling.
@@ -186,7 +187,7 @@ func (b *offBatch) fulfilPiece(m *offMsg, piece string) {
 			cands = append(cands, f)
 		case ours && asPromised && b.onlyOpenOf(m.side) == c.ID:
 			cands = append(cands, f)
-		case offGenericReply[strings.ToLower(c.What)] && b.onlyReplyOf(c.Side) == c.ID:
+		case offGenericReply[strings.ToLower(c.What)] && b.onlyReplyOf(c.Side) == c.ID && offReplyDoneRe.MatchString(low):
 			// "our counsel sent comments to you this morning" after "our
 			// counsel will come back to you"
 			loose = append(loose, f)

@@ -131,7 +131,11 @@ func (b *offBatch) stakeholders(m *offMsg) {
 		}
 		add := func(name string, start int) *offCand {
 			name = strings.TrimSpace(name)
-			parts := strings.Fields(name)
+			parts := strings.FieldsFunc(name, func(r rune) bool { return r == ' ' || r == '-' })
+			if len(parts) > 1 && (offNotNames[parts[0]] || b.isAccount(parts[0])) {
+				parts = parts[1:] // "Adding Dana from legal"
+				name = strings.Join(parts, " ")
+			}
 			if len(parts) == 0 || offNotNames[parts[0]] || b.isAccount(parts[0]) {
 				return nil
 			}

@@ -25,7 +25,7 @@ func init() {
 		chase escalate decide come have hand transfer migrate import grant add invite give
 		extend clarify document rework redo adapt map test train make take circulate distribute prep produce
 		reach move reschedule release install activate whitelist allowlist revise amend remove drop waive
-		generate export patch unblock refund credit invoice resubmit re-send reissue countersign line file`) {
+		generate export patch unblock refund credit invoice resubmit re-send reissue countersign line file docusign`) {
 		offDeliverVerbs[v] = true
 	}
 }
@@ -48,6 +48,9 @@ func init() {
 // "send", "shares" → "share"), or "" when word is none. Past forms are none.
 func offVerbBase(word string) string {
 	w := strings.Trim(word, ",.!?;:")
+	if w == "docusign" {
+		return "sign"
+	}
 	if offDeliverVerbs[w] {
 		return w
 	}
@@ -70,6 +73,10 @@ func offVerbBase(word string) string {
 	}
 	return ""
 }
+
+// offHandoverVerbs hand something to the other side.
+var offHandoverVerbs = map[string]bool{"send": true, "share": true, "sign": true, "countersign": true, "deliver": true,
+	"return": true, "submit": true, "pay": true, "issue": true, "forward": true, "email": true, "resend": true}
 
 var offAdverbs = map[string]bool{
 	"also": true, "then": true, "just": true, "definitely": true, "certainly": true, "really": true,
@@ -120,7 +127,11 @@ func (b *offBatch) promises(m *offMsg) {
 	var commitSentence []int
 	var waits []offWait
 	lastPerson := "" // the last person named, for "he" and "she"
+	myItems := false // under "My action items:", a line starting with a verb is the author's promise
 	for si, s := range m.sentences {
+		if si > 0 && offMyItemsRe.MatchString(offLower(m.sentences[si-1].text)) {
+			myItems = true
+		}
 		sentLow := offLower(s.text)
 		cond := offCondRe.MatchString(offPoliteCondRe.ReplaceAllString(sentLow, ""))
 		hedged := offHedgeRe.MatchString(sentLow)
@@ -134,7 +145,7 @@ func (b *offBatch) promises(m *offMsg) {
 				continue
 			}
 			question := strings.HasSuffix(low, "?") || (ci == len(clauses)-1 && s.question && !offDeclarative(w)) || offAuxStart[w[0]] && len(w) > 1 && offSubjectWord(w[1]) && w[1] != "it" && w[1] != "there"
-			if name := b.firstName(c.text); name != "" {
+			if name := b.lastPerson(c.text); name != "" {
 				lastPerson = name
 			}
 			// Requests first: "can you send…?" is a wait, never a promise.
@@ -165,6 +176,9 @@ func (b *offBatch) promises(m *offMsg) {
 				p.verb, p.object = -1, ""
 			default:
 				p, ok = b.parsePromise(m, c.text, low, w, lastPerson)
+				if !ok && myItems && ci == 0 && offVerbBase(w[0]) != "" && !strings.HasSuffix(w[0], "ing") && !strings.HasSuffix(w[0], "ed") {
+					p, ok = offPromise{party: m.msg.User, side: m.side, verb: 0}, true
+				}
 				if !ok && prev != nil && offVerbBase(w[0]) != "" {
 					p, ok = *prev, true // "…and send Nina the doc by Thursday"
 					p.verb, p.needDate, p.object, p.plain = 0, false, "", false
@@ -245,9 +259,14 @@ func (b *offBatch) promises(m *offMsg) {
 			// "you'll have both versions by Wednesday": what the other side
 			// asked for last in the batch.
 			for k := len(b.waits) - 1; k >= 0 && !found && m.side != ""; k-- {
-				if wt := b.waits[k]; b.sideOf(wt.Waiter) == offOther(m.side) && !offPronounObject(wt.What) {
-					what, found = wt.What, true
+				wt := b.waits[k]
+				if b.sideOf(wt.Waiter) != offOther(m.side) || offPronounObject(wt.What) {
+					continue
 				}
+				if wt.On != string(m.side) && wt.On != commits[i].Owner && wt.On != "" {
+					continue // asked of someone else ("Hey Maya…" is not for Raj)
+				}
+				what, found = wt.What, true
 			}
 		}
 		if what == "" {
@@ -262,8 +281,41 @@ func (b *offBatch) promises(m *offMsg) {
 			commits = append(commits, fc)
 		}
 	}
-	b.out.Commitments = append(b.out.Commitments, commits...)
+	// A promise already made ("EUR quote to follow Friday" after "I'll get
+	// you the EUR quote by end of week") is not a new one.
+	kept := commits[:0]
+	for _, c := range commits {
+		if !b.restates(c) {
+			kept = append(kept, c)
+		}
+	}
+	b.out.Commitments = append(b.out.Commitments, kept...)
 	b.addWaits(m, waits)
+}
+
+// restates reports whether c repeats an open commitment or one found earlier
+// in the batch, of the same side, about the same thing.
+func (b *offBatch) restates(c journey.FoundCommitment) bool {
+	side := b.sideOf(c.Owner)
+	// Same thing, and no new date: a promise that now gets a deadline says
+	// something new.
+	same := func(what string, due time.Time) bool {
+		if !c.Due.IsZero() && !c.Due.Equal(due) {
+			return false
+		}
+		return !offGenericReply[strings.ToLower(c.What)] && offCovers(what, c.What) && offCovers(c.What, what)
+	}
+	for _, o := range b.in.Open {
+		if o.Side == side && (o.Status == "" || o.Status == journey.CommitmentOpen) && !b.done["c:"+o.ID] && same(o.What, o.DueAt) {
+			return true
+		}
+	}
+	for _, o := range b.out.Commitments {
+		if b.sideOf(o.Owner) == side && same(o.What, o.Due) {
+			return true
+		}
+	}
+	return false
 }
 
 func offCountSentence(ss []int, s int) int {
@@ -309,10 +361,10 @@ func offPronounObject(what string) bool {
 	return len(w) == 1 || offWhatStops[w[1]] || w[1] == "with" || w[1] == "one" || w[1] == "all"
 }
 
-// firstName returns the last capitalised name of a speaker or a person in
-// the clause, as a party: a user id, or "" when none. "he"/"she" later in
-// the message refer to it.
-func (b *offBatch) firstName(clause string) string {
+// lastPerson returns the last person named in text, as a user id, or
+// "name:<Name>" for someone not in the channel, or "" when none. "he" and
+// "she" later in the message refer to them.
+func (b *offBatch) lastPerson(clause string) string {
 	last := ""
 	for _, n := range offNames(clause) {
 		if id, ok := b.people.find(n); ok {
@@ -398,7 +450,7 @@ func (b *offBatch) parsePromise(m *offMsg, orig, low string, w []string, lastPer
 		}
 	}
 	// "Signing today." "Sending the deck over tomorrow."
-	if strings.HasSuffix(w[0], "ing") && offVerbBase(w[0]) != "" {
+	if strings.HasSuffix(w[0], "ing") && offHandoverVerbs[offVerbBase(w[0])] {
 		if _, _, ok := FindDue(orig, m.written, m.loc); ok && !offImmediateRe.MatchString(low) {
 			author.verb = 0
 			return author, true
@@ -649,7 +701,7 @@ func (b *offBatch) thirdParty(m *offMsg, orig, low string, w []string) (offPromi
 				if party == "" {
 					return offPromise{}, false
 				}
-				return offPromise{party: party, side: side, verb: v, needDate: need, object: offRebase(sw, v, w)}, true
+				return offPromise{party: party, side: side, verb: v, needDate: need, object: offRebase(sw, v)}, true
 			}
 		}
 	}
@@ -676,7 +728,7 @@ func (b *offBatch) thirdParty(m *offMsg, orig, low string, w []string) (offPromi
 			if sw[next] == "promised" || sw[next] == "agreed" || sw[next] == "committed" {
 				if next+1 < len(sw) && sw[next+1] == "to" && next+2 < len(sw) && offVerbBase(sw[next+2]) != "" {
 					party, side := b.nameParty(m, name, orig)
-					return offPromise{party: party, side: side, verb: next + 2, object: offRebase(sw, next+2, w)}, party != ""
+					return offPromise{party: party, side: side, verb: next + 2, object: offRebase(sw, next+2)}, party != ""
 				}
 			}
 			next++
@@ -690,7 +742,7 @@ func (b *offBatch) thirdParty(m *offMsg, orig, low string, w []string) (offPromi
 			if party == "" {
 				return offPromise{}, false
 			}
-			return offPromise{party: party, side: side, verb: v, needDate: need, object: offRebase(sw, v, w)}, true
+			return offPromise{party: party, side: side, verb: v, needDate: need, object: offRebase(sw, v)}, true
 		}
 		break
 	}
@@ -699,7 +751,7 @@ func (b *offBatch) thirdParty(m *offMsg, orig, low string, w []string) (offPromi
 
 // offRebase returns the object words after verb v of sw as text, for
 // promises read on a clause whose words differ from the clause's own.
-func offRebase(sw []string, v int, _ []string) string {
+func offRebase(sw []string, v int) string {
 	return "@" + strings.Join(sw[v:], " ")
 }
 
@@ -725,7 +777,7 @@ func (b *offBatch) nameParty(m *offMsg, name, orig string) (string, journey.Side
 	return b.personParty(m, "name:"+name, orig)
 }
 
-var offImpersonalRe = regexp.MustCompile(`^(?:and\s+)?(?:the\s+|our\s+|your\s+)?(.{2,60}?)\s+(?:will be|is going to be|should be|are|is)\s+(?:ready|in your inbox|over|sent|shared|done|live|signed|issued|out|back|with you|available|coming your way|on (?:its|their) way)\b`)
+var offImpersonalRe = regexp.MustCompile(`^(?:and\s+)?(?:the\s+|our\s+|your\s+)?(.{2,60}?)\s+(?:(?:will be|is going to be|should be)\s+(?:ready|in your inbox|in the\s+[\w\s]{1,30}?(?:email|folder|portal|drive|data room)|over|sent|shared|done|live|signed|issued|out|back|with you|available|on (?:its|their) way)|(?:are|is)\s+coming your way)\b`)
 var offComingRe = regexp.MustCompile(`^(?:the\s+|our\s+|your\s+)?(.{2,60}?)\s+(?:(?:is|are)\s+)?(?:coming (?:your way|over|to you|by|on|early|next|this|tomorrow|today|monday|tuesday|wednesday|thursday|friday|end)|ships|will ship|goes live|will go live|launches|lands|will land)\b`)
 
 // offFollowRe reads "the questionnaire will follow by Thursday", "the order
@@ -749,7 +801,10 @@ func (b *offBatch) impersonal(m *offMsg, orig, low string, w []string) (offPromi
 	} else if mt := offComingRe.FindStringSubmatch(low); mt != nil {
 		obj = mt[1]
 	}
-	if obj == "" || offSubjectWord(strings.Fields(obj)[0]) || offImmediateRe.MatchString(low) {
+	if obj == "" || offImmediateRe.MatchString(low) {
+		return offPromise{}, false
+	}
+	if f := strings.Fields(obj)[0]; offSubjectWord(f) && f != "it" && f != "they" {
 		return offPromise{}, false
 	}
 	return offPromise{party: m.msg.User, side: m.side, verb: -1, object: obj}, true
@@ -781,6 +836,9 @@ func (b *offBatch) commitment(m *offMsg, orig, low string, w []string, p offProm
 	if !p.plain && !offParticleOK(base, rest) {
 		return journey.FoundCommitment{}, false
 	}
+	if offRoleObjRe.MatchString(restText) && (base == "handle" || base == "run" || base == "take") {
+		return journey.FoundCommitment{}, false // "he'll handle user provisioning": a role
+	}
 	if offInternalRe.MatchString(restText) || offInternalRe.MatchString(low) {
 		return journey.FoundCommitment{}, false
 	}
@@ -806,7 +864,7 @@ func (b *offBatch) commitment(m *offMsg, orig, low string, w []string, p offProm
 		return journey.FoundCommitment{}, false // "Monica will sign.": who signs, not a promise
 	}
 	fc := journey.FoundCommitment{MessageTS: m.msg.TS, Owner: p.party, Due: due}
-	recipient := b.recipient(m, rest, p.side)
+	recipient := b.recipient(m, rest, p.side, base)
 	switch {
 	case recipient == "-":
 		return journey.FoundCommitment{}, false // promised to one's own side
@@ -825,6 +883,9 @@ func (b *offBatch) commitment(m *offMsg, orig, low string, w []string, p offProm
 		// Named after the promise itself once the sentence is read:
 		// "Signing today" is the signature.
 		fc.What = offObjectless(base)
+	}
+	if base == "sign" && offPronounObject(fc.What) && len(strings.Fields(fc.What)) == 1 {
+		fc.What = "the signature" // "I'll DocuSign it this arvo"
 	}
 	return fc, true
 }
@@ -894,7 +955,10 @@ func offParticleOK(base string, rest []string) bool {
 		}
 		return true
 	case "have":
-		return has("to you", "over", "back", "ready", "done", "signed", "finished", "out", "sent", "across", "for you", "in your inbox", "updated", "completed", "live", "in place", "set up")
+		if first == "to" {
+			return false // "I'll have to check": an obligation
+		}
+		return has("to", "over", "back", "ready", "done", "signed", "finished", "out", "sent", "across", "for you", "in your inbox", "updated", "completed", "live", "in place", "set up")
 	case "run":
 		return first != "into" && first != "out"
 	}
@@ -904,7 +968,7 @@ func offParticleOK(base string, rest []string) bool {
 // recipient returns whom the words after the verb name as the recipient:
 // a user id, "" when none, or "-" when it is someone of the promiser's own
 // side.
-func (b *offBatch) recipient(m *offMsg, rest []string, side journey.Side) string {
+func (b *offBatch) recipient(m *offMsg, rest []string, side journey.Side, base string) string {
 	for i, word := range rest {
 		if i > 6 {
 			break
@@ -912,15 +976,20 @@ func (b *offBatch) recipient(m *offMsg, rest []string, side journey.Side) string
 		if word == "you" && i <= 2 {
 			return ""
 		}
-		id, ok := b.people.byFirst[strings.Trim(word, ",.!?")]
-		if !ok || len(id) == 0 {
-			continue
-		}
 		prevWord := ""
 		if i > 0 {
 			prevWord = rest[i-1]
 		}
-		if i == 0 || prevWord == "to" {
+		id, ok := b.people.byFirst[strings.Trim(word, ",.!?")]
+		if !ok || len(id) == 0 {
+			// "she's sharing it with Ron": someone of the customer's not in
+			// the channel; a customer sharing with them is internal.
+			if side == journey.SideCustomer && offHandoverVerbs[base] && (prevWord == "with" || prevWord == "to") && m.text != "" && offIsNameIn(word, m.text) {
+				return "-"
+			}
+			continue
+		}
+		if i == 0 || prevWord == "to" || (prevWord == "with" && offHandoverVerbs[base]) {
 			if side != "" && b.in.Speakers[id[0]].Side == side {
 				return "-"
 			}
@@ -961,6 +1030,8 @@ func offObjectName(what string) string {
 	return ""
 }
 
+var offRoleObjRe = regexp.MustCompile(`^(the\s+|all\s+|our\s+)?(user\s+)?(provisioning|onboarding|rollout|renewal|integration|implementation|administration|admin|account|relationship|support|vendor onboarding|day-to-day|evaluation|over)\b`)
+
 // offLeadStops end a noun phrase even as its first word ("by Thursday").
 var offLeadStops = map[string]bool{
 	"by": true, "before": true, "until": true, "till": true, "tomorrow": true, "today": true, "tonight": true,
@@ -972,10 +1043,21 @@ var offLeadStops = map[string]bool{
 func offWhat(base string, rest []string, duePhrase, orig string) string {
 	words := rest
 	if duePhrase != "" {
+		// Take the date out, and the word that leads to it: "get back to you
+		// by Thursday on pricing" is about pricing.
 		dp := offWords(offLower(duePhrase))
 		for i := range words {
 			if len(dp) > 0 && i+len(dp) <= len(words) && strings.Join(words[i:i+len(dp)], " ") == strings.Join(dp, " ") {
-				words = words[:i]
+				start := i
+				if start > 0 && offLeadStops[words[start-1]] || start > 0 && (words[start-1] == "on" || words[start-1] == "for") {
+					start--
+				}
+				rest := words[i+len(dp):]
+				if len(rest) > 0 && (rest[0] == "on" || rest[0] == "about" || rest[0] == "re" || rest[0] == "regarding") {
+					words = append(append([]string{}, words[:start]...), rest...)
+				} else {
+					words = words[:start]
+				}
 				break
 			}
 		}
@@ -1091,6 +1173,9 @@ func (b *offBatch) acceptance(m *offMsg) (journey.FoundCommitment, bool) {
 	return fc, true
 }
 
+// offMyItemsRe is a heading of the author's own action items.
+var offMyItemsRe = regexp.MustCompile(`\b(my (action items|next steps|to-?dos?|actions)|on me|on my (side|end)|from me|i will|i'll|action items for (me|us|our side)|our (action items|next steps)|on our (side|end))\b[^.!?]*:\s*$`)
+
 var offNPEndRe = regexp.MustCompile(`\b(is|are|was|were|has|have|had|keeps?|stopped|started|broke|failed|does|do|did|can|will|won't|isn't|aren't|doesn't|don't|seems?|looks?|turned)\b`)
 
 // offSubjectNP returns what a sentence is about: its words before the
@@ -1124,4 +1209,14 @@ func offVagueWhat(what string) bool {
 		}
 	}
 	return true
+}
+
+// offIsNameIn reports whether a lowered word is written as a name in text.
+func offIsNameIn(word, text string) bool {
+	for _, n := range offNames(text) {
+		if strings.EqualFold(strings.Fields(n)[0], strings.Trim(word, ",.!?")) {
+			return true
+		}
+	}
+	return false
 }

@@ -17,12 +17,13 @@ type offWait struct {
 }
 
 var (
-	offAskYouRe   = regexp.MustCompile(`^(?:(?:hi|hey|hello|so|also|and|ok|okay|great|sure|yes|quick one|quick q|one more thing|sorry|btw|oh)[,!:]?\s+)*(?:[a-z]+,\s+)?(?:can|could|would|will)\s+(?:you|someone|somebody|anyone|your team)(?:\s+guys)?(?:\s+please)?(?:\s+also)?(?:\s+(?:be able to|kindly))?(?:\s+be)?\s+(\S+)\s*(.*)$`)
+	offAskYouRe   = regexp.MustCompile(`^(?:(?:hi|hey|hello|so|also|and|ok|okay|great|sure|yes|quick one|quick q|one more thing|sorry|btw|oh|bonjour|hola|hallo|ciao|g'day)[,!:]?\s+)*(?:[a-z]+,\s+)?(?:can|could|would|will)\s+(?:you|someone|somebody|anyone|your team)(?:\s+guys)?(?:\s+please)?(?:\s+also)?(?:\s+(?:be able to|kindly))?(?:\s+be)?\s+(\S+)\s*(.*)$`)
 	offAskWeRe    = regexp.MustCompile(`\b(?:can|could|may)\s+(?:we|i)\s+(?:please\s+)?(?:also\s+)?(get|have|see|receive|book|grab|schedule|push|move|reschedule|shift)\s+(.+)$`)
 	offPleaseRe   = regexp.MustCompile(`(?:^|[,;]\s*|\s)(?:please|pls|plz|kindly)\s+([a-z]+)\s*(.*)$`)
 	offMyWayRe    = regexp.MustCompile(`^(?:so\s+|and\s+)?(?:send|share|forward|email)\s+(?:me\s+|us\s+)?(.+?)\s+(?:my|our)\s+way\b`)
 	offSendMeRe   = regexp.MustCompile(`^(?:so\s+|and\s+)?(?:send|share|forward|email)\s+(?:me|us)\s+(.+)$`)
-	offNeedRe     = regexp.MustCompile(`^(?:(?:we|i)\s+(?:will\s+|would\s+|do\s+|am going to\s+|are going to\s+)?(?:also\s+|still\s+)*|(?:also\s+|still\s+)+)(?:need|require)\s+(.+)$`)
+	offBlockedRe  = regexp.MustCompile(`\b(?:we are|i am|we have been|we're|team is|review is)\s+(?:still\s+)?(?:blocked|stuck|on hold)\b.*\buntil (?:we|i) (?:get|receive|have|see)\s+(.+)$`)
+	offNeedRe     = regexp.MustCompile(`^(?:(?:for|on|re|regarding|about|to)\s+[^,]{1,30}?,?\s+)?(?:(?:we|i)\s+(?:will\s+|would\s+|do\s+|am going to\s+|are going to\s+)?(?:also\s+|still\s+)*|(?:also\s+|still\s+)+)(?:need|require)\s+(.+)$`)
 	offWaitingRe  = regexp.MustCompile(`^(?:also,?\s+)?(?:we|i)\s+(?:am|are)\s+(?:still\s+)?(?:waiting|awaiting)\s+(?:on|for)?\s*(.+)$|^(?:still\s+)?waiting\s+(?:on|for)\s+(.+)$`)
 	offNotGotRe   = regexp.MustCompile(`\b(?:we|i)\s+(?:have|has)\s+not\s+(?:yet\s+)?(?:received|seen|gotten|got)\s+(.+)$`)
 	offSoftAskRe  = regexp.MustCompile(`^(.+?)\s+would be\s+(?:ideal|great|appreciated|helpful|amazing|perfect|much appreciated)\b`)
@@ -102,6 +103,9 @@ func (b *offBatch) parseWait(m *offMsg, orig, low string, w []string, question b
 			}
 		}
 	}
+	if mt := offBlockedRe.FindStringSubmatch(text); mt != nil {
+		return mk(mt[1], 2)
+	}
 	if mt := offWaitingRe.FindStringSubmatch(text); mt != nil {
 		return mk(mt[1]+mt[2], 2)
 	}
@@ -166,7 +170,7 @@ func (b *offBatch) lastNamed(m *offMsg, clause string) string {
 	if i := strings.Index(m.text, clause); i >= 0 {
 		upto = m.text[:i]
 	}
-	return b.firstName(upto)
+	return b.lastPerson(upto)
 }
 
 // offWaitWhat cleans what a request asks for.
@@ -226,9 +230,18 @@ func (b *offBatch) addWaits(m *offMsg, waits []offWait) {
 			on = string(offOther(side))
 		}
 		fw := journey.FoundWait{MessageTS: m.msg.TS, Waiter: waiter, On: on, What: wt.what}
-		if i, ok := seen[waiter]; ok {
-			if wt.prio < prio[i] {
-				out[i], prio[i] = fw, wt.prio
+		// One wait per item: a request restated, or one for "someone" or
+		// "it", is the same request.
+		dup := -1
+		for i, o := range out {
+			if o.Waiter == waiter && (offVagueWait(o.What) || offVagueWait(fw.What) || offCovers(o.What, fw.What) || offCovers(fw.What, o.What)) {
+				dup = i
+				break
+			}
+		}
+		if dup >= 0 {
+			if wt.prio < prio[dup] {
+				out[dup], prio[dup] = fw, wt.prio
 			}
 			continue
 		}
@@ -236,6 +249,28 @@ func (b *offBatch) addWaits(m *offMsg, waits []offWait) {
 		out = append(out, fw)
 		prio = append(prio, wt.prio)
 	}
+	// "Following up on training: can you share the list…": the status
+	// question is the request's preamble.
+	kept, keptPrio := out[:0], prio[:0]
+	for i, fw := range out {
+		drop := false
+		for j, o := range out {
+			if i != j && o.Waiter == fw.Waiter && prio[i] == 3 && prio[j] < 3 {
+				drop = true
+			}
+		}
+		if !drop {
+			kept, keptPrio = append(kept, fw), append(keptPrio, prio[i])
+		}
+	}
+	out = kept
 	b.waits = append(b.waits, out...)
 	b.out.WaitingOn = append(b.out.WaitingOn, out...)
+}
+
+// offVagueWait reports whether a request names no thing of its own ("it",
+// "someone", "an update").
+func offVagueWait(what string) bool {
+	w := strings.ToLower(strings.TrimSpace(what))
+	return offPronounObject(w) || strings.HasPrefix(w, "someone") || strings.HasPrefix(w, "somebody") || w == "an update" || w == "an answer"
 }

@@ -86,6 +86,11 @@ func (a *App) handleMessage(ctx context.Context, c caller, ev slackevents.Events
 	switch {
 	case text == "" || first == "help" || first == "hi" || first == "hello":
 		return post("Journey help", section(usageText))
+	case first == "log":
+		// "log acme Called Dana; she'll send the PO Friday" — a note on the
+		// account's timeline, as with /journey log
+		r := &dmResponder{post: post}
+		return a.logNote(ctx, c, e.User, "dm:"+e.Channel+":"+e.TimeStamp, strings.TrimSpace(text[len(first):]), tsTime(e.TimeStamp), r.reply)
 	case first == "mine" || first == "my":
 		if !c.Known {
 			return post("Journey does not know you as a rep, manager or CSM here yet, so you have no accounts.")
@@ -124,3 +129,10 @@ func (a *App) handleMemberJoined(ctx context.Context, c caller, ev slackevents.E
 		"Hi! I'm Journey. Ask me where a customer is in their journey with `@Journey acme` (I answer in the thread), or `/journey acme` for a card only you see.", false))
 	return err
 }
+
+// dmResponder answers in the DM the message came from.
+type dmResponder struct {
+	post func(text string, blocks ...slack.Block) error
+}
+
+func (r *dmResponder) reply(text string) error { return r.post(text) }

@@ -217,8 +217,15 @@ func (a *App) handleLink(ctx context.Context, c caller, cmd slack.SlashCommand, 
 // handleLog records a note on an account's timeline: "/journey log acme
 // Called Dana; she'll send the PO Friday".
 func (a *App) handleLog(ctx context.Context, c caller, cmd slack.SlashCommand, rest string, r *responder) error {
+	ref := "log:" + firstNonEmpty(cmd.TriggerID, fmt.Sprint(a.cfg.Now().UnixNano()))
+	return a.logNote(ctx, c, cmd.UserID, ref, rest, a.cfg.Now(), func(text string) error { return r.Reply(ctx, ephemeral(text)) })
+}
+
+// logNote stores "ACCOUNT text" as a note on the account's timeline and
+// queues it for analysis; answer tells the person how it went.
+func (a *App) logNote(ctx context.Context, c caller, userID, ext, rest string, at time.Time, answer func(string) error) error {
 	if a.cfg.Ingester == nil {
-		return r.Reply(ctx, ephemeral("Logging is not available in this installation."))
+		return answer("Logging is not available in this installation.")
 	}
 	ix, err := a.names(ctx, c.WS.ID)
 	if err != nil {
@@ -226,17 +233,15 @@ func (a *App) handleLog(ctx context.Context, c caller, cmd slack.SlashCommand, r
 	}
 	ref, text, ok := splitLog(ix.Refs(), rest)
 	if !ok || text == "" {
-		return r.Reply(ctx, ephemeral("Say which account and what happened: `/journey log acme Called Dana, she'll send the PO by Friday`."))
+		return answer("Say which account and what happened: `log acme Called Dana, she'll send the PO by Friday`.")
 	}
-	w := a.author(ctx, c, cmd.UserID, ref.ID)
-	now := a.cfg.Now()
+	w := a.author(ctx, c, userID, ref.ID)
 	_, _, err = a.cfg.Ingester.Ingest(ctx, c.WS.ID, journey.Event{
-		AccountID: ref.ID, ActorID: w.ActorID, Kind: journey.EventNote, Source: SourceSlack,
-		ExternalID: "log:" + firstNonEmpty(cmd.TriggerID, fmt.Sprint(now.UnixNano())), At: now, Direction: journey.SideUs,
-		Summary: summary(text), AuthorRef: cmd.UserID, AuthorName: w.Name, Text: text,
+		AccountID: ref.ID, ActorID: w.ActorID, Kind: journey.EventNote, Source: SourceSlack, ExternalID: ext, At: at,
+		Direction: journey.SideUs, Summary: summary(text), AuthorRef: userID, AuthorName: w.Name, Text: text,
 	})
 	if err != nil {
 		return err
 	}
-	return r.Reply(ctx, ephemeral(fmt.Sprintf("Logged on *%s*'s timeline. I'll look for promises, open questions and milestones in it.", escape(ref.Name))))
+	return answer(fmt.Sprintf("Logged on *%s*'s timeline. I'll look for promises, open questions and milestones in it.", escape(ref.Name)))
 }

@@ -34,6 +34,18 @@ const (
 // buttons. It stays under 50 blocks and 3,000 characters per text.
 func cardBlocks(c journey.Card, o cardOptions) []slack.Block {
 	pos, h := c.Position, c.Health
+	links := map[string]string{}
+	for _, e := range c.Timeline {
+		if e.Ref.Kind == "event" && strings.HasPrefix(e.Link, "https://") {
+			links[e.Ref.ID] = e.Link
+		}
+	}
+	linked := func(text, eventID string) string {
+		if l := links[eventID]; l != "" {
+			return fmt.Sprintf("<%s|%s>", l, text)
+		}
+		return text
+	}
 	var bs []slack.Block
 	bs = append(bs, header(c.Account.Name))
 
@@ -114,7 +126,7 @@ func cardBlocks(c journey.Card, o cardOptions) []slack.Block {
 		for _, m := range s.Milestones {
 			switch {
 			case m.Done:
-				items = append(items, ":white_check_mark: "+escape(m.Milestone.Name))
+				items = append(items, ":white_check_mark: "+linked(escape(m.Milestone.Name), m.Completion.EvidenceEventID))
 			case m.Milestone.Required:
 				items = append(items, ":x: *"+escape(m.Milestone.Name)+"*")
 			default:
@@ -136,7 +148,7 @@ func cardBlocks(c journey.Card, o cardOptions) []slack.Block {
 			waits = append(waits, fmt.Sprintf("_… and %d more_", len(c.WaitingOnUs)-i))
 			break
 		}
-		waits = append(waits, fmt.Sprintf("• %s — since %s", escape(w.What), journey.FormatDate(w.Since)))
+		waits = append(waits, fmt.Sprintf("• %s — since %s", linked(escape(w.What), w.SourceEventID), journey.FormatDate(w.Since)))
 	}
 	if len(waits) == 0 {
 		waits = append(waits, "nothing")
@@ -148,15 +160,9 @@ func cardBlocks(c journey.Card, o cardOptions) []slack.Block {
 			if i == cardWaits {
 				break
 			}
-			theirs = append(theirs, "• "+escape(w.What))
+			theirs = append(theirs, "• "+linked(escape(w.What), w.SourceEventID))
 		}
 		waitText += "\n*We wait on them*\n" + strings.Join(theirs, "\n")
-	}
-	links := map[string]string{}
-	for _, e := range c.Timeline {
-		if e.Ref.Kind == "event" && strings.HasPrefix(e.Link, "https://") {
-			links[e.Ref.ID] = e.Link
-		}
 	}
 	var promises []string
 	for i, cm := range c.Commitments {
@@ -164,10 +170,7 @@ func cardBlocks(c journey.Card, o cardOptions) []slack.Block {
 			promises = append(promises, fmt.Sprintf("_… and %d more_", len(c.Commitments)-i))
 			break
 		}
-		what := escape(cm.What)
-		if l := links[cm.SourceEventID]; l != "" {
-			what = fmt.Sprintf("<%s|%s>", l, what)
-		}
+		what := linked(escape(cm.What), cm.SourceEventID)
 		due := "no date"
 		switch {
 		case cm.Overdue(o.Now):

@@ -21,7 +21,12 @@
 //
 // The rules say what a careful person would record from each message
 // alone, with the conversation before it as context. They were written
-// before any model was scored; labels follow them, not a model.
+// before any model was scored; labels follow them, not a model. Labelling
+// the later waves (see Splits) sharpened two of them (who a promise is
+// addressed to; which milestones are future by nature); the earlier labels
+// were checked against the sharper wording and needed no change. One label
+// was corrected after scoring: a quote that answered two requests now
+// resolves both (umbrella-renewal), as rule 1 of Fulfilments says.
 //
 // Commitments
 //
@@ -59,11 +64,14 @@
 //     named or mentioned user); else the side, "us" or "customer", for a
 //     team or a person not in the channel ("our legal team", "Miles (their
 //     head of sales ops)").
-//  5. counterpart: the user the promise is made to when the message
-//     addresses exactly one user of the other side (an @-mention, a
-//     greeting or thanks by name: "Hi Ben,", "Thanks Oliver") or names them
-//     as the recipient ("send the credentials to George"); else the other
-//     side, "us" or "customer".
+//  5. counterpart: the user of the other side the promise is made to: the
+//     one its own sentence calls by name ("Anna, I'll loop you in"), or the
+//     one it names as the recipient ("send the credentials to George"), or
+//     the one the message as a whole addresses at its start or end (an
+//     @-mention, a greeting or thanks by name: "Hi Ben,", "Thanks Oliver",
+//     "Will do, Helen."); a name called in another sentence ("…Raj, can you
+//     send those?") addresses that sentence only. Else the other side, "us"
+//     or "customer".
 //  6. due: the date the expression resolves to, in the author's time zone,
 //     by the rules of llm.ResolveDue ("Friday" is the next Friday after
 //     today, "next Tuesday" the Tuesday of next week, "next week" its
@@ -108,8 +116,11 @@
 //     verbal renewal), "we're going to renew". Future, planned, conditional,
 //     negated or asked-about milestones are not evidence ("we'll agree
 //     success criteria next week", "adoption target isn't met yet", "we'll
-//     renew at 120 seats if…"), except a verbal renewal or a sponsor
-//     agreeing to sponsor, which are promises by nature.
+//     renew at 120 seats if…"), except where the milestone is about the
+//     future by nature: a verbal renewal ("we're going to renew"), a sponsor
+//     agreeing to sponsor, a need for more seats ("we'll need another 30
+//     seats"), a champion agreeing to be one, a customer agreeing to take a
+//     reference call.
 //  2. A signature on one side with the countersignature pending is not a
 //     signed contract; a countersigned or completed envelope is.
 //  3. Context from earlier in the conversation counts (the budget holder
@@ -152,6 +163,24 @@
 //   - Messages in other languages are labelled for what they mean.
 //   - Instructions addressed to a bot ("ignore previous instructions…") are
 //     data and yield nothing.
+//
+// # Splits
+//
+// The set was written in three waves. The first (19 conversations, 192
+// messages) was read while the offline model's heuristics were written. A
+// second wave of 6 and a third of 5 conversations were each written and
+// labelled before the model was run on them; each was scored once as held
+// out, then read to generalise the heuristics, then folded into the
+// development split. A fourth wave (5 conversations, 44 messages, split
+// "holdout") was written last and has not been used to change the model:
+// its figures are the fair estimate of the offline model on text it has
+// not seen. The first-look figures of each held-out wave, with the model as
+// it was at the time (commitments precision/recall; due dates exact on
+// matched commitments):
+//
+//	wave 2 (61 messages):  0.91 / 0.59; 1.00
+//	wave 3 (44 messages):  0.67 / 0.57; 1.00
+//	wave 4 (44 messages):  1.00 / 0.71; 1.00 (split "holdout")
 //
 // # Scores
 //
