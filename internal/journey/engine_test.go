@@ -664,3 +664,40 @@ func TestBusinessDays(t *testing.T) {
 		}
 	}
 }
+
+func TestDigest(t *testing.T) {
+	def := testDef()
+	people := map[string]Person{"r1": {ID: "r1", Name: "Maya"}, "r2": {ID: "r2", Name: "Jordan"}}
+	atRisk := AccountData{
+		Account:     Account{ID: "a1", Name: "Acme", OwnerID: "r1"},
+		Deals:       []Deal{{ID: "d1", Name: "Acme deal", Kind: DealNew, Stage: "contractsent", AmountCents: 4_800_000, CreatedAt: daysAgo(60), CloseDate: daysAgo(2)}},
+		Completions: []Completion{done("pain_identified", daysAgo(50), ""), done("demo_held", daysAgo(40), "")},
+		Commitments: []Commitment{{ID: "m1", Side: SideUs, OwnerID: "r1", What: "Send the SOC 2 report", DueAt: daysAgo(3), Status: CommitmentOpen}},
+		Changes: []Change{
+			{ID: "x1", Field: "stage", Old: "decisionmakerboughtin", New: "contractsent", At: daysAgo(0).Add(-2 * time.Hour)},
+			{ID: "x2", Field: "stage", Old: "qualifiedtobuy", New: "presentationscheduled", At: daysAgo(5), Reason: "demo booked"},
+		},
+	}
+	fine := AccountData{
+		Account: Account{ID: "a2", Name: "Globex", OwnerID: "r2"},
+		Deals:   []Deal{{ID: "d2", Name: "Globex deal", Kind: DealNew, Stage: "qualifiedtobuy", AmountCents: 1_000_000, CreatedAt: daysAgo(10), CloseDate: now.Add(60 * 24 * time.Hour)}},
+		Completions: []Completion{done("pain_identified", daysAgo(5), "")},
+		Changes: []Change{{ID: "x3", Field: "stage", Old: "appointmentscheduled", New: "qualifiedtobuy", At: daysAgo(0).Add(-time.Hour), Reason: "budget confirmed"}},
+	}
+	dg := BuildDigest([]Definition{def}, []AccountData{atRisk, fine}, people, daysAgo(1), now)
+	if len(dg.OverdueByRep) != 1 || dg.OverdueByRep[0].Rep.Name != "Maya" || dg.OverdueByRep[0].Count != 1 {
+		t.Errorf("overdue by rep: %+v", dg.OverdueByRep)
+	}
+	if len(dg.AtRisk) != 1 || dg.AtRisk[0].AccountName != "Acme" || !strings.Contains(dg.AtRisk[0].Why, "Success criteria agreed") {
+		t.Errorf("at risk: %+v", dg.AtRisk)
+	}
+	if len(dg.Intervene) != 1 || !strings.Contains(dg.Intervene[0].Why, "passed") {
+		t.Errorf("intervene: %+v", dg.Intervene)
+	}
+	if len(dg.Moves) != 2 || dg.Moves[0].AccountName != "Globex" || dg.Moves[1].Reason != "" {
+		t.Errorf("moves since yesterday (newest first, the 5-day-old one left out, unknown reason kept empty): %+v", dg.Moves)
+	}
+	if len(dg.PipelineByRep) != 1 || dg.PipelineByRep[0].Rep.Name != "Maya" || dg.PipelineByRep[0].AtRiskCents != 4_800_000 {
+		t.Errorf("pipeline at risk by rep: %+v", dg.PipelineByRep)
+	}
+}

@@ -290,3 +290,51 @@ func TestEscape(t *testing.T) {
 		}
 	}
 }
+
+func TestDigestGoldenAndFitsForFiftyReps(t *testing.T) {
+	def, data := acme()
+	people := map[string]journey.Person{"p-1": data.Owner}
+	data.Account.OwnerID = "p-1"
+	data.Changes = append(data.Changes, journey.Change{ID: "ch-2", Field: "stage", Old: "decisionmakerboughtin", New: "contractsent", At: fixedNow.Add(-3 * time.Hour)})
+	d := journey.BuildDigest([]journey.Definition{def}, []journey.AccountData{data}, people, fixedNow.Add(-24*time.Hour), fixedNow)
+	summary, thread := digestBlocks(d)
+	validBlocks(t, summary, "message")
+	if len(thread) != 0 {
+		t.Errorf("a small team needs no thread: %d replies", len(thread))
+	}
+	golden(t, "digest", summary)
+	raw, _ := json.Marshal(summary)
+	if !strings.Contains(string(raw), "reason unknown") || !strings.Contains(string(raw), "Success criteria agreed") {
+		t.Errorf("digest lacks the unknown reason or the skipped milestone:\n%s", raw)
+	}
+
+	// 50 reps, 4 accounts each, every one of them with something to say
+	var book []journey.AccountData
+	people = map[string]journey.Person{}
+	for r := 0; r < 50; r++ {
+		rep := journey.Person{ID: fmt.Sprintf("rep-%d", r), Name: fmt.Sprintf("Rep Number %d", r), SlackUserID: fmt.Sprintf("U%04d", r)}
+		people[rep.ID] = rep
+		for a := 0; a < 4; a++ {
+			_, x := acme()
+			x.Account.ID, x.Account.Name, x.Account.OwnerID = fmt.Sprintf("acc-%d-%d", r, a), fmt.Sprintf("Account %d-%d with a long name", r, a), rep.ID
+			x.Commitments[0].OwnerID = rep.ID
+			x.Changes = append(x.Changes, journey.Change{ID: "mv", Field: "stage", Old: "a", New: "b", At: fixedNow.Add(-time.Hour)})
+			book = append(book, x)
+		}
+	}
+	d = journey.BuildDigest([]journey.Definition{def}, book, people, fixedNow.Add(-24*time.Hour), fixedNow)
+	summary, thread = digestBlocks(d)
+	validBlocks(t, summary, "message")
+	if len(thread) == 0 {
+		t.Fatal("a team of 50 should get its details in the thread")
+	}
+	lines := 0
+	for _, msg := range thread {
+		validBlocks(t, msg, "message")
+		raw, _ := json.Marshal(msg)
+		lines += strings.Count(string(raw), "• ")
+	}
+	if want := len(d.OverdueByRep) + len(d.AtRisk) + len(d.Intervene) + len(d.Moves) + len(d.PipelineByRep); lines != want {
+		t.Errorf("the thread should list every entry: %d of %d", lines, want)
+	}
+}
