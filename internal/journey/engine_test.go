@@ -679,10 +679,10 @@ func TestDigest(t *testing.T) {
 		},
 	}
 	fine := AccountData{
-		Account: Account{ID: "a2", Name: "Globex", OwnerID: "r2"},
-		Deals:   []Deal{{ID: "d2", Name: "Globex deal", Kind: DealNew, Stage: "qualifiedtobuy", AmountCents: 1_000_000, CreatedAt: daysAgo(10), CloseDate: now.Add(60 * 24 * time.Hour)}},
+		Account:     Account{ID: "a2", Name: "Globex", OwnerID: "r2"},
+		Deals:       []Deal{{ID: "d2", Name: "Globex deal", Kind: DealNew, Stage: "qualifiedtobuy", AmountCents: 1_000_000, CreatedAt: daysAgo(10), CloseDate: now.Add(60 * 24 * time.Hour)}},
 		Completions: []Completion{done("pain_identified", daysAgo(5), "")},
-		Changes: []Change{{ID: "x3", Field: "stage", Old: "appointmentscheduled", New: "qualifiedtobuy", At: daysAgo(0).Add(-time.Hour), Reason: "budget confirmed"}},
+		Changes:     []Change{{ID: "x3", Field: "stage", Old: "appointmentscheduled", New: "qualifiedtobuy", At: daysAgo(0).Add(-time.Hour), Reason: "budget confirmed"}},
 	}
 	dg := BuildDigest([]Definition{def}, []AccountData{atRisk, fine}, people, daysAgo(1), now)
 	if len(dg.OverdueByRep) != 1 || dg.OverdueByRep[0].Rep.Name != "Maya" || dg.OverdueByRep[0].Count != 1 {
