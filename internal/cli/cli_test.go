@@ -13,6 +13,7 @@ import (
 
 	"github.com/journeyhq/journey/internal/cli"
 	"github.com/journeyhq/journey/internal/pgtest"
+	"github.com/journeyhq/journey/internal/store"
 )
 
 var now = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
@@ -269,6 +270,17 @@ func TestUsageAndBadCommands(t *testing.T) {
 func TestSampleFromAnotherDayNeedsReset(t *testing.T) {
 	b := newBot(t)
 	b.ok("import", "--sample")
+	// a channel linked to an account must not stop the reset
+	s, err := store.Open(context.Background(), b.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, _ := s.Workspace(context.Background(), "T0SAMPLE")
+	refs, _ := s.AccountRefs(context.Background(), ws.ID)
+	if err := s.LinkChannel(context.Background(), ws.ID, "C0ACME", refs[0].ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
 	b.now = now.Add(24 * time.Hour)
 	if msg := b.fails("import", "--sample"); !strings.Contains(msg, "bot import --sample --reset") {
 		t.Fatalf("a sample from another day should not be mixed in: %q", msg)
