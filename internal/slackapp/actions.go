@@ -228,10 +228,51 @@ func (a *App) refresh(ctx context.Context, c caller, o origin, action journey.Ac
 	case "ephemeral":
 		return a.replaceEphemeralCard(ctx, c, o.ResponseURL, action.AccountID)
 	}
-	// a message in a DM or channel: re-render just this action's blocks
-	blocks := actionBlocks(action, a.cfg.Now())
+	// a message in a DM or channel: re-render this action's blocks in place
+	// and keep the rest of the message as it is
+	var original []slack.Block
+	if h, err := a.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+		ChannelID: o.Channel, Latest: o.TS, Oldest: o.TS, Inclusive: true, Limit: 1}); err == nil && len(h.Messages) == 1 {
+		original = h.Messages[0].Blocks.BlockSet
+	}
+	blocks := replaceActionBlocks(original, action, a.cfg.Now())
 	_, _, _, err := a.api.UpdateMessageContext(ctx, o.Channel, o.TS, slack.MsgOptionText(escape(action.Title), false), slack.MsgOptionBlocks(blocks...))
 	return err
+}
+
+// replaceActionBlocks swaps one action's blocks (block ids act_, draft_,
+// status_, buttons_ + its id) for freshly rendered ones, where they were;
+// with no such blocks it returns the action's blocks alone.
+func replaceActionBlocks(original []slack.Block, action journey.Action, now time.Time) []slack.Block {
+	mine := map[string]bool{"act_" + action.ID: true, "draft_" + action.ID: true, "status_" + action.ID: true, "buttons_" + action.ID: true}
+	var out []slack.Block
+	placed := false
+	for _, b := range original {
+		if mine[blockID(b)] {
+			if !placed {
+				out = append(out, actionBlocks(action, now)...)
+				placed = true
+			}
+			continue
+		}
+		out = append(out, b)
+	}
+	if !placed {
+		return actionBlocks(action, now)
+	}
+	return out
+}
+
+func blockID(b slack.Block) string {
+	raw, err := json.Marshal(b)
+	if err != nil {
+		return ""
+	}
+	var v struct {
+		BlockID string `json:"block_id"`
+	}
+	_ = json.Unmarshal(raw, &v)
+	return v.BlockID
 }
 
 // snoozeUntil turns a snooze choice into a time: a day, three days, or next

@@ -338,3 +338,23 @@ func TestDigestGoldenAndFitsForFiftyReps(t *testing.T) {
 		t.Errorf("the thread should list every entry: %d of %d", lines, want)
 	}
 }
+
+func TestReplaceActionBlocksKeepsTheRest(t *testing.T) {
+	a1, a2 := action(journey.ActionProposed), action(journey.ActionProposed)
+	a2.ID = "act-2"
+	msg := append([]slack.Block{header("My day")}, actionBlocks(a1, fixedNow)...)
+	msg = append(msg, actionBlocks(a2, fixedNow)...)
+	done := a2
+	done.State = journey.ActionDone
+	out := replaceActionBlocks(msg, done, fixedNow)
+	raw, _ := json.Marshal(out)
+	if !strings.Contains(string(raw), "My day") || !strings.Contains(string(raw), `"buttons_act-1"`) {
+		t.Error("the rest of the message must stay")
+	}
+	if strings.Contains(string(raw), `"buttons_act-2"`) || !strings.Contains(string(raw), "Done") {
+		t.Errorf("the done action should show its status instead of buttons:\n%s", raw)
+	}
+	if got := replaceActionBlocks(nil, done, fixedNow); len(got) == 0 {
+		t.Error("with no original, the action's own blocks")
+	}
+}
