@@ -111,18 +111,10 @@ func (a *App) postCard(ctx context.Context, channel, threadTS string, card journ
 	return err
 }
 
-// postMessage posts, waiting out one rate limit if Slack asks.
+// postMessage posts at Slack's per-channel pace, waiting out a Retry-After
+// if Slack asks.
 func (a *App) postMessage(ctx context.Context, channel string, opts ...slack.MsgOption) (string, string, error) {
-	ch, ts, err := a.api.PostMessageContext(ctx, channel, opts...)
-	var rl *slack.RateLimitedError
-	if errors.As(err, &rl) && rl.RetryAfter < 10*time.Second {
-		select {
-		case <-time.After(rl.RetryAfter):
-		case <-ctx.Done():
-			return "", "", ctx.Err()
-		}
-		ch, ts, err = a.api.PostMessageContext(ctx, channel, opts...)
-	}
+	ch, ts, err := a.pace.post(ctx, a.api, channel, opts...)
 	if err != nil {
 		return ch, ts, fmt.Errorf("post to %s: %w", channel, err)
 	}
@@ -236,8 +228,7 @@ func (a *App) refresh(ctx context.Context, c caller, o origin, action journey.Ac
 		original = h.Messages[0].Blocks.BlockSet
 	}
 	blocks := replaceActionBlocks(original, action, a.cfg.Now())
-	_, _, _, err := a.api.UpdateMessageContext(ctx, o.Channel, o.TS, slack.MsgOptionText(escape(action.Title), false), slack.MsgOptionBlocks(blocks...))
-	return err
+	return a.pace.update(ctx, a.api, o.Channel, o.TS, slack.MsgOptionText(escape(action.Title), false), slack.MsgOptionBlocks(blocks...))
 }
 
 // replaceActionBlocks swaps one action's blocks (block ids act_, draft_,

@@ -104,6 +104,7 @@ type App struct {
 	teamID    string
 	teamURL   string // https://WORKSPACE.slack.com/, for permalinks
 	users     userCache
+	pace      pacer
 	nameCache nameCache
 
 	mu    sync.Mutex
