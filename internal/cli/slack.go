@@ -68,6 +68,7 @@ func cmdRun(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
+	runner.SetNotifier(app)
 	log.Info("journey running; press Ctrl-C to stop")
 	if err := app.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		return err
@@ -251,6 +252,19 @@ func StartSandbox(ctx context.Context, s *store.Store, addr string, env Env, log
 		stopJobs(runner)
 		_ = sim.Close()
 		return nil, err
+	}
+	runner.SetNotifier(app)
+	if ws, err := s.Workspace(ctx, in.Doc.Workspace.SlackTeamID); err == nil {
+		// the sales manager's digest goes to #sales-managers at 08:00 her time
+		for _, p := range in.Doc.People {
+			if p.Role == string(journey.RoleManager) {
+				if mgr, ok, err := s.PersonBySlackID(ctx, ws.ID, p.SlackUserID); err == nil && ok {
+					if err := s.SetDigestChannel(ctx, ws.ID, "C0MANAGERS", mgr.ID, "08:00"); err != nil {
+						return nil, err
+					}
+				}
+			}
+		}
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	sb := &Sandbox{Sim: sim, App: app, Jobs: runner, cancel: cancel, done: make(chan error, 1)}

@@ -16,8 +16,11 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/journeyhq/journey/internal/cli"
+	"github.com/journeyhq/journey/internal/jobs"
 	"github.com/journeyhq/journey/internal/journey"
+	"github.com/journeyhq/journey/internal/llm"
 	"github.com/journeyhq/journey/internal/pgtest"
+	"github.com/journeyhq/journey/internal/slackapp"
 	"github.com/journeyhq/journey/internal/slacksim"
 	"github.com/journeyhq/journey/internal/store"
 )
@@ -749,4 +752,112 @@ func TestLogByDM(t *testing.T) {
 		return false
 	})
 	e.waitFor("the logged promise", func() bool { return len(e.commitments("hooli", "renewal quote")) == 1 })
+}
+
+// TestWeekOfNudgesAndDigestsTwoProcesses runs a week of schedules in
+// seconds with two more bot processes (job runners and Slack apps) beside
+// the sandbox's own, all on one database: every rep gets one morning DM per
+// workday, the managers' channel one digest per workday, never twice.
+func TestWeekOfNudgesAndDigestsTwoProcesses(t *testing.T) {
+	e := start(t)
+	// the sandbox's own runner keeps the sandbox's fixed clock: stop it,
+	// so the week runs on the two processes below
+	stop, cancelStop := context.WithTimeout(context.Background(), 5*time.Second)
+	_ = e.sb.Jobs.Stop(stop)
+	cancelStop()
+	var mu sync.Mutex
+	clock := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC) // Monday
+	nowFn := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
+	cfg := e.sim.Config()
+	var runners []*jobs.Runner
+	for i := 0; i < 2; i++ {
+		app, err := slackapp.New(slackapp.Config{BotToken: cfg.BotToken, AppToken: cfg.AppToken, APIURL: e.sim.APIURL(), Now: nowFn,
+			Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))}, e.s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := jobs.New(e.s, llm.NewOffline(), jobs.Config{Now: nowFn, NoSchedule: true,
+			Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.SetNotifier(app)
+		if err := r.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = r.Stop(c)
+		})
+		runners = append(runners, r)
+	}
+	idle := func() bool {
+		var n int
+		_ = e.s.Pool().QueryRow(context.Background(), `SELECT count(*) FROM river_job WHERE kind IN ('nudge', 'digest') AND state IN ('available', 'running', 'retryable', 'scheduled')`).Scan(&n)
+		return n == 0
+	}
+	for step := 0; step < 7*24*4; step++ {
+		mu.Lock()
+		clock = time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC).Add(time.Duration(step) * 15 * time.Minute)
+		at := clock
+		mu.Unlock()
+		var wg sync.WaitGroup
+		queued := make([]int, len(runners))
+		for i, r := range runners {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				n, err := r.ScheduleDue(context.Background(), at)
+				if err != nil {
+					t.Error(err)
+				}
+				queued[i] = n
+			}()
+		}
+		wg.Wait()
+		if queued[0]+queued[1] > 0 {
+			e.waitFor("the sends of "+at.Format(time.RFC3339), idle)
+		}
+	}
+	// every DM and digest once per local workday
+	for _, u := range []string{maya, jordan, "U0REP3", "U0CSM1", "U0CSM2"} {
+		days := map[string]int{}
+		for _, m := range e.sim.DMs(u) {
+			text := blocksText(m.Blocks)
+			if i := strings.Index(text, "Your day — "); m.BotID != "" && i >= 0 {
+				day := strings.SplitN(text[i+len("Your day — "):], "\n", 2)[0]
+				if strings.HasPrefix(day, "Sat") || strings.HasPrefix(day, "Sun") {
+					t.Errorf("%s got a morning DM on %s", u, day)
+				}
+				days[day]++
+			}
+		}
+		if len(days) > 5 {
+			t.Errorf("%s got morning DMs on %d days; there are 5 workdays", u, len(days))
+		}
+		for d, n := range days {
+			if n != 1 {
+				t.Errorf("%s got %d morning DMs on %s", u, n, d)
+			}
+		}
+	}
+	if n, _ := e.s.DeliveryCount(context.Background(), e.ws.ID, "nudge"); n == 0 {
+		t.Error("no morning DM was sent at all")
+	}
+	digests := map[string]int{}
+	for _, m := range e.sim.Messages("C0MANAGERS") {
+		text := blocksText(m.Blocks)
+		if i := strings.Index(text, "Team digest — "); m.BotID != "" && m.ThreadTS == "" && i >= 0 {
+			digests[strings.SplitN(text[i+len("Team digest — "):], "\n", 2)[0]]++
+		}
+	}
+	if len(digests) != 5 {
+		t.Errorf("digests on %d days in #sales-managers over a week, want 5 (one per workday): %v", len(digests), digests)
+	}
+	for d, n := range digests {
+		if n != 1 {
+			t.Errorf("%d digests on %s", n, d)
+		}
+	}
 }

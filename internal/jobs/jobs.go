@@ -42,18 +42,22 @@ type Config struct {
 	// BatchSize is how many pending messages of one account an analysis job
 	// reads at a time. Default 25.
 	BatchSize int
-	// Now is the clock; default time.Now.
+	// Now is the clock; default time.Now. Tests set one of their own.
 	Now func() time.Time
 	Log *slog.Logger
+	// NoSchedule turns the periodic schedule off (tests drive ScheduleDue
+	// with their own clock).
+	NoSchedule bool
 }
 
 // Runner owns the River client and the workers.
 type Runner struct {
-	cfg    Config
-	store  *store.Store
-	model  journey.Model
-	client *river.Client[pgx.Tx]
-	log    *slog.Logger
+	cfg      Config
+	store    *store.Store
+	model    journey.Model
+	client   *river.Client[pgx.Tx]
+	log      *slog.Logger
+	notifier Notifier
 }
 
 // New builds a runner. Start begins working jobs; a runner that is never
@@ -75,11 +79,21 @@ func New(s *store.Store, model journey.Model, cfg Config) (*Runner, error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &analyzeWorker{r: r})
 	river.AddWorker(workers, &draftWorker{r: r})
-	client, err := river.NewClient(riverpgxv5.New(s.Pool()), &river.Config{
+	river.AddWorker(workers, &scheduleWorker{r: r})
+	river.AddWorker(workers, &nudgeWorker{r: r})
+	river.AddWorker(workers, &digestWorker{r: r})
+	rcfg := &river.Config{
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
 		Workers: workers,
 		Logger:  cfg.Log.With("component", "river"),
-	})
+	}
+	if !cfg.NoSchedule {
+		// periodic jobs run on the elected leader only: several bot
+		// processes tick once
+		rcfg.PeriodicJobs = []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(ScheduleInterval),
+			func() (river.JobArgs, *river.InsertOpts) { return ScheduleArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})}
+	}
+	client, err := river.NewClient(riverpgxv5.New(s.Pool()), rcfg)
 	if err != nil {
 		return nil, fmt.Errorf("river client: %w", err)
 	}

@@ -701,3 +701,32 @@ func TestDigest(t *testing.T) {
 		t.Errorf("pipeline at risk by rep: %+v", dg.PipelineByRep)
 	}
 }
+
+func TestSchedules(t *testing.T) {
+	ny := Person{ID: "p", TimeZone: "America/New_York"}
+	cases := []struct {
+		at  string // UTC
+		due bool
+		day string
+	}{
+		{"2026-11-23T13:29:00Z", false, "2026-11-23"}, // Mon 08:29 in New York
+		{"2026-11-23T13:30:00Z", true, "2026-11-23"},  // 08:30
+		{"2026-11-24T00:30:00Z", false, "2026-11-23"}, // Mon 19:30 ... due
+		{"2026-11-24T01:30:00Z", false, "2026-11-23"}, // 20:30: quiet hours
+		{"2026-11-28T15:00:00Z", false, "2026-11-28"}, // Saturday
+	}
+	cases[2].due = true
+	for _, c := range cases {
+		at, _ := time.Parse(time.RFC3339, c.at)
+		day, due := NudgeDue(ny, at)
+		if due != c.due || day != c.day {
+			t.Errorf("NudgeDue at %s = %s %v, want %s %v", c.at, day, due, c.day, c.due)
+		}
+	}
+	if _, _, err := DigestDue("8am", "UTC", now); err == nil {
+		t.Error("a bad digest time should be refused")
+	}
+	if _, due, _ := DigestDue("08:00", "Europe/London", time.Date(2026, 11, 23, 8, 5, 0, 0, time.UTC)); !due {
+		t.Error("the London digest at 08:00 is due at 08:05")
+	}
+}

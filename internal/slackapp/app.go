@@ -32,6 +32,7 @@ type Store interface {
 	UpdateDraft(ctx context.Context, ws, id, subject, body, actorID string) (journey.Action, error)
 	LinkChannel(ctx context.Context, ws, channelID, accountID, byPersonID string) error
 	ContactByEmail(ctx context.Context, ws, accountID, email string) (journey.Contact, bool, error)
+	People(ctx context.Context, ws string) ([]journey.Person, error)
 }
 
 // Config holds the Slack app's settings. Zero values take the documented defaults.

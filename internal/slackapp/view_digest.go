@@ -16,8 +16,11 @@ const digestTop = 5
 // digestBlocks renders a manager's digest as a short first message (the top
 // of each list, with an "Open card" button per deal) and, for big teams,
 // the full lists as thread replies, each within Slack's 50 blocks.
-func digestBlocks(d journey.Digest) (summary []slack.Block, thread [][]slack.Block) {
-	summary = append(summary, header(fmt.Sprintf("Team digest — %s", d.At.Format("Mon Jan 2"))))
+func digestBlocks(d journey.Digest, day string) (summary []slack.Block, thread [][]slack.Block) {
+	if day == "" {
+		day = d.At.Format("Mon Jan 2")
+	}
+	summary = append(summary, header("Team digest — "+day))
 	summary = append(summary, contextText(fmt.Sprintf("%d reps with overdue promises · %d deals at risk · %d need you · %d stage moves since %s",
 		len(d.OverdueByRep), len(d.AtRisk), len(d.Intervene), len(d.Moves), d.Since.Format("Mon 15:04"))))
 

@@ -297,7 +297,7 @@ func TestDigestGoldenAndFitsForFiftyReps(t *testing.T) {
 	data.Account.OwnerID = "p-1"
 	data.Changes = append(data.Changes, journey.Change{ID: "ch-2", Field: "stage", Old: "decisionmakerboughtin", New: "contractsent", At: fixedNow.Add(-3 * time.Hour)})
 	d := journey.BuildDigest([]journey.Definition{def}, []journey.AccountData{data}, people, fixedNow.Add(-24*time.Hour), fixedNow)
-	summary, thread := digestBlocks(d)
+	summary, thread := digestBlocks(d, "")
 	validBlocks(t, summary, "message")
 	if len(thread) != 0 {
 		t.Errorf("a small team needs no thread: %d replies", len(thread))
@@ -323,7 +323,7 @@ func TestDigestGoldenAndFitsForFiftyReps(t *testing.T) {
 		}
 	}
 	d = journey.BuildDigest([]journey.Definition{def}, book, people, fixedNow.Add(-24*time.Hour), fixedNow)
-	summary, thread = digestBlocks(d)
+	summary, thread = digestBlocks(d, "")
 	validBlocks(t, summary, "message")
 	if len(thread) == 0 {
 		t.Fatal("a team of 50 should get its details in the thread")

@@ -1,0 +1,197 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/journeyhq/journey/internal/journey"
+)
+
+// Notifier sends what the schedules decide: a rep's morning DM and a
+// manager's digest, for a local day ("2026-11-23"). The Slack app
+// implements it. Each returns the Slack ts of what it posted, or "" when
+// there was nothing to send.
+type Notifier interface {
+	SendNudge(ctx context.Context, ws string, p journey.Person, day string) (string, error)
+	PostDigest(ctx context.Context, ws, channel string, manager journey.Person, day string, since, now time.Time) (string, error)
+}
+
+// SetNotifier connects the runner to what sends DMs and digests.
+func (r *Runner) SetNotifier(n Notifier) { r.notifier = n }
+
+// ScheduleArgs is the periodic tick that decides who is due a DM or a digest.
+type ScheduleArgs struct{}
+
+// Kind names the job.
+func (ScheduleArgs) Kind() string { return "schedule" }
+
+// NudgeArgs sends one person's morning DM for one local day.
+type NudgeArgs struct {
+	WorkspaceID string `json:"workspace_id"`
+	PersonID    string `json:"person_id"`
+	Day         string `json:"day"`
+}
+
+// Kind names the job.
+func (NudgeArgs) Kind() string { return "nudge" }
+
+// InsertOpts makes the job unique per person and day, whatever its state,
+// so two processes (or two ticks) never queue the same DM twice.
+func (NudgeArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// DigestArgs posts one digest for one local day.
+type DigestArgs struct {
+	WorkspaceID string `json:"workspace_id"`
+	ChannelID   string `json:"channel_id"`
+	Day         string `json:"day"`
+}
+
+// Kind names the job.
+func (DigestArgs) Kind() string { return "digest" }
+
+// InsertOpts makes the job unique per channel and day.
+func (DigestArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// ScheduleInterval is how often the schedule looks for what is due.
+const ScheduleInterval = time.Minute
+
+// ScheduleDue queues every morning DM and digest due at now. It is what the
+// periodic tick runs (on the elected leader only); tests call it with a
+// clock of their own to run a week in seconds.
+func (r *Runner) ScheduleDue(ctx context.Context, now time.Time) (int, error) {
+	workspaces, err := r.store.Workspaces(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var params []river.InsertManyParams
+	for _, ws := range workspaces {
+		people, err := r.store.People(ctx, ws.ID)
+		if err != nil {
+			return 0, err
+		}
+		for _, p := range people {
+			if p.SlackUserID == "" || (p.Role != journey.RoleRep && p.Role != journey.RoleCSM) {
+				continue
+			}
+			if day, due := journey.NudgeDue(p, now); due {
+				params = append(params, river.InsertManyParams{Args: NudgeArgs{WorkspaceID: ws.ID, PersonID: p.ID, Day: day}})
+			}
+		}
+		channels, err := r.store.DigestChannels(ctx, ws.ID)
+		if err != nil {
+			return 0, err
+		}
+		for _, c := range channels {
+			day, due, err := journey.DigestDue(c.LocalTime, c.Manager.TimeZone, now)
+			if err == nil && due {
+				params = append(params, river.InsertManyParams{Args: DigestArgs{WorkspaceID: ws.ID, ChannelID: c.ChannelID, Day: day}})
+			}
+		}
+	}
+	if len(params) == 0 {
+		return 0, nil
+	}
+	res, err := r.client.InsertMany(ctx, params)
+	if err != nil {
+		return 0, fmt.Errorf("queue scheduled sends: %w", err)
+	}
+	n := 0
+	for _, x := range res {
+		if !x.UniqueSkippedAsDuplicate {
+			n++
+		}
+	}
+	return n, nil
+}
+
+type scheduleWorker struct {
+	river.WorkerDefaults[ScheduleArgs]
+	r *Runner
+}
+
+func (w *scheduleWorker) Work(ctx context.Context, _ *river.Job[ScheduleArgs]) error {
+	_, err := w.r.ScheduleDue(ctx, w.r.cfg.Now())
+	return err
+}
+
+type nudgeWorker struct {
+	river.WorkerDefaults[NudgeArgs]
+	r *Runner
+}
+
+// Work sends the DM once: the delivery ledger is claimed first, and given
+// back only if the send fails (so River's retry can send it).
+func (w *nudgeWorker) Work(ctx context.Context, job *river.Job[NudgeArgs]) error {
+	r, a := w.r, job.Args
+	if r.notifier == nil {
+		return fmt.Errorf("no notifier: the Slack app is not connected")
+	}
+	key := a.PersonID + ":" + a.Day
+	claimed, err := r.store.ClaimDelivery(ctx, a.WorkspaceID, "nudge", key)
+	if err != nil || !claimed {
+		return err
+	}
+	people, err := r.store.People(ctx, a.WorkspaceID)
+	if err != nil {
+		_ = r.store.ReleaseDelivery(context.WithoutCancel(ctx), a.WorkspaceID, "nudge", key)
+		return err
+	}
+	var p journey.Person
+	for _, x := range people {
+		if x.ID == a.PersonID {
+			p = x
+		}
+	}
+	if p.ID == "" {
+		return nil // the person is gone
+	}
+	ts, err := r.notifier.SendNudge(ctx, a.WorkspaceID, p, a.Day)
+	if err != nil {
+		_ = r.store.ReleaseDelivery(context.WithoutCancel(ctx), a.WorkspaceID, "nudge", key)
+		return fmt.Errorf("morning DM to %s: %w", p.Name, err)
+	}
+	return r.store.MarkDelivered(ctx, a.WorkspaceID, "nudge", key, ts, r.cfg.Now())
+}
+
+type digestWorker struct {
+	river.WorkerDefaults[DigestArgs]
+	r *Runner
+}
+
+// Work posts the digest once, like the morning DM.
+func (w *digestWorker) Work(ctx context.Context, job *river.Job[DigestArgs]) error {
+	r, a := w.r, job.Args
+	if r.notifier == nil {
+		return fmt.Errorf("no notifier: the Slack app is not connected")
+	}
+	key := a.ChannelID + ":" + a.Day
+	claimed, err := r.store.ClaimDelivery(ctx, a.WorkspaceID, "digest", key)
+	if err != nil || !claimed {
+		return err
+	}
+	channels, err := r.store.DigestChannels(ctx, a.WorkspaceID)
+	if err != nil {
+		_ = r.store.ReleaseDelivery(context.WithoutCancel(ctx), a.WorkspaceID, "digest", key)
+		return err
+	}
+	for _, c := range channels {
+		if c.ChannelID != a.ChannelID {
+			continue
+		}
+		now := r.cfg.Now()
+		ts, err := r.notifier.PostDigest(ctx, a.WorkspaceID, c.ChannelID, c.Manager, a.Day, now.Add(-24*time.Hour), now)
+		if err != nil {
+			_ = r.store.ReleaseDelivery(context.WithoutCancel(ctx), a.WorkspaceID, "digest", key)
+			return fmt.Errorf("digest in %s: %w", c.ChannelID, err)
+		}
+		return r.store.MarkDelivered(ctx, a.WorkspaceID, "digest", key, ts, now)
+	}
+	return nil
+}
