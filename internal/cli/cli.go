@@ -59,6 +59,8 @@ Usage:
   bot analyze [--now T] [--tz Z] [--users F] < messages.json
                                        find promises, waiting-on, milestones and people in Slack messages
   bot eval                             score the conversation model on the labelled set
+  bot digest --channel C --manager M [--at 08:00]
+                                       post a manager's team digest in a channel each workday
   bot version
 
 Environment:
@@ -125,6 +127,8 @@ func run(ctx context.Context, args []string, env Env) error {
 		return cmdRun(ctx, args[1:], env)
 	case "analyze":
 		return cmdAnalyze(ctx, args[1:], env)
+	case "digest":
+		return cmdDigest(ctx, args[1:], env)
 	case "eval":
 		return cmdEval(ctx, args[1:], env)
 	case "sandbox":

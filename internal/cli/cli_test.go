@@ -296,3 +296,23 @@ func TestSampleFromAnotherDayNeedsReset(t *testing.T) {
 		t.Errorf("reset without sample: %q", msg)
 	}
 }
+
+func TestDigestSetting(t *testing.T) {
+	b := newBot(t)
+	b.ok("import", "--sample")
+	if out := b.ok("digest", "--channel", "C0MANAGERS", "--manager", "dana.whitfield@sample.example", "--at", "07:45"); !strings.Contains(out, "Dana Whitfield's team digest will be posted in C0MANAGERS at 07:45 (America/New_York)") {
+		t.Errorf("digest: %s", out)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"digest", "--channel", "C1"}, "needs --channel CHANNEL_ID and --manager"},
+		{[]string{"digest", "--channel", "C1", "--manager", "nobody@x"}, "no person with email"},
+		{[]string{"digest", "--channel", "C1", "--manager", "dana.whitfield@sample.example", "--at", "8am"}, "is not HH:MM"},
+	} {
+		if msg := b.fails(c.args...); !strings.Contains(msg, c.want) {
+			t.Errorf("%v: %q, want %q", c.args, msg, c.want)
+		}
+	}
+}

@@ -310,3 +310,48 @@ and the bot connected to it over Socket Mode. Act as any of its people with the 
 Press Ctrl-C to stop.
 `, u)
 }
+
+// cmdDigest configures where and when a manager's morning digest is posted:
+// bot digest --channel C0123 --manager dana@example.com [--at 08:00]
+func cmdDigest(ctx context.Context, args []string, env Env) error {
+	fs := flag.NewFlagSet("digest", flag.ContinueOnError)
+	team := fs.String("workspace", "", "Slack team id of the workspace")
+	channel := fs.String("channel", "", "Slack channel id to post the digest in (the bot must be a member)")
+	manager := fs.String("manager", "", "the manager whose team it covers: email or Slack user id")
+	at := fs.String("at", "08:00", "local time (HH:MM) in the manager's time zone, on workdays")
+	if _, err := parse(fs, args, env); err != nil {
+		return err
+	}
+	if *channel == "" || *manager == "" {
+		return journey.Errorf(journey.EINVALID, "digest needs --channel CHANNEL_ID and --manager EMAIL")
+	}
+	if _, _, err := journey.DigestDue(*at, "UTC", env.Now()); err != nil {
+		return err
+	}
+	s, err := open(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	ws, err := workspace(ctx, s, *team, env)
+	if err != nil {
+		return err
+	}
+	var mgr journey.Person
+	err = s.InTx(ctx, func(tx *store.Tx) error {
+		p, ok, err := tx.PersonByRef(ctx, ws.ID, *manager)
+		if err == nil && !ok {
+			return journey.Errorf(journey.ENOTFOUND, "no person with email or Slack user id %q", *manager)
+		}
+		mgr = p
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if err := s.SetDigestChannel(ctx, ws.ID, *channel, mgr.ID, *at); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "%s's team digest will be posted in %s at %s (%s) on workdays\n", mgr.Name, *channel, *at, firstNonEmpty(mgr.TimeZone, "UTC"))
+	return nil
+}
