@@ -380,6 +380,38 @@ func TestAppHomeAndActionButtons(t *testing.T) {
 	if a.State != journey.ActionApproved {
 		t.Errorf("send should record an approval, state %s", a.State)
 	}
+
+	// With no email server: Copy draft shows it, Mark sent records it.
+	if _, err := e.sim.Click(ctx(t), maya, target, "action_copy", ids[2]); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("the draft to copy", func() bool {
+		for _, v := range e.sim.Views(maya) {
+			if v.CallbackID == "copy_draft" && strings.Contains(string(v.JSON), a.DraftSubject) {
+				return true
+			}
+		}
+		return false
+	})
+	if _, err := e.sim.Click(ctx(t), maya, target, "action_mark_sent", ids[2]); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("sent", func() bool {
+		a, err := e.s.Action(context.Background(), e.ws.ID, ids[2])
+		return err == nil && a.State == journey.ActionSent
+	})
+	var sentEvents int
+	_ = e.s.Pool().QueryRow(context.Background(), `SELECT count(*) FROM timeline_events WHERE external_id = $1`, "sent:"+ids[2]).Scan(&sentEvents)
+	if sentEvents != 1 {
+		t.Errorf("the send should be on the timeline once, found %d", sentEvents)
+	}
+	if cid := a.CommitmentID(); cid != "" {
+		var status string
+		_ = e.s.Pool().QueryRow(context.Background(), `SELECT status FROM commitments WHERE id = $1`, cid).Scan(&status)
+		if status != journey.CommitmentDone {
+			t.Errorf("sending the promised thing should close the promise, status %s", status)
+		}
+	}
 }
 
 func TestEditDraftModal(t *testing.T) {

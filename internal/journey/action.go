@@ -2,6 +2,7 @@ package journey
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -58,12 +59,15 @@ const (
 	VerbDismiss ActionVerb = "dismiss"
 	VerbDone    ActionVerb = "done"
 	VerbRetry   ActionVerb = "retry"
+	// VerbMarkSent records that the owner sent the approved draft themselves
+	// (no email server configured).
+	VerbMarkSent ActionVerb = "mark_sent"
 )
 
 var actionMoves = map[ActionState]map[ActionVerb]ActionState{
 	ActionProposed: {VerbApprove: ActionApproved, VerbSnooze: ActionSnoozed, VerbDismiss: ActionDismissed, VerbDone: ActionDone},
 	ActionSnoozed:  {VerbWake: ActionProposed, VerbApprove: ActionApproved, VerbDismiss: ActionDismissed, VerbDone: ActionDone, VerbSnooze: ActionSnoozed},
-	ActionApproved: {VerbSending: ActionSending, VerbDone: ActionDone},
+	ActionApproved: {VerbSending: ActionSending, VerbDone: ActionDone, VerbMarkSent: ActionSent},
 	ActionSending:  {VerbSent: ActionSent, VerbFail: ActionFailed},
 	ActionFailed:   {VerbRetry: ActionApproved, VerbDismiss: ActionDismissed, VerbDone: ActionDone},
 }
@@ -93,7 +97,7 @@ func verbResult(v ActionVerb) ActionState {
 		return ActionApproved
 	case VerbSending:
 		return ActionSending
-	case VerbSent:
+	case VerbSent, VerbMarkSent:
 		return ActionSent
 	case VerbFail:
 		return ActionFailed
@@ -119,4 +123,17 @@ func (a Action) Open(now time.Time) bool {
 		return !now.Before(a.SnoozedUntil)
 	}
 	return false
+}
+
+// CommitmentID returns the commitment an action is about (a promise due or
+// overdue), or "".
+func (a Action) CommitmentID() string {
+	if a.Kind != "commitment_overdue" && a.Kind != "commitment_due" {
+		return ""
+	}
+	i := strings.LastIndex(a.IdempotencyKey, ":")
+	if i < 0 {
+		return ""
+	}
+	return a.IdempotencyKey[i+1:]
 }

@@ -174,6 +174,8 @@ func (a *App) handleActionVerb(ctx context.Context, c caller, cb slack.Interacti
 		verb = journey.VerbDismiss
 	case ActionDone:
 		verb = journey.VerbDone
+	case ActionMarkSent:
+		verb = journey.VerbMarkSent
 	case ActionSnooze:
 		verb = journey.VerbSnooze
 		choice := act.SelectedOption.Value
@@ -196,11 +198,16 @@ func (a *App) handleActionVerb(ctx context.Context, c caller, cb slack.Interacti
 	if !c.CanActFor(action.OwnerID) {
 		return a.tell(ctx, c, cb, "Sorry — this action belongs to someone else, so only they (or a Journey admin) can act on it. Nothing was changed.")
 	}
-	action, _, err = a.store.TransitionAction(ctx, c.WS.ID, id, verb, c.Person.ID, until, "slack "+act.ActionID)
+	action, changed, err := a.store.TransitionAction(ctx, c.WS.ID, id, verb, c.Person.ID, until, "slack "+act.ActionID)
 	if journey.ErrorCode(err) == journey.EINVALID {
 		return a.tell(ctx, c, cb, journey.ErrorMessage(err)+".")
 	} else if err != nil {
 		return err
+	}
+	if changed && verb == journey.VerbMarkSent {
+		if err := a.store.RecordSent(ctx, c.WS.ID, action, c.Person.ID, a.cfg.Now()); err != nil {
+			return err
+		}
 	}
 	return a.refresh(ctx, c, originOf(cb), action)
 }
@@ -382,4 +389,24 @@ func isSlackError(err error, code string) bool {
 		return se.Err == code
 	}
 	return strings.Contains(err.Error(), code)
+}
+
+// handleCopyDraft shows an action's draft in a window, as plain text ready
+// to copy.
+func (a *App) handleCopyDraft(ctx context.Context, c caller, cb slack.InteractionCallback, act slack.BlockAction, r *responder) error {
+	action, err := a.store.Action(ctx, c.WS.ID, act.Value)
+	if err != nil {
+		return a.tell(ctx, c, cb, journey.ErrorMessage(err))
+	}
+	if !c.CanActFor(action.OwnerID) {
+		return a.tell(ctx, c, cb, "Sorry — this draft belongs to someone else.")
+	}
+	view := slack.ModalViewRequest{Type: slack.VTModal, CallbackID: "copy_draft", Title: plainShort("Copy the draft"), Close: plainShort("Close"),
+		Blocks: slack.Blocks{BlockSet: []slack.Block{
+			slack.NewSectionBlock(plain("Subject: "+truncate(action.DraftSubject, 250)), nil, nil),
+			slack.NewSectionBlock(plain(truncate(action.DraftBody, maxText-10)), nil, nil),
+			contextText("Send it from your mailbox, then press *Mark sent* so Journey records it and closes the promise."),
+		}}}
+	_, err = a.api.OpenViewContext(ctx, cb.TriggerID, view)
+	return a.viewErr(ctx, c, cb, err)
 }

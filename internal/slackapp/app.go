@@ -33,6 +33,7 @@ type Store interface {
 	LinkChannel(ctx context.Context, ws, channelID, accountID, byPersonID string) error
 	ContactByEmail(ctx context.Context, ws, accountID, email string) (journey.Contact, bool, error)
 	People(ctx context.Context, ws string) ([]journey.Person, error)
+	RecordSent(ctx context.Context, ws string, a journey.Action, actorID string, at time.Time) error
 }
 
 // Config holds the Slack app's settings. Zero values take the documented defaults.

@@ -8,16 +8,18 @@ const CommandJourney = "/journey"
 
 // Action ids of buttons and menus. Values carry an account or action id.
 const (
-	ActionPickAccount = "journey_pick"   // "did you mean" and account lists: show this account's card
-	ActionShare       = "journey_share"  // post the card in the channel for everyone
-	ActionMore        = "journey_more"   // open the full card (timeline, milestones) in a modal
-	ActionSend        = "action_send"    // approve sending the draft
-	ActionEdit        = "action_edit"    // open the draft in a modal
-	ActionSnooze      = "action_snooze"  // overflow menu: 1 day, 3 days, next week
-	ActionDismiss     = "action_dismiss" // not worth doing
-	ActionDone        = "action_done"    // done by hand
-	ActionRefreshHome = "home_refresh"   // re-derive My day
-	ActionOpenHome    = "journey_home"   // a link-like button to App Home (no-op ack)
+	ActionPickAccount = "journey_pick"     // "did you mean" and account lists: show this account's card
+	ActionShare       = "journey_share"    // post the card in the channel for everyone
+	ActionMore        = "journey_more"     // open the full card (timeline, milestones) in a modal
+	ActionSend        = "action_send"      // approve sending the draft
+	ActionEdit        = "action_edit"      // open the draft in a modal
+	ActionSnooze      = "action_snooze"    // overflow menu: 1 day, 3 days, next week
+	ActionDismiss     = "action_dismiss"   // not worth doing
+	ActionDone        = "action_done"      // done by hand
+	ActionMarkSent    = "action_mark_sent" // the owner sent the approved draft from their own mailbox
+	ActionCopyDraft   = "action_copy"      // show the draft in a window to copy
+	ActionRefreshHome = "home_refresh"     // re-derive My day
+	ActionOpenHome    = "journey_home"     // a link-like button to App Home (no-op ack)
 )
 
 // Callback ids of modals.
@@ -63,6 +65,8 @@ func (a *App) routes() {
 		ActionSnooze:      a.handleActionVerb,
 		ActionDismiss:     a.handleActionVerb,
 		ActionDone:        a.handleActionVerb,
+		ActionMarkSent:    a.handleActionVerb,
+		ActionCopyDraft:   a.handleCopyDraft,
 		ActionEdit:        a.handleEdit,
 		ActionRefreshHome: a.handleRefreshHome,
 		ActionOpenHome:    a.handleNothing,

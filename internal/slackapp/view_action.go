@@ -22,6 +22,13 @@ func actionBlocks(a journey.Action, now time.Time) []slack.Block {
 	}
 	if status := actionStatus(a, now); status != "" {
 		bs = append(bs, slack.NewContextBlock("status_"+a.ID, md(status)))
+		if a.State == journey.ActionApproved {
+			// no email server: the owner sends it themselves
+			mark := button(ActionMarkSent, "Mark sent", a.ID)
+			mark.Style = slack.StylePrimary
+			bs = append(bs, slack.NewActionBlock("buttons_"+a.ID, button(ActionCopyDraft, "Copy draft", a.ID), mark, button(ActionDone, "Done", a.ID)))
+			return bs
+		}
 		if a.State != journey.ActionSnoozed || !a.Open(now) {
 			return bs
 		}
@@ -62,11 +69,11 @@ func actionStatus(a journey.Action, now time.Time) string {
 	when := a.UpdatedAt.Format("Jan 2 15:04")
 	switch a.State {
 	case journey.ActionApproved:
-		return fmt.Sprintf(":outbox_tray: Send approved %s. Email delivery is not set up in this installation yet (it needs an SMTP server), so nothing has left: copy the draft above and send it yourself, then press Done.", when)
+		return fmt.Sprintf(":outbox_tray: Send approved %s, but no email server (SMTP) is configured, so nothing has left. Copy the draft, send it from your mailbox, then press *Mark sent*.", when)
 	case journey.ActionSending:
 		return ":hourglass: Sending…"
 	case journey.ActionSent:
-		return fmt.Sprintf(":white_check_mark: Sent %s", when)
+		return fmt.Sprintf(":white_check_mark: Sent %s — on the timeline", when)
 	case journey.ActionDone:
 		return fmt.Sprintf(":white_check_mark: Done %s", when)
 	case journey.ActionDismissed:

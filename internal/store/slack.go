@@ -238,3 +238,21 @@ func (s *Store) ActionTransitions(ctx context.Context, ws, id string) ([]ActionT
 		return t, err
 	})
 }
+
+// RecordSent puts a sent follow-up on the account's timeline and, when the
+// action was about a promise, closes that promise.
+func (s *Store) RecordSent(ctx context.Context, ws string, a journey.Action, actorID string, at time.Time) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		if _, _, err := tx.AddEvent(ctx, ws, journey.Event{AccountID: a.AccountID, DealID: a.DealID, ActorID: actorID,
+			Kind: journey.EventEmail, Source: "journey", ExternalID: "sent:" + a.ID, At: at, Direction: journey.SideUs,
+			Summary: "Follow-up sent: " + a.DraftSubject}); err != nil {
+			return err
+		}
+		if id := a.CommitmentID(); id != "" {
+			if _, err := tx.CloseCommitment(ctx, ws, id, at); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
