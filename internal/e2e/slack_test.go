@@ -890,3 +890,47 @@ func TestWeekOfNudgesAndDigestsTwoProcesses(t *testing.T) {
 		}
 	}
 }
+
+// TestDigestNudgeRep: the sandbox posts Dana's digest on its morning tick;
+// her "Nudge" button sends the rep their actions at once.
+func TestDigestNudgeRep(t *testing.T) {
+	e := start(t)
+	var digest slacksim.Message
+	e.waitFor("the morning digest in #sales-managers", func() bool {
+		for _, m := range e.sim.Messages("C0MANAGERS") {
+			if m.BotID != "" && m.ThreadTS == "" && strings.Contains(blocksText(m.Blocks), "Team digest") {
+				digest = m
+				return true
+			}
+		}
+		return false
+	})
+	var actionID, repID string
+	for _, el := range elements(digest.Blocks) {
+		if strings.HasPrefix(el.ActionID, "digest_nudge:") {
+			actionID, repID = el.ActionID, el.Value
+			break
+		}
+	}
+	if actionID == "" {
+		t.Fatalf("no Nudge button in the digest:\n%s", blocksText(digest.Blocks))
+	}
+	people, _ := e.s.People(context.Background(), e.ws.ID)
+	var rep journey.Person
+	for _, p := range people {
+		if p.ID == repID {
+			rep = p
+		}
+	}
+	if _, err := e.sim.Click(ctx(t), "U0MGR1", slacksim.Target{ChannelID: "C0MANAGERS", MessageTS: digest.TS}, actionID, repID); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("the rep's DM from the nudge", func() bool {
+		for _, m := range e.sim.DMs(rep.SlackUserID) {
+			if m.BotID != "" && strings.Contains(blocksText(m.Blocks), "asked you to look at these") {
+				return true
+			}
+		}
+		return false
+	})
+}

@@ -14,6 +14,11 @@ import (
 // it matters, its draft and its buttons. It returns the message's ts, or ""
 // when nothing waits on them (no empty DMs).
 func (a *App) SendNudge(ctx context.Context, ws string, p journey.Person, day string) (string, error) {
+	return a.sendActions(ctx, ws, p, day, "")
+}
+
+// sendActions DMs a person their top actions, with an optional first line.
+func (a *App) sendActions(ctx context.Context, ws string, p journey.Person, day, note string) (string, error) {
 	c := caller{WS: journey.Workspace{ID: ws}, UserID: p.SlackUserID, Person: p, Known: true}
 	ranked, err := a.myBook(ctx, c)
 	if err != nil {
@@ -32,8 +37,11 @@ func (a *App) SendNudge(ctx context.Context, ws string, p journey.Person, day st
 	if len(top) == 0 {
 		return "", nil
 	}
-	blocks := []slack.Block{header("Your day — " + dayLabel(day, now, p.TimeZone)),
-		section(fmt.Sprintf("Good %s, %s. %s", partOfDay(now, p.TimeZone), escape(firstWord(p.Name)), dayLine(len(top), len(ranked))))}
+	intro := fmt.Sprintf("Good %s, %s. %s", partOfDay(now, p.TimeZone), escape(firstWord(p.Name)), dayLine(len(top), len(ranked)))
+	if note != "" {
+		intro = note + " " + dayLine(len(top), len(ranked))
+	}
+	blocks := []slack.Block{header("Your day — " + dayLabel(day, now, p.TimeZone)), section(intro)}
 	for i, ra := range top {
 		if i == homeActions {
 			break
@@ -105,4 +113,35 @@ func dayLabel(day string, now time.Time, tz string) string {
 		now = now.In(loc)
 	}
 	return now.Format("Mon Jan 2")
+}
+
+// handleNudgeRep sends a rep their actions now, at their manager's request
+// from the digest. Only the rep's manager or an admin may.
+func (a *App) handleNudgeRep(ctx context.Context, c caller, cb slack.InteractionCallback, act slack.BlockAction, r *responder) error {
+	people, err := a.store.People(ctx, c.WS.ID)
+	if err != nil {
+		return err
+	}
+	var rep journey.Person
+	for _, p := range people {
+		if p.ID == act.Value {
+			rep = p
+		}
+	}
+	switch {
+	case rep.ID == "":
+		return a.tell(ctx, c, cb, "That person is no longer in Journey.")
+	case !c.Known || (rep.ManagerID != c.Person.ID && c.Person.Role != journey.RoleAdmin):
+		return a.tell(ctx, c, cb, "Only "+escape(rep.Name)+"'s manager (or an admin) can nudge them.")
+	case rep.SlackUserID == "":
+		return a.tell(ctx, c, cb, escape(rep.Name)+" has no Slack account linked in Journey.")
+	}
+	ts, err := a.sendActions(ctx, c.WS.ID, rep, "", "Your manager "+escape(c.Person.Name)+" asked you to look at these today.")
+	if err != nil {
+		return err
+	}
+	if ts == "" {
+		return a.tell(ctx, c, cb, escape(rep.Name)+" has no open actions right now; nothing was sent.")
+	}
+	return a.tell(ctx, c, cb, "Sent "+escape(rep.Name)+" their top actions.")
 }

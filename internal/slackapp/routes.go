@@ -18,6 +18,7 @@ const (
 	ActionDone        = "action_done"      // done by hand
 	ActionMarkSent    = "action_mark_sent" // the owner sent the approved draft from their own mailbox
 	ActionCopyDraft   = "action_copy"      // show the draft in a window to copy
+	ActionNudgeRep    = "digest_nudge"     // from the digest: send a rep their actions now; repeated as digest_nudge:N
 	ActionRefreshHome = "home_refresh"     // re-derive My day
 	ActionOpenHome    = "journey_home"     // a link-like button to App Home (no-op ack)
 )
@@ -67,6 +68,7 @@ func (a *App) routes() {
 		ActionDone:        a.handleActionVerb,
 		ActionMarkSent:    a.handleActionVerb,
 		ActionCopyDraft:   a.handleCopyDraft,
+		ActionNudgeRep:    a.handleNudgeRep,
 		ActionEdit:        a.handleEdit,
 		ActionRefreshHome: a.handleRefreshHome,
 		ActionOpenHome:    a.handleNothing,

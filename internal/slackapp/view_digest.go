@@ -97,6 +97,17 @@ func digestBlocks(d journey.Digest, day string) (summary []slack.Block, thread [
 	if len(buttons) > 0 {
 		summary = append(summary, slack.NewActionBlock("digest_cards", buttons...))
 	}
+	// "Nudge" the reps with overdue promises: their actions, sent now
+	var nudges []slack.BlockElement
+	for _, r := range d.OverdueByRep {
+		if len(nudges) == 10 || r.Rep.ID == "" {
+			break
+		}
+		nudges = append(nudges, button(ActionNudgeRep+":"+itoa(len(nudges)), "Nudge "+firstWord(r.Rep.Name), r.Rep.ID))
+	}
+	if len(nudges) > 0 {
+		summary = append(summary, slack.NewActionBlock("digest_nudges", nudges...))
+	}
 	if len(summary) == 2 {
 		summary = append(summary, section("Nothing needs you this morning: no overdue promises, no skipped milestones, no deals slipping."))
 	}
