@@ -42,36 +42,10 @@ const cardSample = 1000
 func BenchmarkScale(b *testing.B) {
 	ctx := context.Background()
 	now := time.Now().UTC().Truncate(time.Second)
-	st := pgtest.NewStore(b)
-
-	var serverVersion, sharedBuffers string
-	if err := st.Pool().QueryRow(ctx, `SHOW server_version`).Scan(&serverVersion); err != nil {
-		b.Fatal(err)
-	}
-	if err := st.Pool().QueryRow(ctx, `SHOW shared_buffers`).Scan(&sharedBuffers); err != nil {
-		b.Fatal(err)
-	}
+	sb := loadScale(ctx, b, now)
+	st, ws, sum, loaded, analyzed := sb.st, sb.ws, sb.sum, sb.loaded, sb.analyzed
 	machine := fmt.Sprintf("%d CPUs, %s/%s, %s, PostgreSQL %s (shared_buffers %s)",
-		runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(), serverVersion, sharedBuffers)
-
-	ws, err := Setup(ctx, st)
-	if err != nil {
-		b.Fatalf("setup: %v", err)
-	}
-	cfg := ScaleConfig(now)
-	start := time.Now()
-	sum, err := Load(ctx, st, cfg, ws.ID)
-	if err != nil {
-		b.Fatalf("load: %v", err)
-	}
-	loaded := time.Since(start)
-	// VACUUM as well as ANALYZE: freshly copied pages have no hint bits and no
-	// visibility map, so without it the first reads would pay for writes that
-	// a database in steady state (autovacuum on) does not.
-	if _, err := st.Pool().Exec(ctx, `VACUUM (ANALYZE)`); err != nil {
-		b.Fatalf("vacuum analyze: %v", err)
-	}
-	analyzed := time.Since(start) - loaded
+		runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(), sb.serverVersion, sb.sharedBuffers)
 	var dbSize string
 	if err := st.Pool().QueryRow(ctx, `SELECT pg_size_pretty(pg_database_size(current_database()))`).Scan(&dbSize); err != nil {
 		b.Fatal(err)
@@ -260,8 +234,8 @@ func BenchmarkScale(b *testing.B) {
 		runtime.KeepAlive(book)
 		runtime.KeepAlive(prios)
 
-		if len(book) != cfg.Accounts {
-			b.Errorf("LoadBook returned %d accounts, want %d", len(book), cfg.Accounts)
+		if want := ScaleConfig(now).Accounts; len(book) != want {
+			b.Errorf("LoadBook returned %d accounts, want %d", len(book), want)
 		}
 		dataQueries := used.queries + used.batchQueries - used.txControl
 		if dataQueries != store.BookQueries {
@@ -405,3 +379,44 @@ func (c *queryCounter) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatc
 }
 
 func (c *queryCounter) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
+
+// scaleBook is the ScaleConfig data set loaded into a fresh database.
+type scaleBook struct {
+	st                           *store.Store
+	ws                           journey.Workspace
+	sum                          Summary
+	loaded, analyzed             time.Duration
+	serverVersion, sharedBuffers string
+}
+
+// loadScale loads the ScaleConfig book into a fresh database and vacuums it,
+// timing both; the benchmarks share it.
+func loadScale(ctx context.Context, b *testing.B, now time.Time) scaleBook {
+	b.Helper()
+	sb := scaleBook{st: pgtest.NewStore(b)}
+	st := sb.st
+	if err := st.Pool().QueryRow(ctx, `SHOW server_version`).Scan(&sb.serverVersion); err != nil {
+		b.Fatal(err)
+	}
+	if err := st.Pool().QueryRow(ctx, `SHOW shared_buffers`).Scan(&sb.sharedBuffers); err != nil {
+		b.Fatal(err)
+	}
+	ws, err := Setup(ctx, st)
+	if err != nil {
+		b.Fatalf("setup: %v", err)
+	}
+	sb.ws = ws
+	start := time.Now()
+	if sb.sum, err = Load(ctx, st, ScaleConfig(now), ws.ID); err != nil {
+		b.Fatalf("load: %v", err)
+	}
+	sb.loaded = time.Since(start)
+	// VACUUM as well as ANALYZE: freshly copied pages have no hint bits and no
+	// visibility map, so without it the first reads would pay for writes that
+	// a database in steady state (autovacuum on) does not.
+	if _, err := st.Pool().Exec(ctx, `VACUUM (ANALYZE)`); err != nil {
+		b.Fatalf("vacuum analyze: %v", err)
+	}
+	sb.analyzed = time.Since(start) - sb.loaded
+	return sb
+}

@@ -248,13 +248,6 @@ func earlier(a, b time.Time) time.Time {
 
 func date(t time.Time) time.Time { return t.UTC().Truncate(day) }
 
-func nullable(id [16]byte, ok bool) any {
-	if !ok {
-		return nil
-	}
-	return id
-}
-
 func nullTime(t time.Time) any {
 	if t.IsZero() {
 		return nil

@@ -20,7 +20,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/journeyhq/journey/internal/journey"
-	"github.com/journeyhq/journey/internal/pgtest"
 	"github.com/journeyhq/journey/internal/slackapp"
 	"github.com/journeyhq/journey/internal/slacksim"
 	"github.com/journeyhq/journey/internal/store"
@@ -74,31 +73,9 @@ const (
 func BenchmarkSlack(b *testing.B) {
 	ctx := context.Background()
 	now := time.Now().UTC().Truncate(time.Second)
-	st := pgtest.NewStore(b)
-
-	var serverVersion, sharedBuffers string
-	if err := st.Pool().QueryRow(ctx, `SHOW server_version`).Scan(&serverVersion); err != nil {
-		b.Fatal(err)
-	}
-	if err := st.Pool().QueryRow(ctx, `SHOW shared_buffers`).Scan(&sharedBuffers); err != nil {
-		b.Fatal(err)
-	}
-
-	ws, err := Setup(ctx, st)
-	if err != nil {
-		b.Fatalf("setup: %v", err)
-	}
-	cfg := ScaleConfig(now)
-	start := time.Now()
-	sum, err := Load(ctx, st, cfg, ws.ID)
-	if err != nil {
-		b.Fatalf("load: %v", err)
-	}
-	loaded := time.Since(start)
-	if _, err := st.Pool().Exec(ctx, `VACUUM (ANALYZE)`); err != nil {
-		b.Fatalf("vacuum analyze: %v", err)
-	}
-	analyzed := time.Since(start) - loaded
+	sb := loadScale(ctx, b, now)
+	st, ws, sum, loaded, analyzed := sb.st, sb.ws, sb.sum, sb.loaded, sb.analyzed
+	serverVersion, sharedBuffers := sb.serverVersion, sb.sharedBuffers
 
 	// The bot's store: a pool configured as store.Open configures it (the
 	// same URL), with BenchmarkScale's tracer counting what the bot sends.

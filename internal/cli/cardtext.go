@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/journeyhq/journey/internal/journey"
 )
@@ -233,13 +232,4 @@ func quoteTrim(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
-}
-
-// ago is a short relative time.
-func ago(t, now time.Time) string {
-	d := int(now.Sub(t).Hours() / 24)
-	if d <= 0 {
-		return "today"
-	}
-	return fmt.Sprintf("%dd ago", d)
 }

@@ -48,7 +48,7 @@ func (r *Runner) Ingest(ctx context.Context, ws string, m journey.Event) (eventI
 // Edit records a message's new text and queues it for analysis again.
 func (r *Runner) Edit(ctx context.Context, ws, source, ext, text string, at time.Time) error {
 	return r.store.InTx(ctx, func(tx *store.Tx) error {
-		_, accountID, err := tx.EditMessage(ctx, ws, source, ext, text, summarize(text), at)
+		_, accountID, err := tx.EditMessage(ctx, ws, source, ext, text, journey.Summarize(text), at)
 		if journey.ErrorCode(err) == journey.ENOTFOUND {
 			return nil // an edit of a message Journey never stored
 		} else if err != nil {
@@ -63,20 +63,6 @@ func (r *Runner) Edit(ctx context.Context, ws, source, ext, text string, at time
 func (r *Runner) Delete(ctx context.Context, ws, source, ext string, at time.Time) error {
 	return r.store.InTx(ctx, func(tx *store.Tx) error { return tx.DeleteMessage(ctx, ws, source, ext, at) })
 }
-
-// Summary is how much of a message the timeline shows.
-const summaryLen = 280
-
-func summarize(text string) string {
-	s := strings.Join(strings.Fields(text), " ")
-	if r := []rune(s); len(r) > summaryLen {
-		return string(r[:summaryLen-1]) + "…"
-	}
-	return s
-}
-
-// Summarize shortens a message for the timeline.
-func Summarize(text string) string { return summarize(text) }
 
 type analyzeWorker struct {
 	river.WorkerDefaults[AnalyzeArgs]

@@ -730,3 +730,21 @@ func TestSchedules(t *testing.T) {
 		t.Error("the London digest at 08:00 is due at 08:05")
 	}
 }
+
+// A definition's own won stage closes a deal for close-date slips too.
+func TestSlipsFollowTheDefinitionsWonStages(t *testing.T) {
+	def := testDef()
+	def.WonStages = []string{"signed"}
+	def.Stages[3].CRMStages = []string{"signed"}
+	data := AccountData{Deals: []Deal{{ID: "d1", Name: "Platform", Kind: DealNew, Stage: "signed", CreatedAt: daysAgo(90), CloseDate: daysAgo(10)}},
+		Changes: []Change{{ID: "x1", DealID: "d1", Field: "close_date", Old: "2026-10-01", New: "2026-11-13", At: daysAgo(30)}}}
+	h := ScoreHealth(data, Derive(def, data, now), now)
+	if f, _ := h.Factor(FactorCloseDateSlips); f.Points != f.Weight {
+		t.Errorf("a deal won under the definition is not slipping: %+v", f)
+	}
+	data.Deals[0].Stage = "contractsent"
+	h = ScoreHealth(data, Derive(def, data, now), now)
+	if f, _ := h.Factor(FactorCloseDateSlips); f.Points == f.Weight {
+		t.Errorf("an open deal past its date with a slip should lose points: %+v", f)
+	}
+}

@@ -2,6 +2,7 @@ package journey
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -108,7 +109,7 @@ func ScoreHealth(data AccountData, pos Position, now time.Time) Health {
 		case FactorOverdue:
 			f = overdueFactor(f, data, now)
 		case FactorCloseDateSlips:
-			f = slipFactor(f, data, now)
+			f = slipFactor(f, data, pos, now)
 		case FactorStakeholders:
 			f = stakeholderFactor(f, data, now)
 		}
@@ -292,10 +293,12 @@ func overdueFactor(f Factor, data AccountData, now time.Time) Factor {
 	return f
 }
 
-func slipFactor(f Factor, data AccountData, now time.Time) Factor {
+func slipFactor(f Factor, data AccountData, pos Position, now time.Time) Factor {
+	// open under the account's journey definition, which names its own won
+	// and lost CRM stages
 	open := map[string]Deal{}
 	for _, d := range data.Deals {
-		if d.ClosedAt.IsZero() && d.Stage != CRMClosedWon && d.Stage != CRMClosedLost {
+		if slices.Contains(pos.OpenDeals, d.ID) {
 			open[d.ID] = d
 		}
 	}

@@ -90,8 +90,9 @@ type Position struct {
 	Personas          []PersonaProgress
 	Cycle             Cycle
 	LoopedBack        bool
-	Lost              bool // every deal closed lost
-	Customer          bool // a new-business or expansion deal was won
+	Lost              bool     // every deal closed lost
+	Customer          bool     // a new-business or expansion deal was won
+	OpenDeals         []string // ids of the deals neither won nor lost under the definition
 }
 
 // AtRisk reports whether a later stage was reached while a required
@@ -127,6 +128,9 @@ func Derive(def Definition, data AccountData, now time.Time) Position {
 	lost, anyDeal := 0, 0
 	for _, d := range deals {
 		anyDeal++
+		if def.DealOpen(d) {
+			pos.OpenDeals = append(pos.OpenDeals, d.ID)
+		}
 		if def.IsLost(d.Stage) {
 			lost++
 		}

@@ -118,17 +118,6 @@ func NewStore(t testing.TB) *store.Store {
 	return s
 }
 
-// NewPool is NewDB with an open pool.
-func NewPool(t testing.TB) *pgxpool.Pool {
-	t.Helper()
-	pool, err := pgxpool.New(context.Background(), NewDB(t))
-	if err != nil {
-		t.Fatalf("pgtest: connect: %v", err)
-	}
-	t.Cleanup(pool.Close)
-	return pool
-}
-
 func unavailable(t testing.TB, err error) {
 	t.Helper()
 	msg := fmt.Sprintf("pgtest: no Postgres at %s (%v); run `make setup` or set TEST_DATABASE_URL", redact(ServerURL()), err)

@@ -104,14 +104,14 @@ func (a *App) ingestChannelMessage(ctx context.Context, c caller, e *slackevents
 		if e.Message == nil || e.Message.BotID != "" {
 			return nil
 		}
-		ext := messageRef(e.Channel, e.Message.Timestamp, e.Message.ThreadTimestamp)
+		ext := journey.MessageRef(e.Channel, e.Message.Timestamp, e.Message.ThreadTimestamp)
 		return a.cfg.Ingester.Edit(ctx, c.WS.ID, SourceSlack, ext, e.Message.Text, a.cfg.Now())
 	case "message_deleted":
 		ts, thread := e.DeletedTimeStamp, ""
 		if e.PreviousMessage != nil {
 			ts, thread = firstNonEmpty(ts, e.PreviousMessage.Timestamp), e.PreviousMessage.ThreadTimestamp
 		}
-		return a.cfg.Ingester.Delete(ctx, c.WS.ID, SourceSlack, messageRef(e.Channel, ts, thread), a.cfg.Now())
+		return a.cfg.Ingester.Delete(ctx, c.WS.ID, SourceSlack, journey.MessageRef(e.Channel, ts, thread), a.cfg.Now())
 	case "", "thread_broadcast", "file_share":
 	default:
 		return nil // joins, topic changes, bot messages
@@ -123,19 +123,11 @@ func (a *App) ingestChannelMessage(ctx context.Context, c caller, e *slackevents
 	at := tsTime(e.TimeStamp)
 	_, _, err = a.cfg.Ingester.Ingest(ctx, c.WS.ID, journey.Event{
 		AccountID: accountID, ActorID: w.ActorID, ContactID: w.ContactID, Kind: journey.EventMessage, Source: SourceSlack,
-		ExternalID: messageRef(e.Channel, e.TimeStamp, e.ThreadTimeStamp), At: at, Direction: w.Side,
-		Summary: summary(e.Text), Link: a.permalink(e.Channel, e.TimeStamp, e.ThreadTimeStamp),
+		ExternalID: journey.MessageRef(e.Channel, e.TimeStamp, e.ThreadTimeStamp), At: at, Direction: w.Side,
+		Summary: journey.Summarize(e.Text), Link: a.permalink(e.Channel, e.TimeStamp, e.ThreadTimeStamp),
 		AuthorRef: e.User, AuthorName: w.Name, Text: e.Text,
 	})
 	return err
-}
-
-// messageRef is the timeline's external id of a Slack message.
-func messageRef(channel, ts, threadTS string) string {
-	if threadTS != "" && threadTS != ts {
-		return channel + ":" + ts + ":" + threadTS
-	}
-	return channel + ":" + ts
 }
 
 // tsTime reads a Slack ts ("1700000000.000100") as a time.
@@ -150,11 +142,6 @@ func tsTime(ts string) time.Time {
 		return time.Now().UTC()
 	}
 	return time.Unix(s, us*1000).UTC()
-}
-
-func summary(text string) string {
-	s := strings.Join(strings.Fields(text), " ")
-	return truncate(s, 280)
 }
 
 // permalink builds a message's link from the workspace's URL (auth.test).
@@ -238,7 +225,7 @@ func (a *App) logNote(ctx context.Context, c caller, userID, ext, rest string, a
 	w := a.author(ctx, c, userID, ref.ID)
 	_, _, err = a.cfg.Ingester.Ingest(ctx, c.WS.ID, journey.Event{
 		AccountID: ref.ID, ActorID: w.ActorID, Kind: journey.EventNote, Source: SourceSlack, ExternalID: ext, At: at,
-		Direction: journey.SideUs, Summary: summary(text), AuthorRef: userID, AuthorName: w.Name, Text: text,
+		Direction: journey.SideUs, Summary: journey.Summarize(text), AuthorRef: userID, AuthorName: w.Name, Text: text,
 	})
 	if err != nil {
 		return err

@@ -116,33 +116,9 @@ func (t *Tx) PendingMessages(ctx context.Context, ws, accountID string, limit in
 		var ext, side string
 		err := r.Scan(&m.EventID, &m.AccountID, &ext, &m.AuthorRef, &m.AuthorName, &side, &m.ActorID, &m.Text, &m.At, &m.Link)
 		m.Side = journey.Side(side)
-		m.Channel, m.TS, m.ThreadTS = splitMessageRef(ext)
+		m.Channel, m.TS, m.ThreadTS = journey.SplitMessageRef(ext)
 		return m, err
 	})
-}
-
-// MessageRef is the external id of a Slack message: CHANNEL:TS, or
-// CHANNEL:TS:THREAD_TS for a reply.
-func MessageRef(channel, ts, threadTS string) string {
-	if threadTS != "" && threadTS != ts {
-		return channel + ":" + ts + ":" + threadTS
-	}
-	return channel + ":" + ts
-}
-
-func splitMessageRef(ext string) (channel, ts, threadTS string) {
-	var parts [3]string
-	n := 0
-	start := 0
-	for i := 0; i < len(ext) && n < 2; i++ {
-		if ext[i] == ':' {
-			parts[n] = ext[start:i]
-			n++
-			start = i + 1
-		}
-	}
-	parts[n] = ext[start:]
-	return parts[0], parts[1], parts[2]
 }
 
 // MarkAnalyzed records that messages were analysed.
@@ -195,9 +171,9 @@ func (t *Tx) ContactByName(ctx context.Context, ws, accountID, name string) (jou
 	return c, err == nil, wrap(err, fmt.Sprintf("contact %q", name))
 }
 
-// Store's transactions run InTx; this reads a person by Slack id inside one.
+// PersonBySlackID finds one of our people by Slack user id, inside the transaction.
 func (t *Tx) PersonBySlackID(ctx context.Context, ws, slackUserID string) (journey.Person, bool, error) {
-	return personByRef(ctx, t.q, ws, slackUserID)
+	return personBySlackID(ctx, t.q, ws, slackUserID)
 }
 
 // ContactByEmail finds a contact by email, preferring the given account's.

@@ -45,10 +45,14 @@ func (s *Store) SlackEventCount(ctx context.Context, teamID, eventType string) (
 
 // PersonBySlackID finds one of our people by Slack user id.
 func (s *Store) PersonBySlackID(ctx context.Context, ws, slackUserID string) (journey.Person, bool, error) {
+	return personBySlackID(ctx, s.pool, ws, slackUserID)
+}
+
+func personBySlackID(ctx context.Context, q querier, ws, slackUserID string) (journey.Person, bool, error) {
 	if slackUserID == "" {
 		return journey.Person{}, false, nil
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+personCols+` FROM people WHERE workspace_id = $1 AND slack_user_id = $2`, ws, slackUserID)
+	rows, err := q.Query(ctx, `SELECT `+personCols+` FROM people WHERE workspace_id = $1 AND slack_user_id = $2`, ws, slackUserID)
 	if err != nil {
 		return journey.Person{}, false, wrap(err, "person")
 	}
