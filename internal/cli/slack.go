@@ -13,6 +13,8 @@ import (
 	"github.com/journeyhq/journey/internal/jobs"
 	"github.com/journeyhq/journey/internal/journey"
 	"github.com/journeyhq/journey/internal/llm"
+	"github.com/journeyhq/journey/internal/mail"
+	"github.com/journeyhq/journey/internal/mailsim"
 	"github.com/journeyhq/journey/internal/sample"
 	"github.com/journeyhq/journey/internal/slackapp"
 	"github.com/journeyhq/journey/internal/slacksim"
@@ -63,7 +65,7 @@ func cmdRun(ctx context.Context, args []string, env Env) error {
 	defer stopJobs(runner)
 	app, err := slackapp.New(slackapp.Config{
 		BotToken: env.Getenv("SLACK_BOT_TOKEN"), AppToken: env.Getenv("SLACK_APP_TOKEN"), APIURL: env.Getenv("SLACK_API_URL"),
-		Log: log, Now: env.Now, Ingester: runner, Drafter: runner,
+		Log: log, Now: env.Now, Ingester: runner, Drafter: runner, Outbox: outbox(runner), MailFrom: mailFrom(env),
 	}, s)
 	if err != nil {
 		return err
@@ -83,7 +85,22 @@ func startJobs(ctx context.Context, s *store.Store, env Env, log *slog.Logger) (
 	if err != nil {
 		return nil, err
 	}
-	runner, err := jobs.New(s, model, jobs.Config{Now: env.Now, Log: log})
+	cfg := jobs.Config{Now: env.Now, Log: log}
+	if raw := env.Getenv("SMTP_URL"); raw != "" {
+		mc, err := mail.ParseURL(raw)
+		if err != nil {
+			return nil, journey.Errorf(journey.EINVALID, "%v", err)
+		}
+		sender, err := mail.NewSender(mc)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Mailer = sender
+		log.Info("email: approved follow-ups are sent through the mail server", "server", mc.Addr())
+	} else {
+		log.Info("email: no SMTP_URL, so Send offers Copy draft and Mark sent")
+	}
+	runner, err := jobs.New(s, model, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -92,6 +109,23 @@ func startJobs(ctx context.Context, s *store.Store, env Env, log *slog.Logger) (
 	}
 	log.Info("background jobs running", "model", model.Name())
 	return runner, nil
+}
+
+// outbox is the runner when it can send email, else nil (Copy draft and
+// Mark sent).
+func outbox(r *jobs.Runner) slackapp.Outbox {
+	if r.Mailing() {
+		return r
+	}
+	return nil
+}
+
+// mailFrom is the from= of SMTP_URL, if any.
+func mailFrom(env Env) string {
+	if c, err := mail.ParseURL(env.Getenv("SMTP_URL")); err == nil {
+		return c.From
+	}
+	return ""
 }
 
 func stopJobs(r *jobs.Runner) {
@@ -170,9 +204,12 @@ func cmdSandbox(ctx context.Context, args []string, env Env) error {
 
 // Sandbox is a running simulator with the bot connected to it.
 type Sandbox struct {
-	Sim    *slacksim.Server
-	App    *slackapp.App
-	Jobs   *jobs.Runner
+	Sim  *slacksim.Server
+	App  *slackapp.App
+	Jobs *jobs.Runner
+	// Mail is the local mail server approved follow-ups go to (nil when
+	// SMTP_URL points at another).
+	Mail   *mailsim.Server
 	cancel context.CancelFunc
 	done   chan error
 }
@@ -183,6 +220,9 @@ func (sb *Sandbox) Close() {
 	<-sb.done
 	stopJobs(sb.Jobs)
 	_ = sb.Sim.Close()
+	if sb.Mail != nil {
+		_ = sb.Mail.Close()
+	}
 }
 
 // StartSandbox loads the sample (fresh for today), starts the simulator at
@@ -241,16 +281,38 @@ func StartSandbox(ctx context.Context, s *store.Store, addr string, env Env, log
 		return nil, fmt.Errorf("start the Slack simulator on %s (is the port free? use --addr): %w", addr, err)
 	}
 	cfg := sim.Config()
+	// a local mail server on loopback, unless SMTP_URL points at a real one
+	var mailbox *mailsim.Server
+	if env.Getenv("SMTP_URL") == "" {
+		if mailbox, err = mailsim.Start("127.0.0.1:0", log); err != nil {
+			_ = sim.Close()
+			return nil, err
+		}
+		getenv, url := env.Getenv, mailbox.URL()
+		env.Getenv = func(k string) string {
+			if k == "SMTP_URL" {
+				return url
+			}
+			return getenv(k)
+		}
+	}
+	closeMail := func() {
+		if mailbox != nil {
+			_ = mailbox.Close()
+		}
+	}
 	runner, err := startJobs(ctx, s, env, log)
 	if err != nil {
 		_ = sim.Close()
+		closeMail()
 		return nil, err
 	}
 	app, err := slackapp.New(slackapp.Config{BotToken: cfg.BotToken, AppToken: cfg.AppToken, APIURL: sim.APIURL(), Log: log, Now: now,
-		Ingester: runner, Drafter: runner}, s)
+		Ingester: runner, Drafter: runner, Outbox: outbox(runner), MailFrom: mailFrom(env)}, s)
 	if err != nil {
 		stopJobs(runner)
 		_ = sim.Close()
+		closeMail()
 		return nil, err
 	}
 	runner.SetNotifier(app)
@@ -267,7 +329,7 @@ func StartSandbox(ctx context.Context, s *store.Store, addr string, env Env, log
 		}
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	sb := &Sandbox{Sim: sim, App: app, Jobs: runner, cancel: cancel, done: make(chan error, 1)}
+	sb := &Sandbox{Sim: sim, App: app, Jobs: runner, Mail: mailbox, cancel: cancel, done: make(chan error, 1)}
 	go func() { sb.done <- app.Run(runCtx) }()
 	wait, stop := context.WithTimeout(ctx, 15*time.Second)
 	defer stop()

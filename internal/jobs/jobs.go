@@ -48,6 +48,15 @@ type Config struct {
 	// NoSchedule turns the periodic schedule off (tests drive ScheduleDue
 	// with their own clock).
 	NoSchedule bool
+	// Mailer sends approved emails (SMTP_URL); nil means none is configured
+	// and approvals are sent by hand (Copy draft, Mark sent).
+	Mailer Mailer
+	// SendTimeout bounds one attempt at an email. Default 2 minutes.
+	SendTimeout time.Duration
+	// RescueAfter is how long a job may run before River takes it to be
+	// stuck (its process died) and retries it elsewhere. Default 10 minutes;
+	// never less than SendTimeout.
+	RescueAfter time.Duration
 }
 
 // Runner owns the River client and the workers.
@@ -58,6 +67,7 @@ type Runner struct {
 	client   *river.Client[pgx.Tx]
 	log      *slog.Logger
 	notifier Notifier
+	mailer   Mailer
 }
 
 // New builds a runner. Start begins working jobs; a runner that is never
@@ -75,17 +85,28 @@ func New(s *store.Store, model journey.Model, cfg Config) (*Runner, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	r := &Runner{cfg: cfg, store: s, model: model, log: cfg.Log}
+	if cfg.SendTimeout <= 0 {
+		cfg.SendTimeout = 2 * time.Minute
+	}
+	if cfg.RescueAfter <= 0 {
+		cfg.RescueAfter = 10 * time.Minute
+	}
+	cfg.RescueAfter = max(cfg.RescueAfter, cfg.SendTimeout)
+	r := &Runner{cfg: cfg, store: s, model: model, log: cfg.Log, mailer: cfg.Mailer}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &analyzeWorker{r: r})
 	river.AddWorker(workers, &draftWorker{r: r})
 	river.AddWorker(workers, &scheduleWorker{r: r})
 	river.AddWorker(workers, &nudgeWorker{r: r})
 	river.AddWorker(workers, &digestWorker{r: r})
+	river.AddWorker(workers, &sendWorker{r: r})
+	river.AddWorker(workers, &wakeWorker{r: r})
 	rcfg := &river.Config{
-		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
-		Workers: workers,
-		Logger:  cfg.Log.With("component", "river"),
+		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
+		Workers:              workers,
+		Logger:               cfg.Log.With("component", "river"),
+		JobTimeout:           min(time.Minute, cfg.RescueAfter),
+		RescueStuckJobsAfter: cfg.RescueAfter,
 	}
 	if !cfg.NoSchedule {
 		// periodic jobs run on the elected leader only: several bot

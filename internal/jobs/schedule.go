@@ -17,6 +17,11 @@ import (
 type Notifier interface {
 	SendNudge(ctx context.Context, ws string, p journey.Person, day string) (string, error)
 	PostDigest(ctx context.Context, ws, channel string, manager journey.Person, day string, since, now time.Time) (string, error)
+	// SendWoken DMs an action whose snooze ended back to its owner.
+	SendWoken(ctx context.Context, ws string, owner journey.Person, a journey.Action) (string, error)
+	// SendOutcome tells the rep how an approved email went (sent, or not
+	// and why), updating the message they approved it from.
+	SendOutcome(ctx context.Context, ws string, a journey.Action) error
 }
 
 // SetNotifier connects the runner to what sends DMs and digests.
@@ -82,6 +87,20 @@ func (r *Runner) ScheduleDue(ctx context.Context, now time.Time) (int, error) {
 			}
 			if day, due := journey.NudgeDue(p, now); due {
 				params = append(params, river.InsertManyParams{Args: NudgeArgs{WorkspaceID: ws.ID, PersonID: p.ID, Day: day}})
+			}
+		}
+		byID := make(map[string]journey.Person, len(people))
+		for _, p := range people {
+			byID[p.ID] = p
+		}
+		woken, err := r.store.WokenActions(ctx, ws.ID, now)
+		if err != nil {
+			return 0, err
+		}
+		for _, a := range woken {
+			if owner, ok := byID[a.OwnerID]; ok && owner.SlackUserID != "" && journey.WakeDue(owner, a, now) {
+				params = append(params, river.InsertManyParams{Args: WakeArgs{WorkspaceID: ws.ID, ActionID: a.ID,
+					Until: a.SnoozedUntil.UTC().Format(time.RFC3339)}})
 			}
 		}
 		channels, err := r.store.DigestChannels(ctx, ws.ID)
@@ -186,7 +205,17 @@ func (w *digestWorker) Work(ctx context.Context, job *river.Job[DigestArgs]) err
 			continue
 		}
 		now := r.cfg.Now()
-		ts, err := r.notifier.PostDigest(ctx, a.WorkspaceID, c.ChannelID, c.Manager, a.Day, now.Add(-24*time.Hour), now)
+		// the digest covers what happened since the last one (Friday's, on a
+		// Monday), or the last day when there was none
+		since, err := r.store.LastDelivery(ctx, a.WorkspaceID, "digest", c.ChannelID+":", now)
+		if err != nil {
+			_ = r.store.ReleaseDelivery(context.WithoutCancel(ctx), a.WorkspaceID, "digest", key)
+			return err
+		}
+		if since.IsZero() || now.Sub(since) > 7*24*time.Hour {
+			since = now.Add(-24 * time.Hour)
+		}
+		ts, err := r.notifier.PostDigest(ctx, a.WorkspaceID, c.ChannelID, c.Manager, a.Day, since, now)
 		if err != nil {
 			_ = r.store.ReleaseDelivery(context.WithoutCancel(ctx), a.WorkspaceID, "digest", key)
 			return fmt.Errorf("digest in %s: %w", c.ChannelID, err)

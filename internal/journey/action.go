@@ -43,6 +43,9 @@ type Action struct {
 	DueAt          time.Time
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	// NudgedAt is when a DM last put the action in front of its owner
+	// (zero: never), so a morning DM repeats nothing unchanged.
+	NudgedAt time.Time
 }
 
 // ActionVerb is what a person (or the sender) does to an action.

@@ -21,6 +21,11 @@ type Digest struct {
 	Moves []DigestMove
 	// Open pipeline that is at risk, per rep.
 	PipelineByRep []RepPipeline
+	// Follow-ups the team sent through Journey since Since: promises kept.
+	// The caller fills it (it comes from the timeline, not the book).
+	Sent []SentFollowUp
+	// People names the people the digest mentions, by id.
+	People map[string]Person
 }
 
 // RepOverdue is one rep's overdue promises.
@@ -65,7 +70,7 @@ type RepPipeline struct {
 // reps. people maps person ids to people (for names); since is where the
 // list of stage moves starts. It reads only its arguments.
 func BuildDigest(defs []Definition, book []AccountData, people map[string]Person, since, now time.Time) Digest {
-	d := Digest{At: now, Since: since}
+	d := Digest{At: now, Since: since, People: people}
 	overdue := map[string]*RepOverdue{}
 	pipes := map[string]*RepPipeline{}
 	for _, data := range book {

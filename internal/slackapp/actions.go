@@ -56,7 +56,7 @@ func (a *App) handlePick(ctx context.Context, c caller, cb slack.InteractionCall
 		if err != nil {
 			return a.tell(ctx, c, cb, journey.ErrorMessage(err))
 		}
-		_, err = a.api.OpenViewContext(ctx, cb.TriggerID, cardModal(card, actions, a.cfg.Now()))
+		_, err = a.api.OpenViewContext(ctx, cb.TriggerID, cardModal(card, actions, a.cfg.Now(), a.mailing()))
 		return a.viewErr(ctx, c, cb, err)
 	case "message":
 		card, _, err := a.cardFor(ctx, c, accountID)
@@ -69,8 +69,8 @@ func (a *App) handlePick(ctx context.Context, c caller, cb slack.InteractionCall
 }
 
 // cardModal shows a card in a modal (from App Home, where there is no channel).
-func cardModal(card journey.Card, actions []journey.Action, now time.Time) slack.ModalViewRequest {
-	blocks := cardBlocks(card, cardOptions{Actions: actions, Now: now})
+func cardModal(card journey.Card, actions []journey.Action, now time.Time, mailing bool) slack.ModalViewRequest {
+	blocks := cardBlocks(card, cardOptions{Actions: actions, Now: now, Mailing: mailing})
 	// a modal has no channel to share into
 	if last, ok := blocks[len(blocks)-1].(*slack.ActionBlock); ok {
 		var keep []slack.BlockElement
@@ -95,7 +95,7 @@ func (a *App) replaceEphemeralCard(ctx context.Context, c caller, responseURL, a
 	if err != nil {
 		return slack.PostWebhookContext(ctx, responseURL, ephemeral(journey.ErrorMessage(err)))
 	}
-	msg := ephemeral(escape(card.Account.Name+": "+card.Position.StageName), cardBlocks(card, cardOptions{Actions: actions, Now: a.cfg.Now()})...)
+	msg := ephemeral(escape(card.Account.Name+": "+card.Position.StageName), cardBlocks(card, cardOptions{Actions: actions, Now: a.cfg.Now(), Mailing: a.mailing()})...)
 	msg.ReplaceOriginal = true
 	return slack.PostWebhookContext(ctx, responseURL, msg)
 }
@@ -166,6 +166,9 @@ func (a *App) viewErr(ctx context.Context, c caller, cb slack.InteractionCallbac
 // handleActionVerb applies Send, Snooze, Dismiss or Done to an action, once,
 // and only for its owner (or an admin).
 func (a *App) handleActionVerb(ctx context.Context, c caller, cb slack.InteractionCallback, act slack.BlockAction, r *responder) error {
+	if act.ActionID == ActionSend && a.mailing() {
+		return a.handleSendEmail(ctx, c, cb, act)
+	}
 	id, verb, until := act.Value, journey.ActionVerb(""), time.Time{}
 	switch act.ActionID {
 	case ActionSend:
@@ -222,7 +225,7 @@ func (a *App) refresh(ctx context.Context, c caller, o origin, action journey.Ac
 		if err != nil {
 			return err
 		}
-		_, err = a.api.UpdateViewContext(ctx, cardModal(card, actions, a.cfg.Now()), "", "", o.ViewID)
+		_, err = a.api.UpdateViewContext(ctx, cardModal(card, actions, a.cfg.Now(), a.mailing()), "", "", o.ViewID)
 		return err
 	case "ephemeral":
 		return a.replaceEphemeralCard(ctx, c, o.ResponseURL, action.AccountID)
@@ -234,21 +237,21 @@ func (a *App) refresh(ctx context.Context, c caller, o origin, action journey.Ac
 		ChannelID: o.Channel, Latest: o.TS, Oldest: o.TS, Inclusive: true, Limit: 1}); err == nil && len(h.Messages) == 1 {
 		original = h.Messages[0].Blocks.BlockSet
 	}
-	blocks := replaceActionBlocks(original, action, a.cfg.Now())
+	blocks := replaceActionBlocks(original, action, a.cfg.Now(), a.sendStateOf(ctx, c.WS.ID, action))
 	return a.pace.update(ctx, a.api, o.Channel, o.TS, slack.MsgOptionText(escape(action.Title), false), slack.MsgOptionBlocks(blocks...))
 }
 
 // replaceActionBlocks swaps one action's blocks (block ids act_, draft_,
 // status_, buttons_ + its id) for freshly rendered ones, where they were;
 // with no such blocks it returns the action's blocks alone.
-func replaceActionBlocks(original []slack.Block, action journey.Action, now time.Time) []slack.Block {
+func replaceActionBlocks(original []slack.Block, action journey.Action, now time.Time, st sendState) []slack.Block {
 	mine := map[string]bool{"act_" + action.ID: true, "draft_" + action.ID: true, "status_" + action.ID: true, "buttons_" + action.ID: true}
 	var out []slack.Block
 	placed := false
 	for _, b := range original {
 		if mine[blockID(b)] {
 			if !placed {
-				out = append(out, actionBlocks(action, now)...)
+				out = append(out, actionBlocks(action, now, st)...)
 				placed = true
 			}
 			continue
@@ -256,7 +259,7 @@ func replaceActionBlocks(original []slack.Block, action journey.Action, now time
 		out = append(out, b)
 	}
 	if !placed {
-		return actionBlocks(action, now)
+		return actionBlocks(action, now, st)
 	}
 	return out
 }

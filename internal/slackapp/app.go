@@ -34,6 +34,10 @@ type Store interface {
 	ContactByEmail(ctx context.Context, ws, accountID, email string) (journey.Contact, bool, error)
 	People(ctx context.Context, ws string) ([]journey.Person, error)
 	RecordSent(ctx context.Context, ws string, a journey.Action, actorID string, at time.Time) error
+	OutboxEmail(ctx context.Context, ws, actionID string) (journey.OutboxEmail, error)
+	ClaimDelivery(ctx context.Context, ws, kind, key string) (bool, error)
+	MarkNudged(ctx context.Context, ws string, actionIDs []string) error
+	FollowUpsSent(ctx context.Context, ws string, ownerIDs []string, since, until time.Time) ([]journey.SentFollowUp, error)
 }
 
 // Config holds the Slack app's settings. Zero values take the documented defaults.
@@ -63,6 +67,12 @@ type Config struct {
 	// Drafter has a model redraft new actions' follow-ups in the
 	// background. Nil: actions keep their template drafts.
 	Drafter Drafter
+	// Outbox sends approved follow-ups by email. Nil (no SMTP_URL): Send
+	// offers Copy draft and Mark sent.
+	Outbox Outbox
+	// MailFrom, when set, is the address emails are sent from (the rep's
+	// name shown, a copy to the rep); otherwise the rep's own address.
+	MailFrom string
 }
 
 // Drafter redrafts new actions' follow-ups. *jobs.Runner implements it.

@@ -62,7 +62,7 @@ func (a *App) handleJourney(ctx context.Context, c caller, cmd slack.SlashComman
 	if err != nil {
 		return err
 	}
-	blocks := cardBlocks(card, cardOptions{Actions: actions, Now: a.cfg.Now()})
+	blocks := cardBlocks(card, cardOptions{Actions: actions, Now: a.cfg.Now(), Mailing: a.mailing()})
 	return r.Reply(ctx, ephemeral(escape(card.Account.Name+": "+card.Position.StageName), blocks...))
 }
 

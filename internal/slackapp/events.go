@@ -115,7 +115,7 @@ func (a *App) handleMessage(ctx context.Context, c caller, ev slackevents.Events
 		return post(journey.ErrorMessage(err))
 	}
 	// a DM is private: the card shows the person's own actions and drafts
-	blocks := cardBlocks(card, cardOptions{Actions: actions, Now: a.cfg.Now()})
+	blocks := cardBlocks(card, cardOptions{Actions: actions, Now: a.cfg.Now(), Mailing: a.mailing()})
 	return post(escape(card.Account.Name+": "+card.Position.StageName), blocks...)
 }
 

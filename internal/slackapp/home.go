@@ -119,7 +119,7 @@ func (a *App) homeView(ctx context.Context, c caller) (slack.HomeTabViewRequest,
 			break
 		}
 		bs = append(bs, slack.NewDividerBlock())
-		bs = append(bs, actionBlocks(ra.Action, now)...)
+		bs = append(bs, actionBlocks(ra.Action, now, sendState{Mailing: a.mailing()})...)
 	}
 	bs = append(bs, slack.NewDividerBlock(), header("My accounts"))
 	bs = append(bs, accountRows(ranked, maxViewBlocks-len(bs)-1)...)

@@ -11,14 +11,17 @@ import (
 )
 
 // SendNudge DMs a rep (or CSM) their top actions for the day, each with why
-// it matters, its draft and its buttons. It returns the message's ts, or ""
-// when nothing waits on them (no empty DMs).
+// it matters, its draft and its buttons. A nudge is not repeated: only
+// actions they have not been DMed about, or that changed since (back from a
+// snooze, a failed send), are sent. It returns the message's ts, or "" when
+// nothing new waits on them (no empty DMs).
 func (a *App) SendNudge(ctx context.Context, ws string, p journey.Person, day string) (string, error) {
-	return a.sendActions(ctx, ws, p, day, "")
+	return a.sendActions(ctx, ws, p, day, "", true)
 }
 
-// sendActions DMs a person their top actions, with an optional first line.
-func (a *App) sendActions(ctx context.Context, ws string, p journey.Person, day, note string) (string, error) {
+// sendActions DMs a person their top actions, with an optional first line;
+// freshOnly leaves out what they were DMed about already, unchanged.
+func (a *App) sendActions(ctx context.Context, ws string, p journey.Person, day, note string, freshOnly bool) (string, error) {
 	c := caller{WS: journey.Workspace{ID: ws}, UserID: p.SlackUserID, Person: p, Known: true}
 	ranked, err := a.myBook(ctx, c)
 	if err != nil {
@@ -34,6 +37,16 @@ func (a *App) sendActions(ctx context.Context, ws string, p journey.Person, day,
 		return "", err
 	}
 	top := journey.RankActions(actions, prio, now)
+	earlier := 0
+	if freshOnly {
+		fresh := top[:0:0]
+		for _, ra := range top {
+			if ra.Action.Fresh() {
+				fresh = append(fresh, ra)
+			}
+		}
+		earlier, top = len(top)-len(fresh), fresh
+	}
 	if len(top) == 0 {
 		return "", nil
 	}
@@ -47,16 +60,34 @@ func (a *App) sendActions(ctx context.Context, ws string, p journey.Person, day,
 			break
 		}
 		blocks = append(blocks, slack.NewDividerBlock())
-		blocks = append(blocks, actionBlocks(ra.Action, now)...)
+		blocks = append(blocks, actionBlocks(ra.Action, now, sendState{Mailing: a.mailing()})...)
 	}
-	blocks = append(blocks, contextText("Your accounts and all your actions are on Journey's Home tab."))
-	im, _, _, err := a.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{p.SlackUserID}})
-	if err != nil {
-		return "", fmt.Errorf("open a DM with %s: %w", p.Name, err)
+	footer := "Your accounts and all your actions are on Journey's Home tab."
+	if earlier > 0 {
+		footer = fmt.Sprintf("%d earlier %s still open on Journey's Home tab, with your accounts.", earlier, map[bool]string{true: "action is", false: "actions are"}[earlier == 1])
 	}
-	_, ts, err := a.postMessage(ctx, im.ID, slack.MsgOptionText(fmt.Sprintf("Your day: %d things that matter", min(len(top), homeActions)), false),
-		slack.MsgOptionBlocks(blocks...))
-	return ts, err
+	blocks = append(blocks, contextText(footer))
+	ts, err := a.dm(ctx, ws, p, fmt.Sprintf("Your day: %d things that matter", min(len(top), homeActions)), blocks...)
+	if err != nil || ts == "" {
+		return ts, err
+	}
+	// what was shown counts as nudged; snoozes it ended are over
+	var shown []string
+	for i, ra := range top {
+		if i == homeActions {
+			break
+		}
+		shown = append(shown, ra.Action.ID)
+		if ra.Action.State == journey.ActionSnoozed {
+			if _, _, err := a.store.TransitionAction(ctx, ws, ra.Action.ID, journey.VerbWake, "", time.Time{}, "snooze ended (morning DM)"); err != nil {
+				a.log.Warn("wake a snoozed action", "action", ra.Action.ID, "err", err)
+			}
+		}
+	}
+	if err := a.store.MarkNudged(ctx, ws, shown); err != nil {
+		a.log.Warn("record what the morning DM showed", "person", p.Name, "err", err)
+	}
+	return ts, nil
 }
 
 // PostDigest posts a manager's team digest in a channel: a short summary,
@@ -90,8 +121,31 @@ func (a *App) PostDigest(ctx context.Context, ws, channel string, manager journe
 		return "", err
 	}
 	d := journey.BuildDigest(defs, book, byID, since, now)
+	var team []string
+	for _, p := range people {
+		if p.ManagerID == manager.ID {
+			team = append(team, p.ID)
+		}
+	}
+	if d.Sent, err = a.store.FollowUpsSent(ctx, ws, team, since, now); err != nil {
+		return "", err
+	}
 	summary, thread := digestBlocks(d, dayLabel(day, now, manager.TimeZone))
 	_, ts, err := a.postMessage(ctx, channel, slack.MsgOptionText("Team digest for "+dayLabel(day, now, manager.TimeZone), false), slack.MsgOptionBlocks(summary...))
+	if isSlackError(err, "not_in_channel") || isSlackError(err, "channel_not_found") || isSlackError(err, "is_archived") {
+		// tell the manager, and do not retry: nothing can go there until
+		// someone acts
+		reason := "I'm not a member of it. Invite me there with `/invite @Journey`"
+		if isSlackError(err, "is_archived") {
+			reason = "it is archived. Pick another channel with `bot digest --channel CHANNEL_ID --manager EMAIL`"
+		} else if isSlackError(err, "channel_not_found") {
+			reason = "I can't see it (it was deleted, or it is private and I'm not in it). Invite me, or pick another channel with `bot digest --channel CHANNEL_ID --manager EMAIL`"
+		}
+		a.log.Warn("digest channel unavailable", "channel", channel, "err", err)
+		_, derr := a.dm(ctx, ws, manager, fmt.Sprintf(":warning: I couldn't post your team digest for %s in <#%s>: %s. Your digest will be posted there on the next workday once that is fixed.",
+			dayLabel(day, now, manager.TimeZone), channel, reason))
+		return "", derr
+	}
 	if err != nil {
 		return "", err
 	}
@@ -136,7 +190,7 @@ func (a *App) handleNudgeRep(ctx context.Context, c caller, cb slack.Interaction
 	case rep.SlackUserID == "":
 		return a.tell(ctx, c, cb, escape(rep.Name)+" has no Slack account linked in Journey.")
 	}
-	ts, err := a.sendActions(ctx, c.WS.ID, rep, "", "Your manager "+escape(c.Person.Name)+" asked you to look at these today.")
+	ts, err := a.sendActions(ctx, c.WS.ID, rep, "", "Your manager "+escape(c.Person.Name)+" asked you to look at these today.", false)
 	if err != nil {
 		return err
 	}

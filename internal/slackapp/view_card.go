@@ -15,6 +15,7 @@ type cardOptions struct {
 	Shared  bool             // posted for everyone in a channel or thread: no personal actions or drafts
 	Actions []journey.Action // the viewer's own open actions on this account
 	Now     time.Time
+	Mailing bool // a mail server is configured: Send sends
 }
 
 // Caps that keep a card inside Slack's limits however big the account is.
@@ -234,7 +235,7 @@ func cardBlocks(c journey.Card, o cardOptions) []slack.Block {
 			}
 			n++
 			bs = append(bs, slack.NewDividerBlock())
-			bs = append(bs, actionBlocks(a, o.Now)...)
+			bs = append(bs, actionBlocks(a, o.Now, sendState{Mailing: o.Mailing})...)
 		}
 	}
 	var buttons []slack.BlockElement

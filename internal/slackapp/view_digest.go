@@ -111,6 +111,12 @@ func digestBlocks(d journey.Digest, day string) (summary []slack.Block, thread [
 	if len(summary) == 2 {
 		summary = append(summary, section("Nothing needs you this morning: no overdue promises, no skipped milestones, no deals slipping."))
 	}
+	var sent []string
+	for _, f := range d.Sent {
+		by := personRef(d.People[f.ByID])
+		sent = append(sent, fmt.Sprintf("• :white_check_mark: *%s* (%s): %s — %s", escape(f.AccountName), by, escape(f.Summary), f.At.Format("Mon 15:04")))
+	}
+	add("Done since "+d.Since.Format("Mon 15:04"), sent)
 
 	// thread replies: the full lists, packed into sections of ≤3,000
 	// characters and messages of ≤50 blocks

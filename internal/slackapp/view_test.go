@@ -216,7 +216,7 @@ func mrkdwnTexts(raw []byte) []string {
 
 func TestActionGolden(t *testing.T) {
 	for _, st := range []journey.ActionState{journey.ActionProposed, journey.ActionApproved, journey.ActionSnoozed, journey.ActionDone, journey.ActionDismissed} {
-		blocks := actionBlocks(action(st), fixedNow)
+		blocks := actionBlocks(action(st), fixedNow, sendState{})
 		validBlocks(t, blocks, "message")
 		golden(t, "action_"+string(st), blocks)
 	}
@@ -342,11 +342,11 @@ func TestDigestGoldenAndFitsForFiftyReps(t *testing.T) {
 func TestReplaceActionBlocksKeepsTheRest(t *testing.T) {
 	a1, a2 := action(journey.ActionProposed), action(journey.ActionProposed)
 	a2.ID = "act-2"
-	msg := append([]slack.Block{header("My day")}, actionBlocks(a1, fixedNow)...)
-	msg = append(msg, actionBlocks(a2, fixedNow)...)
+	msg := append([]slack.Block{header("My day")}, actionBlocks(a1, fixedNow, sendState{})...)
+	msg = append(msg, actionBlocks(a2, fixedNow, sendState{})...)
 	done := a2
 	done.State = journey.ActionDone
-	out := replaceActionBlocks(msg, done, fixedNow)
+	out := replaceActionBlocks(msg, done, fixedNow, sendState{})
 	raw, _ := json.Marshal(out)
 	if !strings.Contains(string(raw), "My day") || !strings.Contains(string(raw), `"buttons_act-1"`) {
 		t.Error("the rest of the message must stay")
@@ -354,7 +354,7 @@ func TestReplaceActionBlocksKeepsTheRest(t *testing.T) {
 	if strings.Contains(string(raw), `"buttons_act-2"`) || !strings.Contains(string(raw), "Done") {
 		t.Errorf("the done action should show its status instead of buttons:\n%s", raw)
 	}
-	if got := replaceActionBlocks(nil, done, fixedNow); len(got) == 0 {
+	if got := replaceActionBlocks(nil, done, fixedNow, sendState{}); len(got) == 0 {
 		t.Error("with no original, the action's own blocks")
 	}
 }

@@ -24,6 +24,8 @@ type User struct {
 	TZ       string // IANA zone, e.g. "Europe/Berlin"
 	IsAdmin  bool
 	IsBot    bool
+	// Deleted marks a person who left the workspace (deactivated).
+	Deleted bool
 }
 
 // Channel is a conversation in the simulated workspace. The bot is a member

@@ -553,8 +553,10 @@ func (s *Server) conversationsOpen(a args) (map[string]any, *apiErr) {
 	if len(users) > 1 {
 		return nil, failMsgs("method_not_supported_for_channel_type", "slacksim supports only IMs (one user)")
 	}
-	if _, ok := s.users[users[0]]; !ok {
+	if u, ok := s.users[users[0]]; !ok {
 		return nil, fail("user_not_found")
+	} else if u.Deleted {
+		return nil, fail("user_disabled")
 	}
 	already := s.findIMLocked(users[0]) != ""
 	c := s.chans[s.openIMLocked(users[0])]
@@ -842,7 +844,7 @@ func (s *Server) userObjectLocked(u *User) map[string]any {
 		delete(profile, "email")
 	}
 	return map[string]any{
-		"id": u.ID, "team_id": s.cfg.TeamID, "name": u.Name, "deleted": false, "color": "9f69e7",
+		"id": u.ID, "team_id": s.cfg.TeamID, "name": u.Name, "deleted": u.Deleted, "color": "9f69e7",
 		"real_name": u.RealName, "tz": tz, "tz_label": label, "tz_offset": off,
 		"profile": profile, "is_admin": u.IsAdmin, "is_owner": false, "is_primary_owner": false,
 		"is_restricted": false, "is_ultra_restricted": false, "is_bot": u.IsBot, "is_app_user": false,

@@ -84,15 +84,15 @@ func (s *Store) LinkedAccount(ctx context.Context, ws, channelID string) (string
 }
 
 const actionCols = `id::text, account_id::text, coalesce(deal_id::text, ''), owner_id::text, kind, title, reason, draft_subject,
-	draft_body, state, idempotency_key, snoozed_until, due_at, created_at, updated_at`
+	draft_body, state, idempotency_key, snoozed_until, due_at, created_at, updated_at, nudged_at`
 
 func scanAction(r pgx.Row) (journey.Action, error) {
 	var a journey.Action
 	var state string
-	var snoozed, due *time.Time
+	var snoozed, due, nudged *time.Time
 	err := r.Scan(&a.ID, &a.AccountID, &a.DealID, &a.OwnerID, &a.Kind, &a.Title, &a.Reason, &a.DraftSubject, &a.DraftBody,
-		&state, &a.IdempotencyKey, &snoozed, &due, &a.CreatedAt, &a.UpdatedAt)
-	a.State, a.SnoozedUntil, a.DueAt = journey.ActionState(state), deref(snoozed), deref(due)
+		&state, &a.IdempotencyKey, &snoozed, &due, &a.CreatedAt, &a.UpdatedAt, &nudged)
+	a.State, a.SnoozedUntil, a.DueAt, a.NudgedAt = journey.ActionState(state), deref(snoozed), deref(due), deref(nudged)
 	return a, err
 }
 
@@ -176,37 +176,42 @@ type ActionTransition struct {
 // forbids returns its EINVALID error.
 func (s *Store) TransitionAction(ctx context.Context, ws, id string, verb journey.ActionVerb, actorID string, snoozeUntil time.Time, note string) (a journey.Action, changed bool, err error) {
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT `+actionCols+` FROM actions WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, ws, id)
-		if err != nil {
-			return wrap(err, "action")
-		}
-		a, err = pgx.CollectExactlyOneRow(rows, func(r pgx.CollectableRow) (journey.Action, error) { return scanAction(r) })
-		if err != nil {
-			return wrap(err, "action")
-		}
-		to, err := journey.Next(a.State, verb)
-		if errors.Is(err, journey.ErrSameState) {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		from := a.State
-		a.State = to
-		if to == journey.ActionSnoozed {
-			a.SnoozedUntil = snoozeUntil
-		}
-		if _, err := tx.Exec(ctx, `UPDATE actions SET state = $3, snoozed_until = $4, updated_at = now() WHERE workspace_id = $1 AND id = $2`,
-			ws, id, string(to), nullTime(a.SnoozedUntil)); err != nil {
-			return wrap(err, "update action")
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO action_transitions (id, workspace_id, action_id, from_state, to_state, verb, actor_id, note)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, newID(), ws, id, string(from), string(to), string(verb), nullID(actorID), note); err != nil {
-			return wrap(err, "record transition")
-		}
-		changed = true
-		return nil
+		a, changed, err = (&Tx{q: tx}).TransitionAction(ctx, ws, id, verb, actorID, snoozeUntil, note)
+		return err
 	})
 	return a, changed, err
+}
+
+// TransitionAction is Store.TransitionAction inside a transaction.
+func (t *Tx) TransitionAction(ctx context.Context, ws, id string, verb journey.ActionVerb, actorID string, snoozeUntil time.Time, note string) (a journey.Action, changed bool, err error) {
+	rows, err := t.q.Query(ctx, `SELECT `+actionCols+` FROM actions WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, ws, id)
+	if err != nil {
+		return a, false, wrap(err, "action")
+	}
+	a, err = pgx.CollectExactlyOneRow(rows, func(r pgx.CollectableRow) (journey.Action, error) { return scanAction(r) })
+	if err != nil {
+		return a, false, wrap(err, "action")
+	}
+	to, err := journey.Next(a.State, verb)
+	if errors.Is(err, journey.ErrSameState) {
+		return a, false, nil
+	} else if err != nil {
+		return a, false, err
+	}
+	from := a.State
+	a.State = to
+	if to == journey.ActionSnoozed {
+		a.SnoozedUntil = snoozeUntil
+	}
+	if _, err := t.q.Exec(ctx, `UPDATE actions SET state = $3, snoozed_until = $4, updated_at = now() WHERE workspace_id = $1 AND id = $2`,
+		ws, id, string(to), nullTime(a.SnoozedUntil)); err != nil {
+		return a, false, wrap(err, "update action")
+	}
+	if _, err := t.q.Exec(ctx, `INSERT INTO action_transitions (id, workspace_id, action_id, from_state, to_state, verb, actor_id, note)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, newID(), ws, id, string(from), string(to), string(verb), nullID(actorID), note); err != nil {
+		return a, false, wrap(err, "record transition")
+	}
+	return a, true, nil
 }
 
 // UpdateDraft replaces an action's draft.
@@ -246,17 +251,25 @@ func (s *Store) ActionTransitions(ctx context.Context, ws, id string) ([]ActionT
 // RecordSent puts a sent follow-up on the account's timeline and, when the
 // action was about a promise, closes that promise.
 func (s *Store) RecordSent(ctx context.Context, ws string, a journey.Action, actorID string, at time.Time) error {
-	return s.InTx(ctx, func(tx *Tx) error {
-		if _, _, err := tx.AddEvent(ctx, ws, journey.Event{AccountID: a.AccountID, DealID: a.DealID, ActorID: actorID,
-			Kind: journey.EventEmail, Source: "journey", ExternalID: "sent:" + a.ID, At: at, Direction: journey.SideUs,
-			Summary: "Follow-up sent: " + a.DraftSubject}); err != nil {
+	return s.InTx(ctx, func(tx *Tx) error { return tx.RecordSent(ctx, ws, a, actorID, "", at) })
+}
+
+// RecordSent is Store.RecordSent inside a transaction; to names the
+// recipient when known.
+func (t *Tx) RecordSent(ctx context.Context, ws string, a journey.Action, actorID, to string, at time.Time) error {
+	summary := "Follow-up sent: " + a.DraftSubject
+	if to != "" {
+		summary = "Follow-up sent to " + to + ": " + a.DraftSubject
+	}
+	if _, _, err := t.AddEvent(ctx, ws, journey.Event{AccountID: a.AccountID, DealID: a.DealID, ActorID: actorID,
+		Kind: journey.EventEmail, Source: "journey", ExternalID: "sent:" + a.ID, At: at, Direction: journey.SideUs,
+		Summary: summary}); err != nil {
+		return err
+	}
+	if id := a.CommitmentID(); id != "" {
+		if _, err := t.CloseCommitment(ctx, ws, id, at); err != nil {
 			return err
 		}
-		if id := a.CommitmentID(); id != "" {
-			if _, err := tx.CloseCommitment(ctx, ws, id, at); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
