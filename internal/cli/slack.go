@@ -86,7 +86,7 @@ func startJobs(ctx context.Context, s *store.Store, env Env, log *slog.Logger) (
 		return nil, err
 	}
 	cfg := jobs.Config{Now: env.Now, Log: log}
-	if raw := env.Getenv("SMTP_URL"); raw != "" {
+	if raw := smtpURL(env); raw != "" {
 		mc, err := mail.ParseURL(raw)
 		if err != nil {
 			return nil, journey.Errorf(journey.EINVALID, "%v", err)
@@ -120,9 +120,17 @@ func outbox(r *jobs.Runner) slackapp.Outbox {
 	return nil
 }
 
+// smtpURL is SMTP_URL, or "" when it is unset or "off".
+func smtpURL(env Env) string {
+	if v := strings.TrimSpace(env.Getenv("SMTP_URL")); v != "off" {
+		return v
+	}
+	return ""
+}
+
 // mailFrom is the from= of SMTP_URL, if any.
 func mailFrom(env Env) string {
-	if c, err := mail.ParseURL(env.Getenv("SMTP_URL")); err == nil {
+	if c, err := mail.ParseURL(smtpURL(env)); err == nil {
 		return c.From
 	}
 	return ""
@@ -282,6 +290,7 @@ func StartSandbox(ctx context.Context, s *store.Store, addr string, env Env, log
 	}
 	cfg := sim.Config()
 	// a local mail server on loopback, unless SMTP_URL points at a real one
+	// (or is "off": Send then offers Copy draft and Mark sent)
 	var mailbox *mailsim.Server
 	if env.Getenv("SMTP_URL") == "" {
 		if mailbox, err = mailsim.Start("127.0.0.1:0", log); err != nil {

@@ -43,12 +43,28 @@ type env struct {
 	ws  journey.Workspace
 }
 
-func start(t *testing.T) *env {
+// start runs the sandbox on the fixed clock; vars ("SMTP_URL=off") set its
+// environment.
+func start(t *testing.T, vars ...string) *env {
+	t.Helper()
+	return startAt(t, func() time.Time { return now }, vars...)
+}
+
+// startAt runs the sandbox on the clock clock.
+func startAt(t *testing.T, clock func() time.Time, vars ...string) *env {
 	t.Helper()
 	s := pgtest.NewStore(t)
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx := context.Background()
-	sb, err := cli.StartSandbox(ctx, s, "127.0.0.1:0", cli.Env{Now: func() time.Time { return now }, Getenv: func(string) string { return "" }}, log)
+	getenv := func(k string) string {
+		for _, v := range vars {
+			if name, value, _ := strings.Cut(v, "="); name == k {
+				return value
+			}
+		}
+		return ""
+	}
+	sb, err := cli.StartSandbox(ctx, s, "127.0.0.1:0", cli.Env{Now: clock, Getenv: getenv}, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -300,7 +316,7 @@ func elements(raw json.RawMessage) []element {
 }
 
 func TestAppHomeAndActionButtons(t *testing.T) {
-	e := start(t)
+	e := start(t, "SMTP_URL=off")
 	v, ids := e.home(maya)
 	if len(ids) < 3 || len(ids) > 5 {
 		t.Fatalf("My day should offer 3–5 actions, has %d:\n%s", len(ids), v.JSON)

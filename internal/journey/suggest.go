@@ -46,7 +46,7 @@ func SuggestActions(def Definition, data AccountData, card Card, now time.Time) 
 		if c.Side != SideUs || !c.Overdue(now) {
 			continue
 		}
-		to := firstName(c.Counterpart)
+		to := greetee(c.Counterpart, data.Contacts, champion)
 		add(Action{
 			DealID: c.DealID, Kind: "commitment_overdue", OwnerID: firstNonEmpty(c.OwnerID, owner), DueAt: c.DueAt,
 			IdempotencyKey: key("commitment_overdue", c.ID),
@@ -93,7 +93,7 @@ func SuggestActions(def Definition, data AccountData, card Card, now time.Time) 
 			Reason:         fmt.Sprintf("Promised to %s; due %s. Keeping small promises is how trust is built before the big one.", orSomeone(c.Counterpart), FormatDate(c.DueAt)),
 			DraftSubject:   fmt.Sprintf("%s, as promised", upperFirst(strings.TrimPrefix(trimVerb(c.What), "the "))),
 			DraftBody: fmt.Sprintf("Hi %s,\n\nAs promised, here is %s.\n\nLet me know if anything is missing.\n\nBest,\n%s",
-				firstName(c.Counterpart), lowerFirst(trimVerb(c.What)), ownerName),
+				greetee(c.Counterpart, data.Contacts, champion), lowerFirst(trimVerb(c.What)), ownerName),
 		})
 	}
 	if last, lastOurs, ok := lastExchange(data.Events); ok && lastOurs && BusinessDaysBetween(last.At, now) >= 3 && !card.Position.Lost {
@@ -229,6 +229,20 @@ func SuggestActions(def Definition, data AccountData, card Card, now time.Time) 
 		})
 	}
 	return out
+}
+
+// greetee is the first name a follow-up on a promise greets: the person it
+// was made to when they are one of the account's contacts, else the
+// champion, else "there" (a promise made "to Acme" greets no company).
+func greetee(counterpart string, contacts []Contact, champion Contact) string {
+	if counterpart != "" {
+		for _, c := range contacts {
+			if strings.EqualFold(c.Name, counterpart) || strings.EqualFold(firstName(c.Name), firstName(counterpart)) {
+				return firstName(c.Name)
+			}
+		}
+	}
+	return orThere(firstName(champion.Name))
 }
 
 func firstName(s string) string {
