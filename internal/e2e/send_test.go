@@ -290,3 +290,194 @@ func (e *env) actionByKey(key string) (journey.Action, error) {
 	}
 	return e.s.Action(context.Background(), e.ws.ID, id)
 }
+
+// TestSendBadInput: a contact or a rep without an email address, a mail
+// server that refuses or fails for a while, a digest channel the bot is not
+// in, a person who left — each told to the right person, the action kept,
+// nothing sent twice.
+func TestSendBadInput(t *testing.T) {
+	e := start(t)
+	c := context.Background()
+	v, ids := e.home(maya)
+	target := slacksim.Target{ViewID: v.ID}
+	// an action with a draft, and who it would go to
+	var action journey.Action
+	var to journey.Contact
+	for _, id := range ids {
+		a, err := e.s.Action(c, e.ws.ID, id)
+		if err != nil || a.DraftBody == "" {
+			continue
+		}
+		data, err := e.s.LoadAccount(c, e.ws.ID, a.AccountID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ct, err := journey.Recipient(a, data); err == nil {
+			action, to = a, ct
+			break
+		}
+	}
+	if action.ID == "" {
+		t.Fatal("no action in Maya's day has a draft with a recipient")
+	}
+	told := func(want string) {
+		t.Helper()
+		e.waitFor("Maya to be told "+want, func() bool { _, ok := e.dmWith(maya, want); return ok })
+	}
+	state := func() journey.ActionState {
+		a, _ := e.s.Action(c, e.ws.ID, action.ID)
+		return a.State
+	}
+	exec := func(sql string, args ...any) {
+		t.Helper()
+		if _, err := e.s.Pool().Exec(c, sql, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// the contact has no email address
+	exec(`UPDATE contacts SET email = '' WHERE id = $1`, to.ID)
+	if _, err := e.sim.Click(ctx(t), maya, target, "action_send", action.ID); err != nil {
+		t.Fatal(err)
+	}
+	told(escapeWant(to.Name) + " at ")
+	if _, ok := e.dmWith(maya, "has no email address in Journey"); !ok || state() != journey.ActionProposed {
+		t.Errorf("a contact without an address: state %s", state())
+	}
+	exec(`UPDATE contacts SET email = $2 WHERE id = $1`, to.ID, to.Email)
+
+	// the rep has no email address
+	exec(`UPDATE people SET email = '' WHERE workspace_id = $1 AND slack_user_id = $2`, e.ws.ID, maya)
+	if _, err := e.sim.Click(ctx(t), maya, target, "action_send", action.ID); err != nil {
+		t.Fatal(err)
+	}
+	told("You have no email address in Journey")
+	if state() != journey.ActionProposed {
+		t.Errorf("a rep without an address: state %s", state())
+	}
+	exec(`UPDATE people SET email = 'maya.patel@sample.example' WHERE workspace_id = $1 AND slack_user_id = $2`, e.ws.ID, maya)
+
+	// the mail server refuses: the action fails, Maya is told why, and
+	// can try again once it is fixed
+	e.sb.Mail.SetFault(mailsim.Fault{Code: 550, Text: "5.1.1 mailbox unavailable"})
+	if _, err := e.sim.Click(ctx(t), maya, target, "action_send", action.ID); err != nil {
+		t.Fatal(err)
+	}
+	told("was not sent")
+	if m, _ := e.dmWith(maya, "was not sent"); !strings.Contains(blocksText(m.Blocks), "550") || !strings.Contains(blocksText(m.Blocks), "Try again") {
+		t.Errorf("the refusal DM should say why and offer Try again:\n%s", blocksText(m.Blocks))
+	}
+	if state() != journey.ActionFailed || len(e.sb.Mail.Messages()) != 0 {
+		t.Fatalf("refused: state %s, %d emails", state(), len(e.sb.Mail.Messages()))
+	}
+	// then it fails once more for a while (451), and the retry gets through
+	e.sb.Mail.SetFault(mailsim.Fault{Code: 451, Text: "4.3.0 try again later", Times: 1})
+	if _, err := e.sim.Click(ctx(t), maya, target, "action_send", action.ID); err != nil {
+		t.Fatal(err)
+	}
+	wait, cancel := context.WithTimeout(c, 60*time.Second)
+	defer cancel()
+	if err := e.sim.WaitFor(wait, func() bool { return state() == journey.ActionSent }); err != nil {
+		t.Fatalf("after a temporary failure the retry should send it: state %s", state())
+	}
+	ms := e.sb.Mail.Messages()
+	if len(ms) != 1 || ms[0].MessageID != journey.MessageID(action.ID, "sample.example") {
+		t.Fatalf("%d emails, want exactly 1 with the action's Message-ID: %+v", len(ms), ms)
+	}
+	if ob, _ := e.s.OutboxEmail(c, e.ws.ID, action.ID); ob.Attempts != 3 {
+		t.Errorf("outbox attempts %d, want 3 (refused, temporary failure, sent)", ob.Attempts)
+	}
+
+	// a digest channel the bot is not in: Dana is told how to fix it
+	people, _ := e.s.People(c, e.ws.ID)
+	var dana, mayaP journey.Person
+	for _, p := range people {
+		switch p.SlackUserID {
+		case "U0MGR1":
+			dana = p
+		case maya:
+			mayaP = p
+		}
+	}
+	ts, err := e.sb.App.PostDigest(c, e.ws.ID, "C0RANDOM", dana, "2026-11-23", now.Add(-24*time.Hour), now)
+	if err != nil || ts != "" {
+		t.Fatalf("digest in a channel the bot is not in: ts %q, err %v", ts, err)
+	}
+	e.waitFor("Dana to hear why her digest is missing", func() bool {
+		_, ok := e.dmWith("U0MGR1", "/invite @Journey")
+		return ok
+	})
+
+	// Maya leaves the workspace: her morning DM can't reach her, and Dana
+	// hears of it once
+	e.sim.DeactivateUser(maya)
+	for i := 0; i < 2; i++ {
+		if ts, err := e.sb.App.SendNudge(c, e.ws.ID, mayaP, "2026-11-24"); err != nil || ts != "" {
+			t.Fatalf("nudge to a person who left: ts %q, err %v", ts, err)
+		}
+	}
+	e.waitFor("Dana to hear that Maya left", func() bool {
+		_, ok := e.dmWith("U0MGR1", "Maya Patel has left the Slack workspace")
+		return ok
+	})
+	n := 0
+	for _, m := range e.sim.DMs("U0MGR1") {
+		if strings.Contains(m.Text, "has left the Slack workspace") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("Dana was told %d times that Maya left, want once", n)
+	}
+}
+
+// escapeWant is a name as Slack mrkdwn shows it.
+func escapeWant(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// TestSnoozedActionComesBack: an action snoozed for a day comes back as a DM
+// of its own when the snooze ends (at a working hour), once; the next
+// morning's DM does not repeat it.
+func TestSnoozedActionComesBack(t *testing.T) {
+	ny, _ := time.LoadLocation("America/New_York")
+	c := &clock{t: time.Date(2026, 11, 23, 11, 0, 0, 0, ny)} // Monday 11:00
+	e := startAt(t, c.Now)
+	v, ids := e.home(maya)
+	if _, err := e.sim.Click(ctx(t), maya, slacksim.Target{ViewID: v.ID}, "action_snooze", ids[0]+"|1d"); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("the snooze", func() bool {
+		a, err := e.s.Action(context.Background(), e.ws.ID, ids[0])
+		return err == nil && a.State == journey.ActionSnoozed
+	})
+	a, _ := e.s.Action(context.Background(), e.ws.ID, ids[0])
+	back := func() int {
+		n := 0
+		for _, m := range e.sim.DMs(maya) {
+			if m.BotID != "" && strings.Contains(m.Text, "Back from your snooze") && strings.Contains(blocksText(m.Blocks), a.Title) {
+				n++
+			}
+		}
+		return n
+	}
+	// Monday 11:15 to Tuesday 10:45: still snoozed, nothing comes back
+	e.tick(e.sb.Jobs, c, time.Date(2026, 11, 23, 11, 15, 0, 0, ny), time.Date(2026, 11, 24, 10, 45, 0, 0, ny), nil)
+	if back() != 0 {
+		t.Fatal("the action came back before its snooze ended")
+	}
+	if m, ok := e.dmWith(maya, "Your day — Tue Nov 24"); ok && strings.Contains(blocksText(m.Blocks), a.Title) {
+		t.Error("Tuesday's morning DM shows an action still snoozed")
+	}
+	// Tuesday 11:00 the snooze ends: one DM brings it back
+	e.tick(e.sb.Jobs, c, time.Date(2026, 11, 24, 11, 0, 0, 0, ny), time.Date(2026, 11, 25, 9, 0, 0, 0, ny), nil)
+	if n := back(); n != 1 {
+		t.Fatalf("the snoozed action came back %d times, want once", n)
+	}
+	if a, _ := e.s.Action(context.Background(), e.ws.ID, ids[0]); a.State != journey.ActionProposed {
+		t.Errorf("after its snooze the action is %s, want proposed", a.State)
+	}
+	if m, ok := e.dmWith(maya, "Your day — Wed Nov 25"); ok && strings.Contains(blocksText(m.Blocks), a.Title) {
+		t.Error("Wednesday's morning DM repeats the action that just came back, unchanged")
+	}
+}

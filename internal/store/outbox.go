@@ -139,6 +139,14 @@ func (s *Store) CompleteSend(ctx context.Context, ws, actionID string, at time.T
 			return wrap(err, "outbox sent")
 		}
 		t := &Tx{q: tx}
+		if a, err = t.action(ctx, ws, actionID); err != nil {
+			return err
+		}
+		if a.State == journey.ActionApproved {
+			if _, _, err := t.TransitionAction(ctx, ws, actionID, journey.VerbSending, "", time.Time{}, "outbox attempt"); err != nil {
+				return err
+			}
+		}
 		if a, changed, err = t.TransitionAction(ctx, ws, actionID, journey.VerbSent, by, time.Time{}, note); err != nil {
 			return err
 		}
@@ -150,9 +158,10 @@ func (s *Store) CompleteSend(ctx context.Context, ws, actionID string, at time.T
 	return a, changed, err
 }
 
-// FailSend records a failed attempt. A permanent failure moves the action
-// to failed (its owner can fix the address and try again, or copy the
-// draft); a temporary one puts the email back in the queue for a retry.
+// FailSend records an attempt that certainly did not deliver (the server
+// refused it, or it never had the message). A permanent failure moves the
+// action to failed (its owner can fix the address and try again, or copy
+// the draft); a temporary one puts the email back in the queue for a retry.
 func (s *Store) FailSend(ctx context.Context, ws, actionID, reason string, permanent bool) (journey.Action, error) {
 	var a journey.Action
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -161,7 +170,7 @@ func (s *Store) FailSend(ctx context.Context, ws, actionID, reason string, perma
 			phase = PhaseFailed
 		}
 		if _, err := tx.Exec(ctx, `UPDATE outbox_emails SET phase = $3, last_error = $4, updated_at = now()
-			WHERE workspace_id = $1 AND action_id = $2 AND phase IN ('queued', 'sending')`, ws, actionID, phase, reason); err != nil {
+			WHERE workspace_id = $1 AND action_id = $2 AND phase IN ('queued', 'sending', 'handed_over')`, ws, actionID, phase, reason); err != nil {
 			return wrap(err, "outbox failure")
 		}
 		var err error
@@ -225,4 +234,13 @@ func (s *Store) FollowUpsSent(ctx context.Context, ws string, ownerIDs []string,
 		err := r.Scan(&f.AccountID, &f.AccountName, &f.ByID, &f.Summary, &f.At)
 		return f, err
 	})
+}
+
+func (t *Tx) action(ctx context.Context, ws, id string) (journey.Action, error) {
+	rows, err := t.q.Query(ctx, `SELECT `+actionCols+` FROM actions WHERE workspace_id = $1 AND id = $2`, ws, id)
+	if err != nil {
+		return journey.Action{}, wrap(err, "action")
+	}
+	a, err := pgx.CollectExactlyOneRow(rows, func(r pgx.CollectableRow) (journey.Action, error) { return scanAction(r) })
+	return a, wrap(err, "action")
 }
