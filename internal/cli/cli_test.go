@@ -221,7 +221,9 @@ func TestConcurrentStartups(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			codes[i], outs[i], _ = b.run("", "migrate")
+			var errs string
+			codes[i], outs[i], errs = b.run("", "migrate")
+			outs[i] += errs
 		}()
 	}
 	wg.Wait()

@@ -23,8 +23,22 @@ import (
 	"github.com/journeyhq/journey/internal/store"
 )
 
-// Migrate applies River's own schema (its job tables) to the database.
+// riverMigrationLockID serialises River's migrations across processes
+// starting together (River's migrator does not).
+const riverMigrationLockID = 7240002
+
+// Migrate applies River's own schema (its job tables) to the database,
+// under an advisory lock, so several processes may start at once.
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("river migrations: %w", err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, riverMigrationLockID); err != nil {
+		return fmt.Errorf("river migrations lock: %w", err)
+	}
+	defer func() { _, _ = conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, riverMigrationLockID) }()
 	m, err := rivermigrate.New(riverpgxv5.New(pool), nil)
 	if err != nil {
 		return fmt.Errorf("river migrations: %w", err)
