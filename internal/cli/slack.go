@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 	"time"
 
@@ -277,24 +278,11 @@ func StartSandbox(ctx context.Context, s *store.Store, addr string, env Env, log
 			return nil, err
 		}
 	}
-	sim := slacksim.New(slacksim.Config{
-		Addr: addr, TeamID: in.Doc.Workspace.SlackTeamID, TeamName: in.Doc.Workspace.Name, Domain: "sample",
-		Users: SandboxUsers(in.Doc), Channels: sandboxChannels(in.Doc), Log: log,
-		Limits: map[string]slacksim.Limit{
-			"chat.postMessage": {PerChannelPerSecond: 5}, "chat.update": {PerMinute: 300}, "views.publish": {PerMinute: 600},
-			"views.open": {PerMinute: 600}, "users.info": {PerMinute: 600},
-		},
-	})
-	if err := sim.Start(); err != nil {
-		return nil, fmt.Errorf("start the Slack simulator on %s (is the port free? use --addr): %w", addr, err)
-	}
-	cfg := sim.Config()
 	// a local mail server on loopback, unless SMTP_URL points at a real one
 	// (or is "off": Send then offers Copy draft and Mark sent)
 	var mailbox *mailsim.Server
 	if env.Getenv("SMTP_URL") == "" {
 		if mailbox, err = mailsim.Start("127.0.0.1:0", log); err != nil {
-			_ = sim.Close()
 			return nil, err
 		}
 		getenv, url := env.Getenv, mailbox.URL()
@@ -305,6 +293,21 @@ func StartSandbox(ctx context.Context, s *store.Store, addr string, env Env, log
 			return getenv(k)
 		}
 	}
+	sim := slacksim.New(slacksim.Config{
+		Addr: addr, TeamID: in.Doc.Workspace.SlackTeamID, TeamName: in.Doc.Workspace.Name, Domain: "sample",
+		Users: SandboxUsers(in.Doc), Channels: sandboxChannels(in.Doc), Log: log, Handlers: mailHandlers(mailbox),
+		Limits: map[string]slacksim.Limit{
+			"chat.postMessage": {PerChannelPerSecond: 5}, "chat.update": {PerMinute: 300}, "views.publish": {PerMinute: 600},
+			"views.open": {PerMinute: 600}, "users.info": {PerMinute: 600},
+		},
+	})
+	if err := sim.Start(); err != nil {
+		if mailbox != nil {
+			_ = mailbox.Close()
+		}
+		return nil, fmt.Errorf("start the Slack simulator on %s (is the port free? use --addr): %w", addr, err)
+	}
+	cfg := sim.Config()
 	closeMail := func() {
 		if mailbox != nil {
 			_ = mailbox.Close()
@@ -349,6 +352,14 @@ func StartSandbox(ctx context.Context, s *store.Store, addr string, env Env, log
 	return sb, nil
 }
 
+// mailHandlers serves the sandbox's mailbox at /mail.
+func mailHandlers(m *mailsim.Server) map[string]http.Handler {
+	if m == nil {
+		return nil
+	}
+	return map[string]http.Handler{"/mail": m.Handler()}
+}
+
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
@@ -373,6 +384,11 @@ and the bot connected to it over Socket Mode. Act as any of its people with the 
 
   # snooze an action for 3 days (take its id from the Home view's buttons)
   curl -s %[1]s/driver/click -d '{"user":"maya","view_id":"HOME_VIEW_ID","action_id":"action_snooze","value":"ACTION_ID|3d"}'
+
+  # send the drafted follow-up of an action (an action_send value from the Home view), then
+  # read the sandbox's local mailbox
+  curl -s %[1]s/driver/click -d '{"user":"maya","view_id":"HOME_VIEW_ID","action_id":"action_send","value":"ACTION_ID"}'
+  curl -s %[1]s/mail
 
   # read what the bot produced
   curl -s '%[1]s/driver/ephemerals?user=maya'

@@ -5,11 +5,13 @@ package mailsim
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/mail"
 	"strings"
 	"sync"
@@ -101,6 +103,28 @@ func (s *Server) Messages() []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Message(nil), s.messages...)
+}
+
+// Handler serves the accepted emails as JSON, newest last.
+func (s *Server) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		type out struct {
+			From      string    `json:"from"`
+			To        []string  `json:"to"`
+			MessageID string    `json:"message_id"`
+			Subject   string    `json:"subject"`
+			Body      string    `json:"body"`
+			At        time.Time `json:"at"`
+		}
+		list := []out{}
+		for _, m := range s.Messages() {
+			list = append(list, out{m.From, m.To, m.MessageID, m.Subject, m.Body, m.At})
+		}
+		w.Header().Set("Content-Type", "application/json")
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(map[string]any{"ok": true, "emails": list})
+	})
 }
 
 // Aborted counts messages whose sender hung up before finishing them.

@@ -115,6 +115,14 @@ func (a *App) SendOutcome(ctx context.Context, ws string, action journey.Action)
 		if err := a.publishHome(ctx, c); err != nil {
 			a.log.Warn("refresh Home after a send", "action", action.ID, "err", err)
 		}
+		if action.State == journey.ActionSent {
+			// approved from Home or a card, where the action now leaves the
+			// list: a receipt says what went out
+			receipt := fmt.Sprintf("%s\n*%s* — “%s”", actionStatus(action, a.cfg.Now(), st), escape(action.Title), escape(e.Subject))
+			if _, err := a.dm(ctx, ws, approver, receipt); err != nil {
+				a.log.Warn("send receipt", "action", action.ID, "err", err)
+			}
+		}
 	}
 	if action.State != journey.ActionFailed || approver.SlackUserID == "" {
 		return nil

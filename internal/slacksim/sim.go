@@ -88,6 +88,9 @@ type Config struct {
 
 	// Log receives the simulator's logs; default slog.Default().
 	Log *slog.Logger
+	// Handlers are served beside the simulator, by path (the sandbox's
+	// local mailbox at /mail).
+	Handlers map[string]http.Handler
 }
 
 func (c *Config) defaults() {
@@ -277,6 +280,9 @@ func (s *Server) Start() error {
 	mux.HandleFunc("/link/", s.track(s.handleLink))
 	mux.HandleFunc("/hooks/", s.track(s.handleHook))
 	mux.HandleFunc("/driver/", s.track(s.handleDriver))
+	for path, h := range s.cfg.Handlers {
+		mux.Handle(path, h)
+	}
 	mux.HandleFunc("/", s.track(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/" {
 			s.driverHelp(w)
