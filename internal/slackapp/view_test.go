@@ -220,6 +220,33 @@ func TestActionGolden(t *testing.T) {
 		validBlocks(t, blocks, "message")
 		golden(t, "action_"+string(st), blocks)
 	}
+	// with a mail server: approved, sent and refused emails
+	ny, _ := time.LoadLocation("America/New_York")
+	email := &journey.OutboxEmail{ActionID: "act-1", MessageID: "journey-act-1@sample.example", ToName: "Tom Becker", ToAddr: "tom@acme.example",
+		SentAt: time.Date(2026, 11, 27, 14, 14, 0, 0, time.UTC)}
+	for _, tc := range []struct {
+		state journey.ActionState
+		note  string
+		want  string
+	}{
+		{journey.ActionApproved, "", "Approved — sending to Tom Becker <tom@acme.example>"},
+		{journey.ActionSent, "accepted by the mail server", "Sent 09:14 by <@U0REP1> to Tom Becker — on the timeline"},
+		{journey.ActionSent, "handed to the mail server by an attempt that stopped before its answer came; not sent again", "check your Sent folder"},
+		{journey.ActionFailed, "mail server refused the message: 550 mailbox unavailable", "Not sent to Tom Becker: mail server refused the message: 550 mailbox unavailable"},
+	} {
+		e := *email
+		e.LastError = tc.note
+		blocks := actionBlocks(action(tc.state), fixedNow, sendState{Mailing: true, Email: &e, By: "U0REP1", Loc: ny})
+		validBlocks(t, blocks, "message")
+		raw, _ := json.Marshal(blocks)
+		text := strings.Join(mrkdwnTexts(raw), "\n")
+		if !strings.Contains(text, tc.want) {
+			t.Errorf("%s (%s): want %q in\n%s", tc.state, tc.note, tc.want, text)
+		}
+		if tc.state == journey.ActionFailed {
+			golden(t, "action_failed_mailing", blocks)
+		}
+	}
 }
 
 func TestHelpAndPickGolden(t *testing.T) {
