@@ -38,6 +38,15 @@ CREATE TABLE outbox_emails (
 -- repeats nothing that has not changed.
 ALTER TABLE actions ADD COLUMN nudged_at timestamptz;
 
+-- Digests are scheduled with cron expressions ("0 8 * * 1-5"), read in the
+-- manager's time zone; a local time "HH:MM" becomes that time on workdays.
+ALTER TABLE digest_channels ADD COLUMN schedule text NOT NULL DEFAULT '0 8 * * 1-5';
+UPDATE digest_channels SET schedule =
+    format('%s %s * * 1-5', split_part(local_time, ':', 2)::int, split_part(local_time, ':', 1)::int);
+ALTER TABLE digest_channels DROP COLUMN local_time;
+
 -- +goose Down
+ALTER TABLE digest_channels ADD COLUMN local_time text NOT NULL DEFAULT '08:00';
+ALTER TABLE digest_channels DROP COLUMN schedule;
 ALTER TABLE actions DROP COLUMN nudged_at;
 DROP TABLE outbox_emails;

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/journeyhq/journey/internal/cli"
 	"github.com/journeyhq/journey/internal/pgtest"
 	"github.com/journeyhq/journey/internal/store"
@@ -302,8 +304,20 @@ func TestSampleFromAnotherDayNeedsReset(t *testing.T) {
 func TestDigestSetting(t *testing.T) {
 	b := newBot(t)
 	b.ok("import", "--sample")
-	if out := b.ok("digest", "--channel", "C0MANAGERS", "--manager", "dana.whitfield@sample.example", "--at", "07:45"); !strings.Contains(out, "Dana Whitfield's team digest will be posted in C0MANAGERS at 07:45 (America/New_York)") {
+	if out := b.ok("digest", "--channel", "C0MANAGERS", "--manager", "dana.whitfield@sample.example", "--at", "07:45"); !strings.Contains(out, "Dana Whitfield's team digest will be posted in C0MANAGERS at 07:45 on workdays (America/New_York time)") {
 		t.Errorf("digest: %s", out)
+	}
+	if out := b.ok("digest", "--channel", "C0MANAGERS", "--manager", "dana.whitfield@sample.example", "--cron", "30 7 * * 1,3,5"); !strings.Contains(out, `on the schedule "30 7 * * 1,3,5"`) {
+		t.Errorf("digest --cron: %s", out)
+	}
+	conn, err := pgx.Connect(context.Background(), b.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var spec string
+	if err := conn.QueryRow(context.Background(), `SELECT schedule FROM digest_channels WHERE channel_id = 'C0MANAGERS'`).Scan(&spec); err != nil || spec != "30 7 * * 1,3,5" {
+		t.Errorf("stored schedule %q, %v", spec, err)
 	}
 	for _, c := range []struct {
 		args []string
@@ -312,6 +326,8 @@ func TestDigestSetting(t *testing.T) {
 		{[]string{"digest", "--channel", "C1"}, "needs --channel CHANNEL_ID and --manager"},
 		{[]string{"digest", "--channel", "C1", "--manager", "nobody@x"}, "no person with email"},
 		{[]string{"digest", "--channel", "C1", "--manager", "dana.whitfield@sample.example", "--at", "8am"}, "is not HH:MM"},
+		{[]string{"digest", "--channel", "C1", "--manager", "dana.whitfield@sample.example", "--cron", "every morning"}, "is not a cron expression"},
+		{[]string{"digest", "--channel", "C1", "--manager", "dana.whitfield@sample.example", "--cron", "CRON_TZ=UTC 0 8 * * *"}, "leave out the time zone"},
 	} {
 		if msg := b.fails(c.args...); !strings.Contains(msg, c.want) {
 			t.Errorf("%v: %q, want %q", c.args, msg, c.want)

@@ -333,7 +333,7 @@ func StartSandbox(ctx context.Context, s *store.Store, addr string, env Env, log
 		for _, p := range in.Doc.People {
 			if p.Role == string(journey.RoleManager) {
 				if mgr, ok, err := s.PersonBySlackID(ctx, ws.ID, p.SlackUserID); err == nil && ok {
-					if err := s.SetDigestChannel(ctx, ws.ID, "C0MANAGERS", mgr.ID, "08:00"); err != nil {
+					if err := s.SetDigestChannel(ctx, ws.ID, "C0MANAGERS", mgr.ID, jobs.DefaultDigestSchedule); err != nil {
 						return nil, err
 					}
 				}
@@ -399,20 +399,28 @@ Press Ctrl-C to stop.
 }
 
 // cmdDigest configures where and when a manager's morning digest is posted:
-// bot digest --channel C0123 --manager dana@example.com [--at 08:00]
+// bot digest --channel C0123 --manager dana@example.com [--at 08:00 | --cron "0 8 * * 1-5"]
 func cmdDigest(ctx context.Context, args []string, env Env) error {
 	fs := flag.NewFlagSet("digest", flag.ContinueOnError)
 	team := fs.String("workspace", "", "Slack team id of the workspace")
 	channel := fs.String("channel", "", "Slack channel id to post the digest in (the bot must be a member)")
 	manager := fs.String("manager", "", "the manager whose team it covers: email or Slack user id")
 	at := fs.String("at", "08:00", "local time (HH:MM) in the manager's time zone, on workdays")
+	spec := fs.String("cron", "", `a cron expression instead of --at, e.g. "30 7 * * 1,3,5" (minute hour day month weekday), in the manager's time zone`)
 	if _, err := parse(fs, args, env); err != nil {
 		return err
 	}
 	if *channel == "" || *manager == "" {
 		return journey.Errorf(journey.EINVALID, "digest needs --channel CHANNEL_ID and --manager EMAIL")
 	}
-	if _, _, err := journey.DigestDue(*at, "UTC", env.Now()); err != nil {
+	schedule := *spec
+	if schedule == "" {
+		var err error
+		if schedule, err = jobs.ScheduleAt(*at); err != nil {
+			return err
+		}
+	}
+	if _, err := jobs.ParseSchedule(schedule); err != nil {
 		return err
 	}
 	s, err := open(ctx, env)
@@ -436,9 +444,13 @@ func cmdDigest(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	if err := s.SetDigestChannel(ctx, ws.ID, *channel, mgr.ID, *at); err != nil {
+	if err := s.SetDigestChannel(ctx, ws.ID, *channel, mgr.ID, schedule); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "%s's team digest will be posted in %s at %s (%s) on workdays\n", mgr.Name, *channel, *at, firstNonEmpty(mgr.TimeZone, "UTC"))
+	when := fmt.Sprintf("at %s on workdays", *at)
+	if *spec != "" {
+		when = fmt.Sprintf("on the schedule %q", schedule)
+	}
+	fmt.Fprintf(env.Stdout, "%s's team digest will be posted in %s %s (%s time)\n", mgr.Name, *channel, when, firstNonEmpty(mgr.TimeZone, "UTC"))
 	return nil
 }

@@ -38,7 +38,9 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, riverMigrationLockID); err != nil {
 		return fmt.Errorf("river migrations lock: %w", err)
 	}
-	defer func() { _, _ = conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, riverMigrationLockID) }()
+	defer func() {
+		_, _ = conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, riverMigrationLockID)
+	}()
 	m, err := rivermigrate.New(riverpgxv5.New(pool), nil)
 	if err != nil {
 		return fmt.Errorf("river migrations: %w", err)
@@ -71,11 +73,15 @@ type Config struct {
 	// stuck (its process died) and retries it elsewhere. Default 10 minutes;
 	// never less than SendTimeout.
 	RescueAfter time.Duration
+	// NudgeSchedule is the cron expression of the morning DM, in each
+	// person's own zone. Default DefaultNudgeSchedule (08:30 on workdays).
+	NudgeSchedule string
 }
 
 // Runner owns the River client and the workers.
 type Runner struct {
 	cfg      Config
+	nudgeAt  journey.Schedule
 	store    *store.Store
 	model    journey.Model
 	client   *river.Client[pgx.Tx]
@@ -106,7 +112,14 @@ func New(s *store.Store, model journey.Model, cfg Config) (*Runner, error) {
 		cfg.RescueAfter = 10 * time.Minute
 	}
 	cfg.RescueAfter = max(cfg.RescueAfter, cfg.SendTimeout)
-	r := &Runner{cfg: cfg, store: s, model: model, log: cfg.Log, mailer: cfg.Mailer}
+	if cfg.NudgeSchedule == "" {
+		cfg.NudgeSchedule = DefaultNudgeSchedule
+	}
+	nudgeAt, err := ParseSchedule(cfg.NudgeSchedule)
+	if err != nil {
+		return nil, err
+	}
+	r := &Runner{cfg: cfg, nudgeAt: nudgeAt, store: s, model: model, log: cfg.Log, mailer: cfg.Mailer}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &analyzeWorker{r: r})
 	river.AddWorker(workers, &draftWorker{r: r})

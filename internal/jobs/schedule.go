@@ -85,7 +85,7 @@ func (r *Runner) ScheduleDue(ctx context.Context, now time.Time) (int, error) {
 			if p.SlackUserID == "" || (p.Role != journey.RoleRep && p.Role != journey.RoleCSM) {
 				continue
 			}
-			if day, due := journey.NudgeDue(p, now); due {
+			if day, due := journey.DueOn(r.nudgeAt, p.TimeZone, now); due {
 				params = append(params, river.InsertManyParams{Args: NudgeArgs{WorkspaceID: ws.ID, PersonID: p.ID, Day: day}})
 			}
 		}
@@ -108,8 +108,12 @@ func (r *Runner) ScheduleDue(ctx context.Context, now time.Time) (int, error) {
 			return 0, err
 		}
 		for _, c := range channels {
-			day, due, err := journey.DigestDue(c.LocalTime, c.Manager.TimeZone, now)
-			if err == nil && due {
+			sched, err := ParseSchedule(c.Schedule)
+			if err != nil {
+				r.log.Warn("digest schedule", "channel", c.ChannelID, "err", err)
+				continue
+			}
+			if day, due := journey.DueOn(sched, c.Manager.TimeZone, now); due {
 				params = append(params, river.InsertManyParams{Args: DigestArgs{WorkspaceID: ws.ID, ChannelID: c.ChannelID, Day: day}})
 			}
 		}

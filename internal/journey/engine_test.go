@@ -702,8 +702,19 @@ func TestDigest(t *testing.T) {
 	}
 }
 
+// weekdaysAt is a stdlib stand-in for the cron schedule "M H * * 1-5".
+type weekdaysAt struct{ h, m int }
+
+func (w weekdaysAt) Next(t time.Time) time.Time {
+	c := time.Date(t.Year(), t.Month(), t.Day(), w.h, w.m, 0, 0, t.Location())
+	for !c.After(t) || !Workday(c) {
+		c = time.Date(c.Year(), c.Month(), c.Day()+1, w.h, w.m, 0, 0, c.Location())
+	}
+	return c
+}
+
 func TestSchedules(t *testing.T) {
-	ny := Person{ID: "p", TimeZone: "America/New_York"}
+	nudge := weekdaysAt{8, 30}
 	cases := []struct {
 		at  string // UTC
 		due bool
@@ -711,23 +722,22 @@ func TestSchedules(t *testing.T) {
 	}{
 		{"2026-11-23T13:29:00Z", false, "2026-11-23"}, // Mon 08:29 in New York
 		{"2026-11-23T13:30:00Z", true, "2026-11-23"},  // 08:30
-		{"2026-11-24T00:30:00Z", false, "2026-11-23"}, // Mon 19:30 ... due
+		{"2026-11-24T00:30:00Z", true, "2026-11-23"},  // Mon 19:30: still due that day
 		{"2026-11-24T01:30:00Z", false, "2026-11-23"}, // 20:30: quiet hours
 		{"2026-11-28T15:00:00Z", false, "2026-11-28"}, // Saturday
 	}
-	cases[2].due = true
 	for _, c := range cases {
 		at, _ := time.Parse(time.RFC3339, c.at)
-		day, due := NudgeDue(ny, at)
+		day, due := DueOn(nudge, "America/New_York", at)
 		if due != c.due || day != c.day {
-			t.Errorf("NudgeDue at %s = %s %v, want %s %v", c.at, day, due, c.day, c.due)
+			t.Errorf("DueOn at %s = %s %v, want %s %v", c.at, day, due, c.day, c.due)
 		}
 	}
-	if _, _, err := DigestDue("8am", "UTC", now); err == nil {
-		t.Error("a bad digest time should be refused")
-	}
-	if _, due, _ := DigestDue("08:00", "Europe/London", time.Date(2026, 11, 23, 8, 5, 0, 0, time.UTC)); !due {
+	if _, due := DueOn(weekdaysAt{8, 0}, "Europe/London", time.Date(2026, 11, 23, 8, 5, 0, 0, time.UTC)); !due {
 		t.Error("the London digest at 08:00 is due at 08:05")
+	}
+	if _, due := DueOn(weekdaysAt{8, 0}, "Not/AZone", time.Date(2026, 11, 23, 8, 5, 0, 0, time.UTC)); !due {
+		t.Error("an unknown zone reads as UTC")
 	}
 }
 

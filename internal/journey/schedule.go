@@ -1,7 +1,6 @@
 package journey
 
 import (
-	"fmt"
 	"time"
 )
 
@@ -17,34 +16,29 @@ func Workday(t time.Time) bool {
 	return t.Weekday() != time.Saturday && t.Weekday() != time.Sunday
 }
 
-// dueAt reports whether, at now in the zone tz, a daily send at hh:mm is due
-// (past it, on a workday, outside quiet hours), and for which local day.
-func dueAt(tz string, hh, mm int, now time.Time) (day string, due bool) {
+// Schedule is a recurring time of day, read from a cron expression outside
+// the domain (robfig/cron's schedules have this method): Next returns the
+// first occurrence after t, in t's location.
+type Schedule interface {
+	Next(t time.Time) time.Time
+}
+
+// Quiet reports whether t is within quiet hours (20:00–08:00 local time),
+// when nothing is sent.
+func Quiet(t time.Time) bool { return t.Hour() >= QuietFrom || t.Hour() < QuietUntilHour }
+
+// DueOn says whether sched, read in the zone tz, has an occurrence on now's
+// local day that has come (at or before now), with now outside quiet hours;
+// and for which local day ("2026-11-23"), since a scheduled send goes out
+// once per day. A zone that cannot be loaded is read as UTC.
+func DueOn(sched Schedule, tz string, now time.Time) (day string, due bool) {
 	loc, err := time.LoadLocation(tz)
 	if err != nil || tz == "" {
 		loc = time.UTC
 	}
 	local := now.In(loc)
 	day = local.Format("2006-01-02")
-	at := time.Date(local.Year(), local.Month(), local.Day(), hh, mm, 0, 0, loc)
-	quiet := local.Hour() >= QuietFrom || local.Hour() < QuietUntilHour
-	return day, Workday(local) && !local.Before(at) && !quiet
-}
-
-// NudgeDue says whether a person's morning DM is due at now — 08:30 in
-// their own time zone on a workday, never in quiet hours — and for which
-// local day (a DM is sent once per person and day).
-func NudgeDue(p Person, now time.Time) (day string, due bool) {
-	return dueAt(p.TimeZone, NudgeHour, NudgeMinute, now)
-}
-
-// DigestDue says whether a digest set for localTime ("08:00") in the zone
-// tz is due at now, and for which local day.
-func DigestDue(localTime, tz string, now time.Time) (day string, due bool, err error) {
-	var hh, mm int
-	if _, err := fmt.Sscanf(localTime, "%d:%d", &hh, &mm); err != nil || hh > 23 || mm > 59 {
-		return "", false, Errorf(EINVALID, "digest time %q is not HH:MM", localTime)
-	}
-	day, due = dueAt(tz, hh, mm, now)
-	return day, due, nil
+	start := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)
+	first := sched.Next(start.Add(-time.Nanosecond))
+	return day, !first.IsZero() && !first.After(local) && first.Format("2006-01-02") == day && !Quiet(local)
 }

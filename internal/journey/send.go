@@ -123,8 +123,12 @@ func WakeDue(owner Person, a Action, now time.Time) bool {
 	if a.State != ActionSnoozed || now.Before(a.SnoozedUntil) {
 		return false
 	}
-	_, due := dueAt(owner.TimeZone, QuietUntilHour, 0, now)
-	return due
+	loc, err := time.LoadLocation(owner.TimeZone)
+	if err != nil || owner.TimeZone == "" {
+		loc = time.UTC
+	}
+	local := now.In(loc)
+	return Workday(local) && !Quiet(local)
 }
 
 // OutboxEmail is one approved follow-up waiting in (or sent from) the

@@ -127,11 +127,25 @@ func (t *Tx) MarkAnalyzed(ctx context.Context, ws string, eventIDs []string, at 
 	return wrap(err, "mark analyzed")
 }
 
-// CloseCommitment marks an open commitment done by a message.
+// CloseCommitment marks an open commitment done (by a message, or a sent
+// follow-up). The actions that still nudge about it are done too: a kept
+// promise asks nothing more of anyone.
 func (t *Tx) CloseCommitment(ctx context.Context, ws, id string, at time.Time) (bool, error) {
 	tag, err := t.q.Exec(ctx, `UPDATE commitments SET status = 'done', done_at = $3, updated_at = now()
 		WHERE workspace_id = $1 AND id = $2 AND status = 'open'`, ws, id, at)
-	return tag.RowsAffected() == 1, wrap(err, "close commitment")
+	if err != nil || tag.RowsAffected() == 0 {
+		return false, wrap(err, "close commitment")
+	}
+	_, err = t.q.Exec(ctx, `
+		WITH kept AS (
+			UPDATE actions a SET state = 'done', updated_at = now()
+			FROM actions old
+			WHERE old.id = a.id AND a.workspace_id = $1 AND a.kind IN ('commitment_due', 'commitment_overdue')
+				AND a.idempotency_key LIKE '%:' || $2 AND a.state IN ('proposed', 'snoozed', 'failed')
+			RETURNING a.id, old.state AS from_state)
+		INSERT INTO action_transitions (id, workspace_id, action_id, from_state, to_state, verb, note)
+		SELECT gen_random_uuid(), $1, id, from_state, 'done', 'done', 'promise kept' FROM kept`, ws, id)
+	return true, wrap(err, "close the promise's actions")
 }
 
 // ResolveWait marks an open waiting-on item resolved.

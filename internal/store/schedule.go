@@ -13,21 +13,22 @@ import (
 type DigestChannel struct {
 	ChannelID string
 	Manager   journey.Person
-	LocalTime string // "08:00", in the manager's time zone
+	Schedule  string // a cron expression ("0 8 * * 1-5"), in the manager's time zone
 }
 
-// SetDigestChannel posts a manager's digest in a channel at a local time.
-func (s *Store) SetDigestChannel(ctx context.Context, ws, channelID, managerID, localTime string) error {
+// SetDigestChannel posts a manager's digest in a channel on a schedule (a
+// cron expression, read in the manager's time zone).
+func (s *Store) SetDigestChannel(ctx context.Context, ws, channelID, managerID, schedule string) error {
 	_, err := s.pool.Exec(ctx, `
-		INSERT INTO digest_channels (workspace_id, channel_id, manager_id, local_time) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (workspace_id, channel_id) DO UPDATE SET manager_id = EXCLUDED.manager_id, local_time = EXCLUDED.local_time`,
-		ws, channelID, managerID, localTime)
+		INSERT INTO digest_channels (workspace_id, channel_id, manager_id, schedule) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (workspace_id, channel_id) DO UPDATE SET manager_id = EXCLUDED.manager_id, schedule = EXCLUDED.schedule`,
+		ws, channelID, managerID, schedule)
 	return wrap(err, "digest channel")
 }
 
 // DigestChannels lists the workspace's digest channels with their managers.
 func (s *Store) DigestChannels(ctx context.Context, ws string) ([]DigestChannel, error) {
-	rows, err := s.pool.Query(ctx, `SELECT d.channel_id, d.local_time, p.id::text, p.slack_user_id, p.name, p.email, p.time_zone,
+	rows, err := s.pool.Query(ctx, `SELECT d.channel_id, d.schedule, p.id::text, p.slack_user_id, p.name, p.email, p.time_zone,
 			p.role, coalesce(p.manager_id::text, '')
 		FROM digest_channels d JOIN people p ON p.id = d.manager_id WHERE d.workspace_id = $1 ORDER BY d.channel_id`, ws)
 	if err != nil {
@@ -36,7 +37,7 @@ func (s *Store) DigestChannels(ctx context.Context, ws string) ([]DigestChannel,
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (DigestChannel, error) {
 		var d DigestChannel
 		p := &d.Manager
-		err := r.Scan(&d.ChannelID, &d.LocalTime, &p.ID, &p.SlackUserID, &p.Name, &p.Email, &p.TimeZone, &p.Role, &p.ManagerID)
+		err := r.Scan(&d.ChannelID, &d.Schedule, &p.ID, &p.SlackUserID, &p.Name, &p.Email, &p.TimeZone, &p.Role, &p.ManagerID)
 		return d, err
 	})
 }
