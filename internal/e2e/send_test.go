@@ -246,6 +246,9 @@ func TestPromiseToSentEmail(t *testing.T) {
 	if cs := e.commitments("acme", "pricing sheet"); len(cs) != 1 || cs[0].Status != journey.CommitmentDone {
 		t.Errorf("the promise should be kept: %+v", cs)
 	}
+	if due, err := e.actionByKey(promise.AccountID + ":commitment_due:" + promise.ID); err != nil || due.State != journey.ActionDone {
+		t.Errorf("Wednesday's nudge about the kept promise should be done: %+v %v", due.State, err)
+	}
 	var events int
 	_ = e.s.Pool().QueryRow(context.Background(), `SELECT count(*) FROM timeline_events WHERE external_id = $1 AND summary LIKE 'Follow-up sent to Tom%'`,
 		"sent:"+overdue.ID).Scan(&events)
