@@ -82,9 +82,13 @@ func (s *Suggester) Proposal() Proposal {
 func (s *Suggester) discussed() []string {
 	var out []string
 	for k, c := range s.concepts {
-		if c.listed > 0 || c.known && len(s.mentions[k]) >= 2 {
-			out = append(out, k)
+		switch {
+		case c.known && (c.listed > 0 || len(s.mentions[k]) >= 2):
+		case !c.known && c.listed > 0 && (c.strong || len(c.people) >= 2):
+		default:
+			continue
 		}
+		out = append(out, k)
 	}
 	slices.Sort(out)
 	return out
@@ -302,9 +306,6 @@ func (s *Suggester) stage(k string, c *conceptStats, isDiscussed bool, tmpl jour
 	}
 	return st, ev
 }
-
-// also milestones noted under a stage that belongs elsewhere are moved to
-// their own stage when it is in the proposal: see moveMilestones.
 
 func addPersonas(list []string, set map[string]bool) []string {
 	var add []string

@@ -36,7 +36,7 @@ type Proposal struct {
 // StageEvidence says where one stage of the proposal came from.
 type StageEvidence struct {
 	Key        string              `json:"key"`
-	Discussed  bool                `json:"discussed"` // false: kept from the template, nobody wrote about it
+	Discussed  bool                `json:"discussed"`          // false: kept from the template, nobody wrote about it
 	Template   string              `json:"template,omitempty"` // the built-in stage's name it maps to, if any
 	Names      []string            `json:"names,omitempty"`    // what people called it
 	Personas   []string            `json:"personas,omitempty"`
@@ -88,15 +88,16 @@ type Suggester struct {
 	channels []string
 
 	concepts map[string]*conceptStats
-	order    map[[2]string]*votes // before[a,b]: a listed before b
-	claims   map[string]*claimSet // "boundary:handoff" / "owner:onboarding" -> claims
-	cues     map[string]int       // template key -> cue words seen
+	order    map[[2]string]*votes       // before[a,b]: a listed before b
+	claims   map[string]*claimSet       // "boundary:handoff" / "owner:onboarding" -> claims
+	cues     map[string]int             // template key -> cue words seen
 	mentions map[string]map[string]bool // stage-word concept -> people who named it outside lists
 }
 
 type conceptStats struct {
 	key      string
 	known    bool
+	strong   bool            // listed with two built-in stages or more: plainly a journey list
 	names    map[string]int  // head as written -> times
 	people   map[string]bool // who listed it
 	listed   int             // times in a stage list
@@ -106,7 +107,7 @@ type conceptStats struct {
 	criteria []string
 	personas map[string]bool
 	mstones  map[string]*mstoneStats // milestone key -> stats
-	newOrder []string               // new milestone keys in order of first sight
+	newOrder []string                // new milestone keys in order of first sight
 }
 
 type mstoneStats struct {
@@ -238,7 +239,7 @@ func (s *Suggester) readList(l list, structural bool, who string, ref Ref) {
 	}
 	leadStage := stageLex.first(norm(l.lead))
 	leadStructural := containsAny(norm(l.lead), structureWords) || structural
-	stageList := len(distinct) >= 2 && (l.kind == "arrow" || l.kind == "stages" ||
+	stageList := len(distinct) >= 2 && (knownN >= 1 || leadStructural) && (l.kind == "arrow" || l.kind == "stages" ||
 		knownN*2 >= len(l.items) && (leadStage == "" || len(distinct) >= 3) || leadStructural && knownN >= 1 && leadStage == "")
 	if !stageList {
 		if leadStage != "" {
@@ -259,6 +260,9 @@ func (s *Suggester) readList(l list, structural bool, who string, ref Ref) {
 			continue
 		}
 		seq = append(seq, f.key)
+		if knownN >= 2 {
+			c.strong = true
+		}
 		c.names[strings.TrimSpace(f.it.head)]++
 		c.people[who] = true
 		c.listed++

@@ -55,6 +55,8 @@ Usage:
   bot journey list                     list built-in templates and this workspace's journeys
   bot journey export [KEY]             print a journey definition as YAML (--template KEY, --version N)
   bot journey apply -f FILE            publish a YAML definition as a new version
+  bot journey suggest --export PATH [--channels a,b]
+                                       propose a journey from leadership threads in a Slack export
   bot accounts [--owner EMAIL]         rank the accounts by priority
   bot analyze [--now T] [--tz Z] [--users F] < messages.json
                                        find promises, waiting-on, milestones and people in Slack messages
@@ -146,6 +148,8 @@ func run(ctx context.Context, args []string, env Env) error {
 			return cmdExport(ctx, args[2:], env)
 		case "apply":
 			return cmdApply(ctx, args[2:], env)
+		case "suggest":
+			return cmdSuggest(ctx, args[2:], env)
 		}
 		return journey.Errorf(journey.EINVALID, "unknown journey subcommand %q: use show, list, export or apply", args[1])
 	}

@@ -66,7 +66,9 @@ type ChannelError struct {
 func (e *ChannelError) Error() string { return e.Message }
 
 // Unwrap makes it an invalid-input error for the person who chose the channel.
-func (e *ChannelError) Unwrap() error { return &journey.Error{Code: journey.EINVALID, Message: e.Message} }
+func (e *ChannelError) Unwrap() error {
+	return &journey.Error{Code: journey.EINVALID, Message: e.Message}
+}
 
 // Progress is called after each stored page with the channel's total so far.
 type Progress func(channel string, read int)
