@@ -52,7 +52,7 @@ func newFixture(t *testing.T, limits map[string]slacksim.Limit) *fixture {
 		if err != nil {
 			return err
 		}
-		run, err = tx.CreateSetupRun(ctx, ws.ID, store.SetupRun{RequestedBy: "U1", Channels: []string{"C1"}})
+		run, err = tx.CreateSetupRun(ctx, ws.ID, bootstrap.Run{RequestedBy: "U1", Channels: []string{"C1"}})
 		return err
 	})
 	if err != nil {

@@ -58,6 +58,8 @@ type Runner struct {
 	client   *river.Client[pgx.Tx]
 	log      *slog.Logger
 	notifier Notifier
+	// setupSlack reads history for journey set-ups (see setup.go)
+	setupSlack SetupSlack
 }
 
 // New builds a runner. Start begins working jobs; a runner that is never
@@ -82,6 +84,7 @@ func New(s *store.Store, model journey.Model, cfg Config) (*Runner, error) {
 	river.AddWorker(workers, &scheduleWorker{r: r})
 	river.AddWorker(workers, &nudgeWorker{r: r})
 	river.AddWorker(workers, &digestWorker{r: r})
+	river.AddWorker(workers, &setupWorker{r: r})
 	rcfg := &river.Config{
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
 		Workers: workers,

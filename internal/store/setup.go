@@ -13,57 +13,19 @@ import (
 	"github.com/journeyhq/journey/internal/journey"
 )
 
-// Setup run states.
-const (
-	SetupReading   = "reading"
-	SetupProposed  = "proposed"
-	SetupPublished = "published"
-	SetupFailed    = "failed"
-)
-
-// SetupRun is one journey set-up from Slack history.
-type SetupRun struct {
-	ID              string
-	WorkspaceID     string
-	RequestedBy     string // Slack user id
-	Channels        []string
-	Oldest, Latest  time.Time
-	Status          string
-	ProgressChannel string
-	ProgressTS      string
-	Problems        []SetupProblem
-	Proposal        *bootstrap.Proposal
-	PublishedID     string
-	CreatedAt       time.Time
-}
-
-// SetupProblem is a channel that could not be read, and what to do.
-type SetupProblem struct {
-	Channel string `json:"channel"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
-
-// SetupChannel is how far one channel of a run has been read.
-type SetupChannel struct {
-	ID   string
-	Name string
-	Read int
-	Done bool
-}
-
 // CreateSetupRun stores a new run and returns its id.
-func (t *Tx) CreateSetupRun(ctx context.Context, ws string, r SetupRun) (string, error) {
+func (t *Tx) CreateSetupRun(ctx context.Context, ws string, r bootstrap.Run) (string, error) {
 	r.ID = newID()
 	_, err := t.q.Exec(ctx, `
-		INSERT INTO setup_runs (id, workspace_id, requested_by, channels, oldest, latest)
-		VALUES ($1, $2, $3, $4, $5, $6)`, r.ID, ws, r.RequestedBy, nonNil(r.Channels), nullTime(r.Oldest), nullTime(r.Latest))
+		INSERT INTO setup_runs (id, workspace_id, requested_by, channels, oldest, latest, progress_channel, progress_ts)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, r.ID, ws, r.RequestedBy, nonNil(r.Channels), nullTime(r.Oldest), nullTime(r.Latest),
+		r.ProgressChannel, r.ProgressTS)
 	return r.ID, wrap(err, "setup run")
 }
 
 // SetupRun loads a run of the workspace.
-func (s *Store) SetupRun(ctx context.Context, ws, id string) (SetupRun, error) {
-	var r SetupRun
+func (s *Store) SetupRun(ctx context.Context, ws, id string) (bootstrap.Run, error) {
+	var r bootstrap.Run
 	var oldest, latest *time.Time
 	var problems, proposal []byte
 	var published *string
@@ -99,9 +61,9 @@ func (s *Store) SetSetupMessage(ctx context.Context, id, channel, ts string) err
 }
 
 // SetSetupProblems records the channels that could not be read.
-func (s *Store) SetSetupProblems(ctx context.Context, id string, problems []SetupProblem) error {
+func (s *Store) SetSetupProblems(ctx context.Context, id string, problems []bootstrap.Problem) error {
 	if problems == nil {
-		problems = []SetupProblem{}
+		problems = []bootstrap.Problem{}
 	}
 	b, err := json.Marshal(problems)
 	if err != nil {
@@ -128,14 +90,16 @@ func (t *Tx) MarkSetupPublished(ctx context.Context, ws, id, definitionID string
 	return wrap(err, "setup run "+id)
 }
 
-// SetupChannels returns how far each channel of the run has been read.
-func (s *Store) SetupChannels(ctx context.Context, id string) ([]SetupChannel, error) {
-	rows, err := s.pool.Query(ctx, `SELECT channel_id, channel_name, read, done FROM setup_cursors WHERE setup_id = $1 ORDER BY channel_id`, id)
+// SetupChannels returns how far each channel of the run has been read, in
+// the order the admin chose them.
+func (s *Store) SetupChannels(ctx context.Context, id string) ([]bootstrap.ChannelProgress, error) {
+	rows, err := s.pool.Query(ctx, `SELECT channel_id, channel_name, read, done FROM setup_cursors WHERE setup_id = $1
+		ORDER BY array_position((SELECT channels FROM setup_runs WHERE id = $1), channel_id), channel_id`, id)
 	if err != nil {
 		return nil, wrap(err, "setup cursors")
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (SetupChannel, error) {
-		var c SetupChannel
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (bootstrap.ChannelProgress, error) {
+		var c bootstrap.ChannelProgress
 		err := r.Scan(&c.ID, &c.Name, &c.Read, &c.Done)
 		return c, err
 	})
