@@ -34,6 +34,7 @@ type Store interface {
 	ContactByEmail(ctx context.Context, ws, accountID, email string) (journey.Contact, bool, error)
 	People(ctx context.Context, ws string) ([]journey.Person, error)
 	RecordSent(ctx context.Context, ws string, a journey.Action, actorID string, at time.Time) error
+	SetupStore
 }
 
 // Config holds the Slack app's settings. Zero values take the documented defaults.
@@ -63,6 +64,9 @@ type Config struct {
 	// Drafter has a model redraft new actions' follow-ups in the
 	// background. Nil: actions keep their template drafts.
 	Drafter Drafter
+	// Setup reads Slack history for /journey setup in the background. Nil:
+	// set-up from history is not offered.
+	Setup SetupStarter
 }
 
 // Drafter redrafts new actions' follow-ups. *jobs.Runner implements it.
