@@ -98,7 +98,7 @@ func TestOutlineEdits(t *testing.T) {
 func TestOutlineProblems(t *testing.T) {
 	def, _ := template.BuiltinByKey("saas-sales-led")
 	cases := map[string]string{
-		"- Orphan milestone\nDiscovery":                          "line 1: the milestone \"Orphan milestone\" comes before any stage",
+		"- Orphan milestone\nDiscovery":                           "line 1: the milestone \"Orphan milestone\" comes before any stage",
 		"Discovery | sales | discovery\nFind | sales | discovery": "line 2: the stage key \"discovery\" is already used on line 1",
 		"Discovery\n- Pain | pain_identified | maybe":             "line 2: \"maybe\" should be required or optional",
 		"# nothing but a comment":                                 "no stages",

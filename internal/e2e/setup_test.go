@@ -268,7 +268,10 @@ func TestSetupEmptyChannel(t *testing.T) {
 	}
 	c, cancel := contextWithTimeout(30 * time.Second)
 	defer cancel()
-	if err := e.sim.WaitFor(c, func() bool { _, ok := e.dmWith(alex, "No messages with text in those channels the last 30 days"); return ok }); err != nil {
+	if err := e.sim.WaitFor(c, func() bool {
+		_, ok := e.dmWith(alex, "No messages with text in those channels the last 30 days")
+		return ok
+	}); err != nil {
 		t.Fatalf("empty history was not explained: %v\n%+v", err, e.sim.DMs(alex))
 	}
 }
