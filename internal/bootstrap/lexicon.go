@@ -2,6 +2,7 @@ package bootstrap
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 	"unicode"
 )
@@ -124,9 +125,10 @@ func plain(s string) string {
 		}
 		return strings.TrimLeft(sub[1], "@#!")
 	})
-	s = strings.NewReplacer("&gt;", ">", "&lt;", "<", "&amp;", "&", "*", "", "_", " ", "~", "", "`", "").Replace(s)
-	return s
+	return plainReplacer.Replace(s)
 }
+
+var plainReplacer = strings.NewReplacer("&gt;", ">", "&lt;", "<", "&amp;", "&", "*", "", "_", " ", "~", "", "`", "")
 
 // norm lower-cases s and keeps letters and digits, one space between words
 // and one at each end, so that " phrase " matches whole words.
@@ -149,9 +151,11 @@ func norm(s string) string {
 	return b.String()
 }
 
-// lexicon is a list of normalized phrases, each with the key it names;
-// longer phrases first so "closed won" wins over "won".
-type lexicon []lexEntry
+// lexicon holds normalized phrases, each with the key it names, indexed by
+// their first word so that a text is scanned once, word by word.
+type lexicon struct {
+	byFirst map[string][]lexEntry // longest phrase first
+}
 
 type lexEntry struct {
 	phrase string // normalized, " a b "
@@ -159,27 +163,31 @@ type lexEntry struct {
 }
 
 func newLexicon(m map[string][]string) lexicon {
-	var l lexicon
+	l := lexicon{byFirst: map[string][]lexEntry{}}
 	for k, ps := range m {
 		for _, p := range ps {
-			l = append(l, lexEntry{phrase: norm(p), key: k})
+			n := norm(p)
+			f := strings.Fields(n)
+			if len(f) == 0 {
+				continue
+			}
+			l.byFirst[f[0]] = append(l.byFirst[f[0]], lexEntry{phrase: n, key: k})
 		}
 	}
-	// longest first, then by phrase, for a stable order
-	for i := 1; i < len(l); i++ {
-		for j := i; j > 0 && less(l[j], l[j-1]); j-- {
-			l[j], l[j-1] = l[j-1], l[j]
-		}
+	for w, es := range l.byFirst {
+		sort.Slice(es, func(i, j int) bool {
+			if len(es[i].phrase) != len(es[j].phrase) {
+				return len(es[i].phrase) > len(es[j].phrase)
+			}
+			return es[i].phrase < es[j].phrase
+		})
+		l.byFirst[w] = es
 	}
 	return l
 }
 
-func less(a, b lexEntry) bool {
-	if len(a.phrase) != len(b.phrase) {
-		return len(a.phrase) > len(b.phrase)
-	}
-	return a.phrase < b.phrase
-}
+// words is a lexicon of phrases that all mean the same thing.
+func words(ps []string) lexicon { return newLexicon(map[string][]string{"": ps}) }
 
 // hit is a phrase found in a normalized text.
 type hit struct {
@@ -187,66 +195,66 @@ type hit struct {
 	start, end int // byte offsets in the normalized text
 }
 
-// find returns every key found in the normalized text n, at most once per
-// key, each at its first place; a phrase inside a longer one found already
-// does not count.
-func (l lexicon) find(n string) []hit { return l.scan(n, true) }
+// find returns every key found in the normalized text n, once per key at
+// its first place, in text order. At each word the longest phrase wins and
+// the words it covers start no other phrase ("closed won" hides "won").
+func (l lexicon) find(n string) []hit { return l.scan(n, true, false) }
 
 // findAll is find with every place of every key.
-func (l lexicon) findAll(n string) []hit { return l.scan(n, false) }
+func (l lexicon) findAll(n string) []hit { return l.scan(n, false, false) }
 
-func (l lexicon) scan(n string, once bool) []hit {
-	var hits []hit
-	taken := make([]bool, len(n))
-	seen := map[string]bool{}
-	for _, e := range l {
-		from := 0
-		for {
-			i := strings.Index(n[from:], e.phrase)
-			if i < 0 {
-				break
-			}
-			i += from
-			from = i + 1
-			if taken[i+1] {
-				continue
-			}
-			for j := i + 1; j < i+len(e.phrase)-1; j++ {
-				taken[j] = true
-			}
-			if !once || !seen[e.key] {
-				seen[e.key] = true
-				hits = append(hits, hit{key: e.key, start: i, end: i + len(e.phrase)})
-			}
-		}
-	}
-	// in text order
-	for i := 1; i < len(hits); i++ {
-		for j := i; j > 0 && hits[j].start < hits[j-1].start; j-- {
-			hits[j], hits[j-1] = hits[j-1], hits[j]
-		}
-	}
-	return hits
-}
+// has reports whether any phrase is in n.
+func (l lexicon) has(n string) bool { return len(l.scan(n, true, true)) > 0 }
 
 // first returns the key found first in n, or "".
 func (l lexicon) first(n string) string {
-	if h := l.find(n); len(h) > 0 {
+	if h := l.scan(n, true, true); len(h) > 0 {
 		return h[0].key
 	}
 	return ""
 }
 
-func containsAny(n string, words []string) bool {
-	for _, w := range words {
-		if strings.Contains(n, norm(w)) {
-			return true
+func (l lexicon) scan(n string, once, first bool) []hit {
+	var hits []hit
+	var seen map[string]bool
+	covered := 0
+	for i := 0; i+1 < len(n); i++ {
+		if n[i] != ' ' || i < covered {
+			continue
+		}
+		j := strings.IndexByte(n[i+1:], ' ')
+		if j < 0 {
+			break
+		}
+		for _, e := range l.byFirst[n[i+1:i+1+j]] {
+			if !strings.HasPrefix(n[i:], e.phrase) {
+				continue
+			}
+			covered = i + len(e.phrase) - 1
+			if once {
+				if seen == nil {
+					seen = map[string]bool{}
+				}
+				if seen[e.key] {
+					break
+				}
+				seen[e.key] = true
+			}
+			hits = append(hits, hit{key: e.key, start: i, end: i + len(e.phrase)})
+			if first {
+				return hits
+			}
+			break
 		}
 	}
-	return false
+	return hits
 }
 
 var (
+	structureLex = words(structureWords)
+	ownerLex     = words(ownerWords)
+	exitLex      = words(exitWords)
+	milestoneCue = words([]string{"milestone", "milestones", "checklist", "hitos", "meilensteine", "jalons", "marcos"})
 	stageLex     = newLexicon(stageWords)
 	milestoneLex = newLexicon(milestoneWords)
 	teamLex      = newLexicon(teamWords)

@@ -2,7 +2,6 @@ package bootstrap
 
 import (
 	"regexp"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -44,69 +43,82 @@ func lists(text string) []list {
 	}
 	lead := ""
 	for _, line := range lines {
-		if strings.TrimSpace(line) == "" {
+		start := strings.TrimLeft(line, " \t")
+		if start == "" {
 			continue
 		}
-		if m := stageNumber.FindStringSubmatch(line); m != nil {
-			if cur == nil || cur.kind != "stages" {
-				flush()
-				cur = &list{kind: "stages", lead: lead}
+		first, _ := utf8.DecodeRuneInString(start)
+		// cheap checks first: most lines are no list at all
+		if strings.ContainsRune("sSpPeEfFéÉ", first) && strings.ContainsAny(start, "0123456789") {
+			if m := stageNumber.FindStringSubmatch(line); m != nil {
+				if cur == nil || cur.kind != "stages" {
+					flush()
+					cur = &list{kind: "stages", lead: lead}
+				}
+				cur.items = append(cur.items, splitItem(m[2]))
+				continue
 			}
-			cur.items = append(cur.items, splitItem(m[2]))
-			continue
 		}
-		if m := numbered.FindStringSubmatch(line); m != nil {
-			if cur == nil || cur.kind != "numbered" {
-				if n, _ := strconv.Atoi(m[1]); cur != nil && n > 1 && cur.kind == "numbered" {
-					// continued list
-				} else {
+		if first >= '0' && first <= '9' || strings.ContainsRune("-*•◦▪‣", first) {
+			if m := numbered.FindStringSubmatch(line); m != nil {
+				if cur == nil || cur.kind != "numbered" {
 					flush()
 					cur = &list{kind: "numbered", lead: lead}
 				}
-			}
-			cur.items = append(cur.items, splitItem(m[2]))
-			continue
-		}
-		if m := bulleted.FindStringSubmatch(line); m != nil {
-			indent := utf8.RuneCountInString(strings.ReplaceAll(m[1], "\t", "    "))
-			if indent >= 2 && cur != nil && len(cur.items) > 0 {
-				// a sub-bullet: details of the item above
-				last := &cur.items[len(cur.items)-1]
-				last.details = append(last.details, strings.TrimSpace(m[2]))
+				cur.items = append(cur.items, splitItem(m[2]))
 				continue
 			}
-			if cur == nil || cur.kind != "bullets" {
-				flush()
-				cur = &list{kind: "bullets", lead: lead}
+			if m := bulleted.FindStringSubmatch(line); m != nil {
+				indent := utf8.RuneCountInString(strings.ReplaceAll(m[1], "\t", "    "))
+				if indent >= 2 && cur != nil && len(cur.items) > 0 {
+					// a sub-bullet: details of the item above
+					last := &cur.items[len(cur.items)-1]
+					last.details = append(last.details, strings.TrimSpace(m[2]))
+					continue
+				}
+				if cur == nil || cur.kind != "bullets" {
+					flush()
+					cur = &list{kind: "bullets", lead: lead}
+				}
+				cur.items = append(cur.items, splitItem(m[2]))
+				continue
 			}
-			cur.items = append(cur.items, splitItem(m[2]))
-			continue
 		}
 		flush()
-		if parts := arrowSplit.Split(strings.TrimSpace(line), -1); len(parts) >= 2 {
-			// "Discovery → Demo → Proposal", possibly after "Our stages:"
-			first := parts[0]
-			if i := strings.LastIndex(first, ":"); i >= 0 && i < len(first)-1 {
-				first = first[i+1:]
-			}
-			parts[0] = first
-			var l list
-			l.kind, l.lead = "arrow", lead
-			for _, p := range parts {
-				if it := splitItem(p); it.head != "" {
-					l.items = append(l.items, it)
-				}
-			}
-			if len(l.items) >= 2 {
+		if hasArrow(line) {
+			if l, ok := arrowList(line, lead); ok {
 				out = append(out, l)
-				lead = line
-				continue
 			}
 		}
 		lead = line
 	}
 	flush()
 	return out
+}
+
+// arrowList reads "Discovery → Demo → Proposal", possibly after "Our stages:".
+func arrowList(line, lead string) (list, bool) {
+	parts := arrowSplit.Split(strings.TrimSpace(line), -1)
+	if len(parts) < 2 {
+		return list{}, false
+	}
+	if i := strings.LastIndex(parts[0], ":"); i >= 0 && i < len(parts[0])-1 {
+		parts[0] = parts[0][i+1:]
+	}
+	l := list{kind: "arrow", lead: lead}
+	for _, p := range parts {
+		if it := splitItem(p); it.head != "" {
+			l.items = append(l.items, it)
+		}
+	}
+	return l, len(l.items) >= 2
+}
+
+// hasArrow reports whether a line may hold an arrow chain.
+func hasArrow(line string) bool {
+	return strings.Contains(line, "→") || strings.Contains(line, "->") || strings.Contains(line, "=>") || strings.Contains(line, " > ") ||
+		strings.Contains(line, "»") || strings.Contains(line, "⟶") || strings.Contains(line, "➡") || strings.Contains(line, "➔") ||
+		strings.Contains(line, "&gt;")
 }
 
 // plainKeepMarks is plain() for list reading: bullets and arrows stay.
@@ -118,8 +130,10 @@ func plainKeepMarks(s string) string {
 		}
 		return strings.TrimLeft(sub[1], "@#!")
 	})
-	return strings.NewReplacer("&gt;", ">", "&lt;", "<", "&amp;", "&", "*", "", "~", "", "`", "").Replace(s)
+	return marksReplacer.Replace(s)
 }
+
+var marksReplacer = strings.NewReplacer("&gt;", ">", "&lt;", "<", "&amp;", "&", "*", "", "~", "", "`", "")
 
 // splitItem cuts "Discovery: pain + champion confirmed" into its head and details.
 func splitItem(s string) item {

@@ -165,6 +165,14 @@ var templateCues = map[string][]string{
 	"saas-sales-led": {"mid market", "mid-market", "demo", "proposal", "sales led", "sales-led", "ae"},
 }
 
+var cueLex = func() map[string]lexicon {
+	m := map[string]lexicon{}
+	for t, ws := range templateCues {
+		m[t] = words(ws)
+	}
+	return m
+}()
+
 func (s *Suggester) person(m Message) string {
 	who := m.UserName
 	if who == "" {
@@ -197,15 +205,18 @@ func (s *Suggester) Add(m Message) {
 	if m.User != "" && !s.people[m.User] && len(s.people) < 10000 {
 		s.people[m.User] = true
 	}
-	who := s.person(m)
-	ref := refOf(m)
 	n := norm(plain(m.Text))
-	for t, cues := range templateCues {
-		if containsAny(n, cues) {
+	for t, cues := range cueLex {
+		if cues.has(n) {
 			s.cues[t]++
 		}
 	}
-	structural := containsAny(n, structureWords)
+	if !stageLex.has(n) && !milestoneLex.has(n) {
+		return // names no stage or milestone: nothing to read
+	}
+	who := s.person(m)
+	ref := refOf(m)
+	structural := structureLex.has(n)
 	for _, l := range lists(m.Text) {
 		s.readList(l, structural, who, ref)
 	}
@@ -238,7 +249,7 @@ func (s *Suggester) readList(l list, structural bool, who string, ref Ref) {
 		}
 	}
 	leadStage := stageLex.first(norm(l.lead))
-	leadStructural := containsAny(norm(l.lead), structureWords) || structural
+	leadStructural := structureLex.has(norm(l.lead)) || structural
 	stageList := len(distinct) >= 2 && (knownN >= 1 || leadStructural) && (l.kind == "arrow" || l.kind == "stages" ||
 		knownN*2 >= len(l.items) && (leadStage == "" || len(distinct) >= 3) || leadStructural && knownN >= 1 && leadStage == "")
 	if !stageList {
@@ -313,7 +324,7 @@ func (s *Suggester) readDetails(stage string, l list, who string, ref Ref) {
 		return
 	}
 	c.refs = addRef(c.refs, ref)
-	asMilestones := containsAny(norm(l.lead), []string{"milestone", "milestones", "checklist", "hitos", "meilensteine", "jalons", "marcos"})
+	asMilestones := milestoneCue.has(norm(l.lead))
 	for _, it := range l.items {
 		text := it.head
 		if len(it.details) > 0 {
@@ -382,7 +393,7 @@ func (s *Suggester) readSentence(sent string, structural bool, who string, ref R
 		return
 	}
 	main := stages[0]
-	if c, ok := s.concepts[main.key]; ok || structural || containsAny(n, structureWords) {
+	if c, ok := s.concepts[main.key]; ok || structural || structureLex.has(n) {
 		if !ok {
 			c = s.concept(main.key, true)
 		}
@@ -401,7 +412,7 @@ func (s *Suggester) readSentence(sent string, structural bool, who string, ref R
 				s.noteMilestone(c, m.key, "", personaLex.find(n), ref)
 			}
 		}
-		if containsAny(n, exitWords) {
+		if exitLex.has(n) {
 			crit := sent
 			if len(c.criteria) < maxCriteria && !slices.Contains(c.criteria, niceName(crit)) {
 				c.criteria = append(c.criteria, niceName(excerpt(crit, 200)))
@@ -410,7 +421,7 @@ func (s *Suggester) readSentence(sent string, structural bool, who string, ref R
 		}
 	}
 	// ownership: "CS owns onboarding", "onboarding is owned by the CSM"
-	if containsAny(n, ownerWords) {
+	if ownerLex.has(n) {
 		if teams := teamLex.find(n); len(teams) == 1 {
 			s.claim("owner:"+main.key, main.key, "who owns "+main.key, teams[0].key, who, ref)
 		}
