@@ -10,6 +10,7 @@ import (
 	"github.com/journeyhq/journey/internal/bootstrap"
 	"github.com/journeyhq/journey/internal/history"
 	"github.com/journeyhq/journey/internal/journey"
+	"github.com/journeyhq/journey/internal/llm"
 	"github.com/journeyhq/journey/internal/template"
 )
 
@@ -22,6 +23,7 @@ func cmdSuggest(ctx context.Context, args []string, env Env) error {
 	since := fs.String("since", "", "read messages from this date on (YYYY-MM-DD)")
 	until := fs.String("until", "", "read messages before this date (YYYY-MM-DD)")
 	base := fs.String("url", "", "the workspace URL, e.g. https://acme.slack.com, to cite messages by permalink")
+	useModel := fs.Bool("model", false, "improve the proposal with the model at LLM_BASE_URL (OpenAI-compatible)")
 	if _, err := parse(fs, args, env); err != nil {
 		return err
 	}
@@ -65,6 +67,24 @@ func cmdSuggest(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	p := s.Proposal()
+	if *useModel {
+		cfg := llm.ConfigFromEnv(env.Getenv)
+		if !cfg.Enabled() {
+			return journey.Errorf(journey.EINVALID, "--model needs LLM_BASE_URL (and LLM_API_KEY, LLM_MODEL) of an OpenAI-compatible endpoint")
+		}
+		m, err := llm.New(cfg, logger(env))
+		if err != nil {
+			return err
+		}
+		if bm, ok := m.(bootstrap.Model); ok {
+			in := s.ModelInput()
+			if mp, _, err := bm.SuggestJourney(ctx, in); err != nil {
+				fmt.Fprintf(env.Stderr, "warning: the model could not improve the proposal (%s); printing the rule-based one\n", journey.ErrorMessage(err))
+			} else {
+				p = mp
+			}
+		}
+	}
 	c := p.Comments()
 	for _, prob := range st.Problems {
 		fmt.Fprintf(env.Stderr, "warning: %s: skipped the rest of this file\n", prob)

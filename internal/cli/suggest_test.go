@@ -1,13 +1,18 @@
 package cli_test
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/journeyhq/journey/internal/cli"
 	"github.com/journeyhq/journey/internal/template"
 )
 
@@ -132,5 +137,80 @@ func TestJourneySuggestRealExportAndBadInput(t *testing.T) {
 	}
 	if !strings.Contains(out, "# Warning: cs-leads/2026-10-05.json") {
 		t.Errorf("the YAML does not carry the warning")
+	}
+}
+
+// chatServer is a local server speaking the Chat Completions API: it
+// answers a journey request with the draft's stages, "Demo" renamed, each
+// citing the first message.
+func chatServer(t *testing.T) (*httptest.Server, *int) {
+	t.Helper()
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		var req struct {
+			Messages []struct {
+				Content string `json:"content"`
+			} `json:"messages"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || len(req.Messages) < 2 {
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		var doc struct {
+			Draft struct {
+				Stages []map[string]any `json:"stages"`
+			} `json:"draft"`
+			Messages []struct {
+				ID string `json:"id"`
+			} `json:"messages"`
+		}
+		if err := json.Unmarshal([]byte(req.Messages[1].Content), &doc); err != nil || len(doc.Messages) == 0 {
+			http.Error(w, "no document", http.StatusBadRequest)
+			return
+		}
+		for _, s := range doc.Draft.Stages {
+			if s["name"] == "Demo" {
+				s["name"] = "Product demo"
+			}
+			s["evidence"] = []string{doc.Messages[0].ID}
+			for _, k := range []string{"exit_criteria", "milestones"} {
+				if s[k] == nil {
+					s[k] = []any{}
+				}
+			}
+		}
+		answer, _ := json.Marshal(map[string]any{"stages": doc.Draft.Stages, "disagreements": []any{}})
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{
+			"id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": "local",
+			"choices": []any{map[string]any{"index": 0, "finish_reason": "stop", "message": map[string]any{"role": "assistant", "content": string(answer)}}},
+			"usage":   map[string]any{"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
+		})
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &calls
+}
+
+func TestJourneySuggestWithAModel(t *testing.T) {
+	srv, calls := chatServer(t)
+	dir := writeExport(t)
+	var out, errb bytes.Buffer
+	env := cli.Env{Stdout: &out, Stderr: &errb, Stdin: strings.NewReader(""), Now: func() time.Time { return now },
+		Getenv: func(k string) string {
+			return map[string]string{"LLM_BASE_URL": srv.URL + "/v1", "LLM_API_KEY": "sk-local", "LLM_MODEL": "local"}[k]
+		}}
+	if code := cli.Main(context.Background(), []string{"journey", "suggest", "--model", "--export", dir, "--channels", "sales-leadership,cs-leads"}, env); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if *calls != 1 || !strings.Contains(out.String(), "name: Product demo") || !strings.Contains(out.String(), "proposed with the model local") {
+		t.Errorf("%d calls; suggestion:\n%s", *calls, firstLines(out.String(), 20))
+	}
+	if _, err := template.Parse("journey.yaml", out.Bytes()); err != nil {
+		t.Errorf("the model's suggestion does not parse: %v", err)
+	}
+	b := newBot(t)
+	if e := b.fails("journey", "suggest", "--model", "--export", dir); !strings.Contains(e, "LLM_BASE_URL") {
+		t.Errorf("--model without a model: %q", e)
 	}
 }

@@ -129,7 +129,7 @@ func (w *setupWorker) Work(ctx context.Context, job *river.Job[SetupArgs]) error
 	}); err != nil {
 		return err
 	}
-	if err := r.store.SaveSetupProposal(ctx, id, s.Proposal()); err != nil {
+	if err := r.store.SaveSetupProposal(ctx, id, r.propose(ctx, ws, s)); err != nil {
 		return err
 	}
 	run, err = r.store.SetupRun(ctx, ws, id)
@@ -138,4 +138,27 @@ func (w *setupWorker) Work(ctx context.Context, job *river.Job[SetupArgs]) error
 	}
 	report(run)
 	return nil
+}
+
+// propose makes the proposal: the rule-based one, improved by a live model
+// when one is configured. A model that fails leaves the rule-based one,
+// with a note saying so; its calls are recorded like the analyses'.
+func (r *Runner) propose(ctx context.Context, ws string, s *bootstrap.Suggester) bootstrap.Proposal {
+	bm, ok := r.model.(bootstrap.Model)
+	if !ok || r.model.Name() == "offline" {
+		return s.Proposal()
+	}
+	in := s.ModelInput()
+	p, usage, err := bm.SuggestJourney(ctx, in)
+	if rerr := r.store.InTx(ctx, func(tx *store.Tx) error {
+		return tx.RecordModelCall(ctx, ws, r.model.Name(), "journey", len(in.Messages), usage, err)
+	}); rerr != nil {
+		r.log.Warn("journey setup: record model call", "err", rerr)
+	}
+	if err != nil {
+		r.log.Warn("journey setup: the model could not propose; keeping the rule-based proposal", "model", r.model.Name(), "err", err)
+		p = in.Draft
+		p.Notes = append(p.Notes, fmt.Sprintf("the model %s could not improve this proposal (%s); it is the rule-based one", r.model.Name(), journey.ErrorMessage(err)))
+	}
+	return p
 }
