@@ -239,6 +239,7 @@ type exportMessage struct {
 	Subtype  string `json:"subtype"`
 	User     string `json:"user"`
 	Username string `json:"username"`
+	BotID    string `json:"bot_id"`
 	Text     string `json:"text"`
 	TS       string `json:"ts"`
 	ThreadTS string `json:"thread_ts"`
@@ -278,6 +279,9 @@ func (e *Export) readDay(name string, c ExportChannel, oldest, latest time.Time,
 		}
 		bm := bootstrap.Message{Channel: c.ID, ChannelName: c.Name, TS: m.TS, ThreadTS: m.ThreadTS, User: m.User,
 			UserName: e.users[m.User], Text: m.Text, Subtype: m.Subtype, At: at}
+		if bm.Subtype == "" && m.BotID != "" {
+			bm.Subtype = "bot_message"
+		}
 		if bm.UserName == "" && m.Profile != nil {
 			bm.UserName = m.Profile.RealName
 		}

@@ -188,8 +188,12 @@ func (r *Reader) replies(ctx context.Context, channel, name, ts string, oldest, 
 }
 
 func (r *Reader) message(ctx context.Context, channel, name string, m slack.Message) bootstrap.Message {
+	sub := m.SubType
+	if sub == "" && m.BotID != "" {
+		sub = "bot_message" // an app's post (Journey's own digests among them), not a person's
+	}
 	return bootstrap.Message{Channel: channel, ChannelName: name, TS: m.Timestamp, ThreadTS: m.ThreadTimestamp, User: m.User,
-		UserName: r.userName(ctx, m.User), Text: m.Text, Subtype: m.SubType, At: tsTime(m.Timestamp),
+		UserName: r.userName(ctx, m.User), Text: m.Text, Subtype: sub, At: tsTime(m.Timestamp),
 		Permalink: bootstrap.Permalink(r.BaseURL, channel, m.Timestamp, m.ThreadTimestamp)}
 }
 

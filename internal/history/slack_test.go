@@ -37,7 +37,7 @@ func newFixture(t *testing.T, limits map[string]slacksim.Limit) *fixture {
 			{ID: "C1", Name: "sales-leadership", Members: []string{"U0BOT", "U1", "U2"}},
 			{ID: "C2", Name: "cs-leads", Members: []string{"U1", "U2"}},
 			{ID: "C3", Name: "secret", IsPrivate: true, Members: []string{"U1"}},
-			{ID: "C4", Name: "quiet", Members: []string{"U0BOT", "U1"}},
+			{ID: "C4", Name: "digests", Members: []string{"U0BOT", "U1"}},
 		},
 	})
 	if err := sim.Start(); err != nil {
@@ -227,8 +227,20 @@ func TestChannelProblemsSayWhatToDo(t *testing.T) {
 			}
 		}
 	}
-	// an empty channel is read without error, and reads nothing
+	// the bot's own posts are read but marked, so they count for no one
+	if _, _, err := f.api.PostMessage("C4", slack.MsgOptionText("Team digest: 3 deals changed stage", false)); err != nil {
+		t.Fatal(err)
+	}
 	res, err := r.ReadChannel(ctx, "C4", time.Time{}, time.Time{}, f.s.SetupSink(f.run), nil)
+	if err != nil || res.Read != 1 {
+		t.Fatalf("bot post: %+v, %v", res, err)
+	}
+	if msgs := f.stored(t); len(msgs) != 1 || msgs[0].Subtype != "bot_message" {
+		t.Errorf("the bot's post was stored as %+v", msgs)
+	}
+	// an empty channel is read without error, and reads nothing
+	f.sim.AddChannel(slacksim.Channel{ID: "C5", Name: "quiet", Members: []string{"U0BOT", "U1"}})
+	res, err = r.ReadChannel(ctx, "C5", time.Time{}, time.Time{}, f.s.SetupSink(f.run), nil)
 	if err != nil || res.Read != 0 || res.Name != "quiet" {
 		t.Errorf("empty channel: %+v, %v", res, err)
 	}
