@@ -14,30 +14,72 @@ import (
 // its milestones under it ("- Name | key | required"). Keys tie a line to
 // the stage or milestone it came from, so renaming keeps its CRM mapping
 // and what was already done. When the text would be longer than maxLen
-// runes, milestone keys that their names find anyway are left out.
+// runes (0: no limit), milestone keys that their names find anyway are
+// left out.
 func Outline(d journey.Definition, maxLen int) string {
-	for _, short := range []bool{false, true} {
-		var b strings.Builder
-		for _, s := range d.Stages {
-			fmt.Fprintf(&b, "%s | %s | %s\n", s.Name, s.OwnerTeam, s.Key)
-			for _, m := range s.Milestones {
-				req := "optional"
-				if m.Required {
-					req = "required"
-				}
-				if short && slug(m.Name) == m.Key {
-					fmt.Fprintf(&b, "- %s | | %s\n", m.Name, req)
-				} else {
-					fmt.Fprintf(&b, "- %s | %s | %s\n", m.Name, m.Key, req)
-				}
-			}
+	var blocks []string
+	for _, s := range d.Stages {
+		blocks = append(blocks, stageOutline(s, false))
+	}
+	out := strings.Join(blocks, "\n")
+	if maxLen <= 0 || utf8.RuneCountInString(out) <= maxLen {
+		return out
+	}
+	blocks = blocks[:0]
+	for _, s := range d.Stages {
+		blocks = append(blocks, stageOutline(s, true))
+	}
+	return strings.Join(blocks, "\n")
+}
+
+// OutlineParts is Outline cut at stage lines into parts of at most maxLen
+// runes each, for inputs that hold that much; joined with line breaks they
+// read back as the whole. Only a single stage longer than maxLen makes a
+// longer part.
+func OutlineParts(d journey.Definition, maxLen int) []string {
+	if whole := Outline(d, maxLen); maxLen <= 0 || utf8.RuneCountInString(whole) <= maxLen {
+		return []string{whole}
+	}
+	var parts []string
+	cur := ""
+	for _, s := range d.Stages {
+		b := stageOutline(s, false)
+		if utf8.RuneCountInString(b) > maxLen {
+			b = stageOutline(s, true)
 		}
-		out := strings.TrimRight(b.String(), "\n")
-		if maxLen <= 0 || utf8.RuneCountInString(out) <= maxLen || short {
-			return out
+		switch {
+		case cur == "":
+			cur = b
+		case utf8.RuneCountInString(cur)+1+utf8.RuneCountInString(b) <= maxLen:
+			cur += "\n" + b
+		default:
+			parts = append(parts, cur)
+			cur = b
 		}
 	}
-	return ""
+	if cur != "" {
+		parts = append(parts, cur)
+	}
+	return parts
+}
+
+// stageOutline writes one stage and its milestones; short leaves out the
+// milestone keys that their names give back.
+func stageOutline(s journey.Stage, short bool) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s | %s | %s", s.Name, s.OwnerTeam, s.Key)
+	for _, m := range s.Milestones {
+		req := "optional"
+		if m.Required {
+			req = "required"
+		}
+		if short && slug(m.Name) == m.Key {
+			fmt.Fprintf(&b, "\n- %s | | %s", m.Name, req)
+		} else {
+			fmt.Fprintf(&b, "\n- %s | %s | %s", m.Name, m.Key, req)
+		}
+	}
+	return b.String()
 }
 
 // ApplyOutline rebuilds base from an edited outline: stages and milestones

@@ -111,3 +111,35 @@ func TestOutlineProblems(t *testing.T) {
 		}
 	}
 }
+
+func TestOutlinePartsFitTheirInputs(t *testing.T) {
+	def, _ := template.BuiltinByKey("enterprise")
+	whole := bootstrap.Outline(def, 0)
+	parts := bootstrap.OutlineParts(def, 600)
+	if len(parts) < 3 {
+		t.Fatalf("%d parts of at most 600 runes for a %d-rune outline", len(parts), len([]rune(whole)))
+	}
+	for i, p := range parts {
+		if n := len([]rune(p)); n > 600 {
+			t.Errorf("part %d has %d runes", i, n)
+		}
+		if strings.HasPrefix(p, "- ") {
+			t.Errorf("part %d starts with a milestone, not a stage", i)
+		}
+	}
+	got, probs := bootstrap.ApplyOutline(def, strings.Join(parts, "\n"))
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	if !slices.Equal(stageKeys(got), stageKeys(def)) {
+		t.Errorf("parts read back as %v", stageKeys(got))
+	}
+	for i := range def.Stages {
+		if len(got.Stages[i].Milestones) != len(def.Stages[i].Milestones) {
+			t.Errorf("stage %s lost milestones", def.Stages[i].Key)
+		}
+	}
+	if one := bootstrap.OutlineParts(def, 3000); len(one) != 1 || one[0] != bootstrap.Outline(def, 3000) {
+		t.Errorf("an outline that fits is one part")
+	}
+}

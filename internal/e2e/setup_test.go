@@ -232,6 +232,19 @@ func TestAdminBootstrapsTheJourneyFromLeadershipChannels(t *testing.T) {
 
 func TestSetupFromTemplate(t *testing.T) {
 	e := start(t)
+	// a Slack workspace admin who is not one of Journey's people may set up too
+	const olga = "U0OWNER"
+	e.sim.AddUser(slacksim.User{ID: olga, Name: "olga", RealName: "Olga Owner", IsAdmin: true})
+	if _, err := e.sim.SlashCommand(ctx(t), olga, "C0GENERAL", "/journey", "setup"); err != nil {
+		t.Fatal(err)
+	}
+	e.openView(olga, slackapp.CallbackSetupStart)
+	// a guest who is neither may not
+	if _, err := e.sim.SlashCommand(ctx(t), guest, "C0GENERAL", "/journey", "setup"); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("the guest's refusal", func() bool { _, ok := e.ephemeralWith(guest, "Only Journey admins"); return ok })
+
 	if _, err := e.sim.SlashCommand(ctx(t), alex, "C0GENERAL", "/journey", "setup"); err != nil {
 		t.Fatal(err)
 	}

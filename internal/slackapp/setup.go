@@ -359,18 +359,40 @@ func reviewModal(meta setupMeta, def journey.Definition, p *bootstrap.Proposal, 
 	} else {
 		blocks = append(blocks, section("The *"+escape(def.Name)+"* template. "+escape(truncate(def.Description, 600))))
 	}
-	outline := slack.NewPlainTextInputBlockElement(plainShort("One stage a line"), InputSetupOutline)
-	outline.Multiline, outline.MaxLength = true, maxPlainInput
-	outline.InitialValue = bootstrap.Outline(def, maxPlainInput)
-	blocks = append(blocks, slack.NewInputBlock(BlockSetupOutline, plainShort("Stages and milestones"),
-		plainShort("A stage a line: Name | owner team | key. Its milestones under it: - Name | key | required. "+
-			"Rename, reorder, add or delete lines; a line's key keeps its CRM mapping and what was already done."), outline))
+	// one input holds 3,000 characters: a long journey goes over several,
+	// read back in order
+	for i, part := range bootstrap.OutlineParts(def, maxPlainInput) {
+		if i == maxOutlineParts {
+			break
+		}
+		outline := slack.NewPlainTextInputBlockElement(plainShort("One stage a line"), InputSetupOutline)
+		outline.Multiline, outline.MaxLength, outline.InitialValue = true, maxPlainInput, part
+		label, hint := "Stages and milestones", plainShort("A stage a line: Name | owner team | key. Its milestones under it: - Name | key | required. "+
+			"Rename, reorder, add or delete lines; a line's key keeps its CRM mapping and what was already done.")
+		if i > 0 {
+			label, hint = "Stages and milestones (continued)", nil
+		}
+		in := slack.NewInputBlock(outlineBlockID(i), plainShort(label), hint, outline)
+		in.Optional = i > 0
+		blocks = append(blocks, in)
+	}
 	b, _ := json.Marshal(meta)
 	return slack.ModalViewRequest{
 		Type: slack.VTModal, CallbackID: CallbackSetupReview, PrivateMetadata: string(b),
 		Title: plainShort("Review journey"), Submit: plainShort("Publish"), Close: plainShort("Cancel"),
 		Blocks: slack.Blocks{BlockSet: blocks},
 	}
+}
+
+// maxOutlineParts bounds the outline inputs of the review modal.
+const maxOutlineParts = 8
+
+// outlineBlockID names the i-th outline input: setup_outline, setup_outline_2, …
+func outlineBlockID(i int) string {
+	if i == 0 {
+		return BlockSetupOutline
+	}
+	return BlockSetupOutline + "_" + strconv.Itoa(i+1)
 }
 
 func refLink(r bootstrap.Ref) string {
@@ -388,7 +410,13 @@ func (a *App) handleSetupPublish(ctx context.Context, c caller, cb slack.Interac
 		r.Ack(viewErrors(BlockSetupOutline, "This form is out of date; run `/journey setup` again."))
 		return nil
 	}
-	text := cb.View.State.Values[BlockSetupOutline][InputSetupOutline].Value
+	var parts []string
+	for i := 0; i < maxOutlineParts; i++ {
+		if v, ok := cb.View.State.Values[outlineBlockID(i)][InputSetupOutline]; ok {
+			parts = append(parts, v.Value)
+		}
+	}
+	text := strings.Join(parts, "\n")
 	// lines that cannot be read are reported before anything is loaded
 	if _, problems := bootstrap.ApplyOutline(journey.Definition{Key: "check", Name: "check"}, text); len(problems) > 0 && !onlyValidation(problems) {
 		r.Ack(viewErrors(BlockSetupOutline, truncate(strings.Join(problems, "\n"), 1900)))

@@ -2,11 +2,15 @@ package slackapp
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/slack-go/slack"
+
 	"github.com/journeyhq/journey/internal/bootstrap"
+	"github.com/journeyhq/journey/internal/journey"
 	"github.com/journeyhq/journey/internal/template"
 )
 
@@ -67,5 +71,39 @@ func TestSetupViewsGolden(t *testing.T) {
 		if n := len([]rune(bootstrap.Outline(d, maxPlainInput))); n > maxPlainInput {
 			t.Errorf("the %s outline is %d characters; the input holds %d", d.Key, n, maxPlainInput)
 		}
+	}
+}
+
+func TestReviewModalSpreadsALongJourneyOverInputs(t *testing.T) {
+	def, _ := template.BuiltinByKey("enterprise")
+	for i := range def.Stages {
+		for j := 0; j < 8; j++ {
+			def.Stages[i].Milestones = append(def.Stages[i].Milestones, journey.Milestone{
+				Key: fmt.Sprintf("extra_%d_%d", i, j), Name: fmt.Sprintf("A long milestone name written by the team, number %d of stage %d", j, i)})
+		}
+	}
+	if n := len([]rune(bootstrap.Outline(def, maxPlainInput))); n <= maxPlainInput {
+		t.Fatalf("the test journey is only %d runes", n)
+	}
+	view := reviewModal(setupMeta{Template: "enterprise"}, def, nil, nil)
+	validBlocks(t, view.Blocks.BlockSet, "modal")
+	var parts []string
+	for _, b := range view.Blocks.BlockSet {
+		in, ok := b.(*slack.InputBlock)
+		if !ok {
+			continue
+		}
+		el := in.Element.(*slack.PlainTextInputBlockElement)
+		if n := len([]rune(el.InitialValue)); n > el.MaxLength || el.MaxLength > maxPlainInput {
+			t.Errorf("input %s holds %d runes, more than its %d", in.BlockID, n, el.MaxLength)
+		}
+		parts = append(parts, el.InitialValue)
+	}
+	if len(parts) < 2 {
+		t.Fatalf("%d outline inputs", len(parts))
+	}
+	got, probs := bootstrap.ApplyOutline(def, strings.Join(parts, "\n"))
+	if len(probs) > 0 || len(got.Stages) != len(def.Stages) {
+		t.Errorf("the inputs read back as %d stages: %v", len(got.Stages), probs)
 	}
 }
