@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/slack-go/slack"
 
 	"github.com/journeyhq/journey/internal/bootstrap"
 	"github.com/journeyhq/journey/internal/history"
@@ -115,6 +116,15 @@ func (w *setupWorker) Work(ctx context.Context, job *river.Job[SetupArgs]) error
 			continue
 		} else if err != nil {
 			run.Problems = problems
+			if job.Attempt >= job.MaxAttempts {
+				// the last attempt: say so, keep what was read
+				run.Status = bootstrap.RunFailed
+				run.Problems = append(run.Problems, bootstrap.Problem{Channel: ch, Code: "failed",
+					Message: fmt.Sprintf("Journey could not finish reading <#%s> after %d attempts (%s). What was read is kept; run `/journey setup` again to try once more.", ch, job.Attempt, failReason(err))})
+				if ferr := r.store.FailSetupRun(ctx, id, run.Problems); ferr != nil {
+					r.log.Warn("journey setup: mark failed", "run", id, "err", ferr)
+				}
+			}
 			report(run)
 			return fmt.Errorf("journey setup %s: read %s: %w", id, ch, err) // River retries; reading resumes
 		}
@@ -161,4 +171,19 @@ func (r *Runner) propose(ctx context.Context, ws string, s *bootstrap.Suggester)
 		p.Notes = append(p.Notes, fmt.Sprintf("the model %s could not improve this proposal (%s); it is the rule-based one", r.model.Name(), journey.ErrorMessage(err)))
 	}
 	return p
+}
+
+// failReason says in a few words why reading failed, without internals.
+func failReason(err error) string {
+	var se slack.SlackErrorResponse
+	var rl *slack.RateLimitedError
+	switch {
+	case errors.As(err, &se):
+		return "Slack answered " + se.Err
+	case errors.As(err, &rl):
+		return "Slack kept asking Journey to slow down"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "it took too long"
+	}
+	return "the connection to Slack failed"
 }

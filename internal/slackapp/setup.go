@@ -230,6 +230,11 @@ func setupMessage(run bootstrap.Run, channels []bootstrap.ChannelProgress, now t
 			contextText(line))
 		problems()
 		return line, blocks
+	case bootstrap.RunFailed:
+		blocks = append(blocks, section(":x: *Journey could not finish reading "+channelMentions(run.Channels)+".*"),
+			contextText(bootstrap.ProgressLine(channels, len(run.Channels), false)))
+		problems()
+		return "Journey set-up failed", blocks
 	case bootstrap.RunPublished:
 		text := ":white_check_mark: *Journey published* from this proposal. Cards and digests follow the new version now; earlier versions are kept for history."
 		return "Journey published", []slack.Block{section(text)}

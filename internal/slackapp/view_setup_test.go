@@ -61,6 +61,15 @@ func TestSetupViewsGolden(t *testing.T) {
 		t.Errorf("the summary lacks the disagreement or the review button")
 	}
 
+	failed := run
+	failed.Status, failed.Proposal = bootstrap.RunFailed, nil
+	failed.Problems = append(failed.Problems, bootstrap.Problem{Channel: "C0CS", Code: "failed", Message: "Journey could not finish reading <#C0CS> after 10 attempts (the connection to Slack failed)."})
+	ftext, fblocks := setupMessage(failed, chs, fixedNow)
+	validBlocks(t, fblocks, "message")
+	if raw, _ := json.Marshal(fblocks); ftext != "Journey set-up failed" || !strings.Contains(string(raw), "after 10 attempts") || strings.Contains(string(raw), ActionSetupReview) {
+		t.Errorf("failed run: %q %s", ftext, raw)
+	}
+
 	review := reviewModal(setupMeta{Run: run.ID}, p.Definition, &p, run.Problems)
 	validBlocks(t, review.Blocks.BlockSet, "modal")
 	golden(t, "setup_review", review)

@@ -83,6 +83,19 @@ func (s *Store) SaveSetupProposal(ctx context.Context, id string, p bootstrap.Pr
 	return wrap(err, "setup run "+id)
 }
 
+// FailSetupRun marks a run failed for good, keeping what it read.
+func (s *Store) FailSetupRun(ctx context.Context, id string, problems []bootstrap.Problem) error {
+	if problems == nil {
+		problems = []bootstrap.Problem{}
+	}
+	b, err := json.Marshal(problems)
+	if err != nil {
+		return err
+	}
+	_, err = s.pool.Exec(ctx, `UPDATE setup_runs SET status = 'failed', problems = $2, updated_at = now() WHERE id = $1`, id, b)
+	return wrap(err, "setup run "+id)
+}
+
 // MarkSetupPublished records the definition version the run published.
 func (t *Tx) MarkSetupPublished(ctx context.Context, ws, id, definitionID string) error {
 	_, err := t.q.Exec(ctx, `UPDATE setup_runs SET status = 'published', published_definition = $3, updated_at = now()
