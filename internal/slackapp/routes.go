@@ -26,8 +26,12 @@ const (
 
 // Callback ids of modals.
 const (
-	CallbackEditDraft   = "edit_draft"
-	CallbackMore        = "card_more"
+	CallbackEditDraft = "edit_draft"
+	CallbackMore      = "card_more"
+)
+
+// Callback ids of the set-up modals.
+const (
 	CallbackSetupStart  = "setup_start"  // /journey setup: template or history
 	CallbackSetupReview = "setup_review" // the editable outline; submit publishes
 )
@@ -90,7 +94,8 @@ func (a *App) routes() {
 		ActionSetupReview: a.handleSetupReview,
 	}
 	a.submissions = map[string]submissionHandler{
-		CallbackEditDraft:   a.handleEditSubmit,
+		CallbackEditDraft: a.handleEditSubmit,
+
 		CallbackSetupStart:  a.handleSetupStart,
 		CallbackSetupReview: a.handleSetupPublish,
 	}
