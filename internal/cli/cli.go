@@ -137,7 +137,7 @@ func run(ctx context.Context, args []string, env Env) error {
 		return cmdSandbox(ctx, args[1:], env)
 	case "journey":
 		if len(args) < 2 {
-			return journey.Errorf(journey.EINVALID, "journey needs a subcommand: show, list, export or apply (see `bot help`)")
+			return journey.Errorf(journey.EINVALID, "journey needs a subcommand: show, list, export, apply or suggest (see `bot help`)")
 		}
 		switch args[1] {
 		case "show":
@@ -151,7 +151,7 @@ func run(ctx context.Context, args []string, env Env) error {
 		case "suggest":
 			return cmdSuggest(ctx, args[2:], env)
 		}
-		return journey.Errorf(journey.EINVALID, "unknown journey subcommand %q: use show, list, export or apply", args[1])
+		return journey.Errorf(journey.EINVALID, "unknown journey subcommand %q: use show, list, export, apply or suggest", args[1])
 	}
 	return journey.Errorf(journey.EINVALID, "unknown command %q (see `bot help`)", args[0])
 }
