@@ -55,6 +55,8 @@ Usage:
   bot journey list                     list built-in templates and this workspace's journeys
   bot journey export [KEY]             print a journey definition as YAML (--template KEY, --version N)
   bot journey apply -f FILE            publish a YAML definition as a new version
+  bot journey suggest --export PATH [--channels a,b]
+                                       propose a journey from leadership threads in a Slack export
   bot accounts [--owner EMAIL]         rank the accounts by priority
   bot analyze [--now T] [--tz Z] [--users F] < messages.json
                                        find promises, waiting-on, milestones and people in Slack messages
@@ -135,7 +137,7 @@ func run(ctx context.Context, args []string, env Env) error {
 		return cmdSandbox(ctx, args[1:], env)
 	case "journey":
 		if len(args) < 2 {
-			return journey.Errorf(journey.EINVALID, "journey needs a subcommand: show, list, export or apply (see `bot help`)")
+			return journey.Errorf(journey.EINVALID, "journey needs a subcommand: show, list, export, apply or suggest (see `bot help`)")
 		}
 		switch args[1] {
 		case "show":
@@ -146,8 +148,10 @@ func run(ctx context.Context, args []string, env Env) error {
 			return cmdExport(ctx, args[2:], env)
 		case "apply":
 			return cmdApply(ctx, args[2:], env)
+		case "suggest":
+			return cmdSuggest(ctx, args[2:], env)
 		}
-		return journey.Errorf(journey.EINVALID, "unknown journey subcommand %q: use show, list, export or apply", args[1])
+		return journey.Errorf(journey.EINVALID, "unknown journey subcommand %q: use show, list, export, apply or suggest", args[1])
 	}
 	return journey.Errorf(journey.EINVALID, "unknown command %q (see `bot help`)", args[0])
 }

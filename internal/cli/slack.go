@@ -66,12 +66,13 @@ func cmdRun(ctx context.Context, args []string, env Env) error {
 	defer stopJobs(runner)
 	app, err := slackapp.New(slackapp.Config{
 		BotToken: env.Getenv("SLACK_BOT_TOKEN"), AppToken: env.Getenv("SLACK_APP_TOKEN"), APIURL: env.Getenv("SLACK_API_URL"),
-		Log: log, Now: env.Now, Ingester: runner, Drafter: runner, Outbox: outbox(runner), MailFrom: mailFrom(env),
+		Log: log, Now: env.Now, Ingester: runner, Drafter: runner, Outbox: outbox(runner), MailFrom: mailFrom(env), Setup: runner,
 	}, s)
 	if err != nil {
 		return err
 	}
 	runner.SetNotifier(app)
+	runner.SetSetup(app)
 	log.Info("journey running; press Ctrl-C to stop")
 	if err := app.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		return err
@@ -320,7 +321,7 @@ func StartSandbox(ctx context.Context, s *store.Store, addr string, env Env, log
 		return nil, err
 	}
 	app, err := slackapp.New(slackapp.Config{BotToken: cfg.BotToken, AppToken: cfg.AppToken, APIURL: sim.APIURL(), Log: log, Now: now,
-		Ingester: runner, Drafter: runner, Outbox: outbox(runner), MailFrom: mailFrom(env)}, s)
+		Ingester: runner, Drafter: runner, Outbox: outbox(runner), MailFrom: mailFrom(env), Setup: runner}, s)
 	if err != nil {
 		stopJobs(runner)
 		_ = sim.Close()
@@ -328,6 +329,7 @@ func StartSandbox(ctx context.Context, s *store.Store, addr string, env Env, log
 		return nil, err
 	}
 	runner.SetNotifier(app)
+	runner.SetSetup(app)
 	if ws, err := s.Workspace(ctx, in.Doc.Workspace.SlackTeamID); err == nil {
 		// the sales manager's digest goes to #sales-managers at 08:00 her time
 		for _, p := range in.Doc.People {

@@ -166,7 +166,7 @@ func TestSlashCommandHelpAndBadInput(t *testing.T) {
 	cases := []struct{ text, want string }{
 		{"", "/journey ACCOUNT"},
 		{"help", "/journey mine"},
-		{"setup", "not available in this version"},
+		{"setup", "Only Journey admins"},
 		{strings.Repeat("x", 2000), "2000 characters"},
 		{"<!channel> *bold*", "No account matches"},
 		{"🚀 ünïcödé", "No account matches"},

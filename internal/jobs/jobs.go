@@ -88,6 +88,8 @@ type Runner struct {
 	log      *slog.Logger
 	notifier Notifier
 	mailer   Mailer
+	// setupSlack reads history for journey set-ups (see setup.go)
+	setupSlack SetupSlack
 }
 
 // New builds a runner. Start begins working jobs; a runner that is never
@@ -128,6 +130,7 @@ func New(s *store.Store, model journey.Model, cfg Config) (*Runner, error) {
 	river.AddWorker(workers, &digestWorker{r: r})
 	river.AddWorker(workers, &sendWorker{r: r})
 	river.AddWorker(workers, &wakeWorker{r: r})
+	river.AddWorker(workers, &setupWorker{r: r})
 	rcfg := &river.Config{
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
 		Workers:              workers,

@@ -38,6 +38,7 @@ type Store interface {
 	ClaimDelivery(ctx context.Context, ws, kind, key string) (bool, error)
 	MarkNudged(ctx context.Context, ws string, actionIDs []string) error
 	FollowUpsSent(ctx context.Context, ws string, ownerIDs []string, since, until time.Time) ([]journey.SentFollowUp, error)
+	SetupStore
 }
 
 // Config holds the Slack app's settings. Zero values take the documented defaults.
@@ -73,6 +74,9 @@ type Config struct {
 	// MailFrom, when set, is the address emails are sent from (the rep's
 	// name shown, a copy to the rep); otherwise the rep's own address.
 	MailFrom string
+	// Setup reads Slack history for /journey setup in the background. Nil:
+	// set-up from history is not offered.
+	Setup SetupStarter
 }
 
 // Drafter redrafts new actions' follow-ups. *jobs.Runner implements it.

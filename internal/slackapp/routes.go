@@ -21,12 +21,31 @@ const (
 	ActionNudgeRep    = "digest_nudge"     // from the digest: send a rep their actions now; repeated as digest_nudge:N
 	ActionRefreshHome = "home_refresh"     // re-derive My day
 	ActionOpenHome    = "journey_home"     // a link-like button to App Home (no-op ack)
+	ActionSetupReview = "setup_review"     // open the review modal of a set-up proposal (value: run id)
 )
 
 // Callback ids of modals.
 const (
 	CallbackEditDraft = "edit_draft"
 	CallbackMore      = "card_more"
+)
+
+// Callback ids of the set-up modals.
+const (
+	CallbackSetupStart  = "setup_start"  // /journey setup: template or history
+	CallbackSetupReview = "setup_review" // the editable outline; submit publishes
+)
+
+// Block ids and action ids of the set-up modals' inputs.
+const (
+	BlockSetupSource   = "setup_source"
+	BlockSetupChannels = "setup_channels"
+	BlockSetupWindow   = "setup_window"
+	BlockSetupOutline  = "setup_outline"
+	InputSetupSource   = "source"
+	InputSetupChannels = "channels"
+	InputSetupWindow   = "window"
+	InputSetupOutline  = "outline"
 )
 
 // Block ids and action ids of the edit modal's inputs.
@@ -72,9 +91,13 @@ func (a *App) routes() {
 		ActionEdit:        a.handleEdit,
 		ActionRefreshHome: a.handleRefreshHome,
 		ActionOpenHome:    a.handleNothing,
+		ActionSetupReview: a.handleSetupReview,
 	}
 	a.submissions = map[string]submissionHandler{
 		CallbackEditDraft: a.handleEditSubmit,
+
+		CallbackSetupStart:  a.handleSetupStart,
+		CallbackSetupReview: a.handleSetupPublish,
 	}
 	a.events = map[string]eventHandler{
 		EventAppMention:    a.handleMention,

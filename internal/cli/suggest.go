@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/journeyhq/journey/internal/bootstrap"
+	"github.com/journeyhq/journey/internal/history"
+	"github.com/journeyhq/journey/internal/journey"
+	"github.com/journeyhq/journey/internal/llm"
+	"github.com/journeyhq/journey/internal/template"
+)
+
+// cmdSuggest proposes a journey definition from a Slack export:
+// bot journey suggest --export PATH [--channels a,b] [--since D] [--until D] > journey.yaml
+func cmdSuggest(ctx context.Context, args []string, env Env) error {
+	fs := flag.NewFlagSet("journey suggest", flag.ContinueOnError)
+	export := fs.String("export", "", "a Slack workspace export: the .zip or its unpacked folder")
+	channels := fs.String("channels", "", "comma-separated channel names to read (default: all)")
+	since := fs.String("since", "", "read messages from this date on (YYYY-MM-DD)")
+	until := fs.String("until", "", "read messages before this date (YYYY-MM-DD)")
+	base := fs.String("url", "", "the workspace URL, e.g. https://acme.slack.com, to cite messages by permalink")
+	useModel := fs.Bool("model", false, "improve the proposal with the model at LLM_BASE_URL (OpenAI-compatible)")
+	if _, err := parse(fs, args, env); err != nil {
+		return err
+	}
+	if *export == "" {
+		return journey.Errorf(journey.EINVALID, "journey suggest needs --export PATH (a Slack export .zip or folder)")
+	}
+	var oldest, latest time.Time
+	for _, d := range []struct {
+		flag, v string
+		t       *time.Time
+	}{{"--since", *since, &oldest}, {"--until", *until, &latest}} {
+		if d.v == "" {
+			continue
+		}
+		t, err := time.Parse("2006-01-02", d.v)
+		if err != nil {
+			return journey.Errorf(journey.EINVALID, "%s %q is not a date (use YYYY-MM-DD)", d.flag, d.v)
+		}
+		*d.t = t
+	}
+	e, err := history.Open(*export)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	if *base != "" {
+		e.BaseURL = strings.TrimSuffix(*base, "/") + "/"
+	}
+	var names []string
+	for _, c := range strings.Split(*channels, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			names = append(names, c)
+		}
+	}
+	s := bootstrap.NewSuggester(template.Builtin())
+	st, err := e.Read(names, oldest, latest, func(m bootstrap.Message) error {
+		s.Add(m)
+		return ctx.Err()
+	})
+	if err != nil {
+		return err
+	}
+	p := s.Proposal()
+	if *useModel {
+		cfg := llm.ConfigFromEnv(env.Getenv)
+		if !cfg.Enabled() {
+			return journey.Errorf(journey.EINVALID, "--model needs LLM_BASE_URL (and LLM_API_KEY, LLM_MODEL) of an OpenAI-compatible endpoint")
+		}
+		m, err := llm.New(cfg, logger(env))
+		if err != nil {
+			return err
+		}
+		if bm, ok := m.(bootstrap.Model); ok {
+			in := s.ModelInput()
+			if mp, _, err := bm.SuggestJourney(ctx, in); err != nil {
+				fmt.Fprintf(env.Stderr, "warning: the model could not improve the proposal (%s); printing the rule-based one\n", journey.ErrorMessage(err))
+			} else {
+				p = mp
+			}
+		}
+	}
+	c := p.Comments()
+	for _, prob := range st.Problems {
+		fmt.Fprintf(env.Stderr, "warning: %s: skipped the rest of this file\n", prob)
+		c.Header = append(c.Header, "Warning: "+prob.Error())
+	}
+	if st.Messages == 0 {
+		fmt.Fprintf(env.Stderr, "warning: no messages in %s for %s: the suggestion is the %s template as it is\n",
+			*export, firstNonEmpty(*channels, "any channel"), p.Template)
+	}
+	out, err := template.MarshalWithComments(p.Definition, template.Comments{Header: c.Header, Stages: c.Stages, Milestones: c.Milestones})
+	if err != nil {
+		return err
+	}
+	if _, err := env.Stdout.Write(out); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "read %d messages in %d channels (%d day files); proposed %d stages from the %s template; %d disagreements\n",
+		st.Messages, st.Channels, st.Files, len(p.Definition.Stages), p.Template, len(p.Disagreements))
+	return nil
+}
