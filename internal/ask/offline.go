@@ -190,10 +190,18 @@ func Offline(ctx context.Context, t *Tools, question string, th Thread) (Answer,
 			head += fmt.Sprintf("You have %d open actions%s; press Send, Edit, Snooze, Dismiss or Done on each:", len(r.Facts), top)
 			r.Facts = nil // the buttons show them
 		default:
-			head += "You have no open actions right now."
+			r.None = head + "You have no open actions right now."
 		}
 		next = th
 	case KindActions:
+		if in.Person == "" && reEveryone.MatchString(normalize(question)) {
+			r, err = t.TeamActions(ctx)
+			if err != nil {
+				return Answer{}, err
+			}
+			head = "Open actions in your team, most important first per person:"
+			break
+		}
 		r, err = t.Actions(ctx, in.Person)
 		if err != nil {
 			return Answer{}, err

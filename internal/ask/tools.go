@@ -1133,3 +1133,48 @@ func (t *Tools) person(ctx context.Context, name string) (journey.Person, *Resul
 	}
 	return journey.Person{}, &Result{Problem: fmt.Sprintf("“%s” could be several people; use their full name.", name)}, nil
 }
+
+// TeamActions lists the open actions of everyone whose actions the asker
+// may see: a manager's team, everyone for an admin. A rep or a CSM gets a
+// refusal: they see only their own.
+func (t *Tools) TeamActions(ctx context.Context) (Result, error) {
+	if !t.asker.Known {
+		return t.notKnown(), nil
+	}
+	role := t.asker.Person.Role
+	if role != journey.RoleManager && role != journey.RoleAdmin {
+		return Result{Problem: "I can't show other people's drafts or actions: you see your own (say “show my drafts”), a manager sees their team's, and an admin everyone's."}, nil
+	}
+	sc, err := t.scope(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	people := sc.People
+	if sc.All {
+		if people, err = t.People(ctx); err != nil {
+			return Result{}, err
+		}
+	}
+	var out Result
+	for _, p := range people {
+		r, err := t.Actions(ctx, p.Name)
+		if err != nil {
+			return Result{}, err
+		}
+		if r.Problem != "" {
+			continue
+		}
+		for i, f := range r.Facts {
+			if i == 3 {
+				out.Facts = append(out.Facts, Fact{Text: fmt.Sprintf("%s: and %d more", p.Name, len(r.Facts)-3)})
+				break
+			}
+			out.Facts = append(out.Facts, Fact{Text: p.Name + " — " + f.Text, Refs: f.Refs})
+		}
+		out.Actions = append(out.Actions, r.Actions...)
+	}
+	if len(out.Facts) == 0 {
+		out.None = "Nobody in " + sc.Label + " team has open actions."
+	}
+	return out, nil
+}
