@@ -61,9 +61,13 @@ func cmdRun(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer stopJobs(runner)
+	asker, err := askService(s, env, log)
+	if err != nil {
+		return err
+	}
 	app, err := slackapp.New(slackapp.Config{
 		BotToken: env.Getenv("SLACK_BOT_TOKEN"), AppToken: env.Getenv("SLACK_APP_TOKEN"), APIURL: env.Getenv("SLACK_API_URL"),
-		Log: log, Now: env.Now, Ingester: runner, Drafter: runner,
+		Log: log, Now: env.Now, Ingester: runner, Drafter: runner, Ask: asker, AskThreads: s,
 	}, s)
 	if err != nil {
 		return err
@@ -246,8 +250,14 @@ func StartSandbox(ctx context.Context, s *store.Store, addr string, env Env, log
 		_ = sim.Close()
 		return nil, err
 	}
+	asker, err := askService(s, env, log)
+	if err != nil {
+		stopJobs(runner)
+		_ = sim.Close()
+		return nil, err
+	}
 	app, err := slackapp.New(slackapp.Config{BotToken: cfg.BotToken, AppToken: cfg.AppToken, APIURL: sim.APIURL(), Log: log, Now: now,
-		Ingester: runner, Drafter: runner}, s)
+		Ingester: runner, Drafter: runner, Ask: asker, AskThreads: s}, s)
 	if err != nil {
 		stopJobs(runner)
 		_ = sim.Close()

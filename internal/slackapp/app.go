@@ -11,6 +11,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 
+	"github.com/journeyhq/journey/internal/ask"
 	"github.com/journeyhq/journey/internal/journey"
 )
 
@@ -63,6 +64,12 @@ type Config struct {
 	// Drafter has a model redraft new actions' follow-ups in the
 	// background. Nil: actions keep their template drafts.
 	Drafter Drafter
+	// Ask answers questions in plain language (DMs, mentions, the assistant
+	// pane). Nil: a DM or a mention is read as an account name only.
+	Ask *ask.Service
+	// AskThreads keeps conversations' context for follow-ups. Nil: every
+	// question stands alone.
+	AskThreads AskThreads
 }
 
 // Drafter redrafts new actions' follow-ups. *jobs.Runner implements it.
