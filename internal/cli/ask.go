@@ -47,9 +47,16 @@ func evalAsk(ctx context.Context, env Env) error {
 		return err
 	}
 	base := databaseURL(env)
-	admin, err := pgx.Connect(ctx, base)
+	u, err := url.Parse(base)
 	if err != nil {
-		return fmt.Errorf("ask evaluation: connect to %s to create a scratch database: %w", redactURL(base), err)
+		return fmt.Errorf("ask evaluation: DATABASE_URL: %w", err)
+	}
+	// the server's maintenance database, so the bot's own need not exist
+	adminURL := *u
+	adminURL.Path = "/postgres"
+	admin, err := pgx.Connect(ctx, adminURL.String())
+	if err != nil {
+		return fmt.Errorf("ask evaluation: connect to %s to create a scratch database: %w", redactURL(adminURL.String()), err)
 	}
 	defer admin.Close(context.WithoutCancel(ctx))
 	name := fmt.Sprintf("journey_ask_eval_%d", time.Now().UnixNano())
@@ -59,10 +66,6 @@ func evalAsk(ctx context.Context, env Env) error {
 	defer func() {
 		_, _ = admin.Exec(context.WithoutCancel(ctx), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 	}()
-	u, err := url.Parse(base)
-	if err != nil {
-		return fmt.Errorf("ask evaluation: DATABASE_URL: %w", err)
-	}
 	u.Path = "/" + name
 	s, err := store.Open(ctx, u.String())
 	if err != nil {
