@@ -17,24 +17,39 @@ import (
 
 const dana = "U0MGR1"
 
-// askDM sends text to the bot in user's DM and returns the bot's next
-// top-level reply there.
+// askDM sends text to the bot in user's DM and returns the bot's answer:
+// its first top-level message there after the question (the morning DM,
+// "Your day: …", which the scheduler may send meanwhile, is not an answer).
 func (e *env) askDM(user, text string) slacksim.Message {
 	e.t.Helper()
-	before := len(e.botDMs(user, ""))
-	if _, _, err := e.sim.SendDM(ctx(e.t), user, text); err != nil {
+	_, ts, err := e.sim.SendDM(ctx(e.t), user, text)
+	if err != nil {
 		e.t.Fatalf("DM %q: %v", text, err)
 	}
 	var reply slacksim.Message
 	e.waitFor("the answer to "+text, func() bool {
-		ms := e.botDMs(user, "")
-		if len(ms) > before {
-			reply = ms[before]
-			return true
+		for _, m := range e.botDMs(user, "") {
+			if tsAfter(m.TS, ts) && !strings.HasPrefix(m.Text, "Your day:") {
+				reply = m
+				return true
+			}
 		}
 		return false
 	})
 	return reply
+}
+
+// tsAfter compares Slack timestamps ("1795435200.000100").
+func tsAfter(a, b string) bool {
+	as, af, _ := strings.Cut(a, ".")
+	bs, bf, _ := strings.Cut(b, ".")
+	if len(as) != len(bs) {
+		return len(as) > len(bs)
+	}
+	if as != bs {
+		return as > bs
+	}
+	return af > bf
 }
 
 // botDMs lists the bot's messages in user's DM: top-level ones when thread
