@@ -307,6 +307,9 @@ and the bot connected to it over Socket Mode. Act as any of its people with the 
   # mention the bot in a thread: the card is posted in that thread
   curl -s %[1]s/driver/mention -d '{"user":"maya","channel":"general","text":"globex"}'
 
+  # ask in plain language, in a DM (follow up with "and Globex?" or "why?")
+  curl -s %[1]s/driver/dm -d '{"user":"maya","text":"which of my deals are at risk?"}'
+
   # App Home, "My day": Maya's top actions with drafts, and her accounts
   curl -s %[1]s/driver/home -d '{"user":"maya"}'
 
