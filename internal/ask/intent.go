@@ -68,7 +68,7 @@ var (
 	reFirst     = regexp.MustCompile(`what should i (do|work on|focus on|tackle|start with|prioriti[sz]e)|where (should|do) i start|what('s| is) (first|most important|most urgent|my (top )?priority|on my plate)|my (top|first|most important) (priority|priorities|thing|task)|what (do|should) i do (first|next|today|now)|priorit(y|ies) (for )?today|what('s| is) next for me|what needs my attention|what matters (most )?today|(first|most important) thing (to do )?today`)
 	reActions   = regexp.MustCompile(`\b(drafts?|actions?|to-?dos?|tasks?|follow-?up emails?)\b`)
 	reOverdue   = regexp.MustCompile(`\b(overdue|late|behind on|past due|missed)\b`)
-	reWhy       = regexp.MustCompile(`^(and |but |ok |okay |so )?(why|why\?|how come|why is that|why so|explain|explain that|explain why|why not|what's the reason|what is the reason|reasons?))\W*$`)
+	reWhy       = regexp.MustCompile(`^(and |but |ok |okay |so )?(why|why\?|how come|why is that|why so|explain|explain that|explain why|why not|what's the reason|what is the reason|reasons?)\W*$`)
 	reFollow    = regexp.MustCompile(`^(and|what about|how about|and what about|same for|same question for|what of|ok and|and for|now)\s+(.+)$`)
 	reRenew     = regexp.MustCompile(`\brenew(s|al|als|ing|ed)?\b|\bup for renewal\b`)
 	reClosing   = regexp.MustCompile(`\b(clos(e|es|ing)|land(s|ing)?)\b`)
