@@ -349,6 +349,9 @@ func Parse(q string, names *journey.NameIndex, people []journey.Person) Intent {
 	default:
 		in.Kind = KindUnknown
 	}
+	if in.Kind == KindWhy {
+		in.FollowUp = false // "and why?" asks about the last answer itself
+	}
 	if in.Kind == KindContacts && in.Role == "" {
 		in.Role = roleOf(s)
 	}
