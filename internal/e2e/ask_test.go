@@ -187,6 +187,9 @@ func TestAskInAThread(t *testing.T) {
 	if top != 1 {
 		t.Errorf("answers must stay in the thread; the channel has %d top-level messages", top)
 	}
+	// in the deal channel linked to Acme, "they" are Acme
+	_, linked := e.askThread(maya, "C0ACME", "", "what are they waiting on from us?")
+	wantAll(t, "in #deals-acme", shown(linked), "SOC 2 Type II report")
 	// "@Journey acme" is still the card
 	_, card := e.askThread(maya, "C0GENERAL", "", "acme")
 	wantAll(t, "@Journey acme", blocksText(card.Blocks), "Stage:")

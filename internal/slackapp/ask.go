@@ -92,6 +92,12 @@ func (a *App) answerQuestion(ctx context.Context, c caller, userID, channel, thr
 			}
 		}
 	}
+	if th.AccountID == "" {
+		// in a deal channel, "what are they waiting on?" means its account
+		if err := a.linkedAccountContext(ctx, c, channel, &th); err != nil {
+			return err
+		}
+	}
 	ans, err := a.cfg.Ask.Ask(ctx, c.WS.ID, ask.Asker{Person: c.Person, Known: c.Known}, question, th)
 	post := func(text string, blocks ...slack.Block) error {
 		opts := []slack.MsgOption{slack.MsgOptionText(text, false)}
@@ -236,4 +242,23 @@ func (a *App) handleAssistantThreadStarted(ctx context.Context, c caller, ev sla
 	}
 	_, _, err = a.postMessage(ctx, th.ChannelID, slack.MsgOptionText(hello, false), slack.MsgOptionTS(th.ThreadTimeStamp))
 	return err
+}
+
+// linkedAccountContext makes the account linked to channel (if any) the
+// conversation's account.
+func (a *App) linkedAccountContext(ctx context.Context, c caller, channel string, th *ask.Thread) error {
+	id, err := a.store.LinkedAccount(ctx, c.WS.ID, channel)
+	if err != nil || id == "" {
+		return err
+	}
+	ix, err := a.names(ctx, c.WS.ID)
+	if err != nil {
+		return err
+	}
+	for _, r := range ix.Refs() {
+		if r.ID == id {
+			th.AccountID, th.Account = r.ID, r.Name
+		}
+	}
+	return nil
 }
