@@ -270,6 +270,9 @@ func TestAskInTheAssistantPane(t *testing.T) {
 	answer := e.botDMs(maya, thread)[1]
 	wantAll(t, "first today", shown(answer), "Send the SOC 2 Type II report", "*Sources*")
 	th, _ = e.sim.AssistantThread(ch, thread)
+	if th.Title != "What should I do first today?" {
+		t.Errorf("the thread's title is %q; the first question names it", th.Title)
+	}
 	if len(th.Statuses) == 0 || th.Statuses[0] != "is thinking…" {
 		t.Errorf("statuses set: %q", th.Statuses)
 	}

@@ -92,6 +92,13 @@ func (a *App) answerQuestion(ctx context.Context, c caller, userID, channel, thr
 			}
 		}
 	}
+	if assistant && len(th.Turns) == 0 {
+		// the pane lists conversations by title: the first question names it
+		if err := a.api.SetAssistantThreadsTitleContext(ctx, slack.AssistantThreadsSetTitleParameters{
+			ChannelID: channel, ThreadTS: replyTS, Title: truncate(strings.Join(strings.Fields(question), " "), 80)}); err != nil {
+			a.log.Debug("assistant title not set", "channel", channel, "thread_ts", replyTS, "err", err)
+		}
+	}
 	if th.AccountID == "" {
 		// in a deal channel, "what are they waiting on?" means its account
 		if err := a.linkedAccountContext(ctx, c, channel, &th); err != nil {
