@@ -115,9 +115,9 @@ func wantAll(t *testing.T, what string, got string, want ...string) {
 	}
 }
 
-// The issue's questions, asked in DMs by the people they fit, are answered
-// from the journey with their sources.
-func TestAskTheIssueQuestionsInADM(t *testing.T) {
+// The issue's questions, asked by the people they fit in a DM and with
+// @Journey in a channel, are answered from the journey with their sources.
+func TestAskTheIssueQuestionsInADMAndInAThread(t *testing.T) {
 	e := start(t)
 	cases := []struct {
 		as, q string
@@ -140,6 +140,13 @@ func TestAskTheIssueQuestionsInADM(t *testing.T) {
 		wantAll(t, c.q+" (sources)", blocksText(m.Blocks), "*Sources*", "[1]")
 		if m.ThreadTS != "" {
 			t.Errorf("%q: a top-level DM is answered at the top level, got a reply in thread %s", c.q, m.ThreadTS)
+		}
+		// the same question with @Journey in #general is answered in its thread
+		thread, r := e.askThread(c.as, "C0GENERAL", "", c.q)
+		wantAll(t, c.q+" (in a thread)", shown(r), c.want...)
+		wantAll(t, c.q+" (in a thread, sources)", blocksText(r.Blocks), "*Sources*", "[1]")
+		if r.ThreadTS != thread {
+			t.Errorf("%q: the answer is not in the question's thread", c.q)
 		}
 	}
 }
