@@ -36,6 +36,9 @@ func cmdEval(ctx context.Context, args []string, env Env) error {
 		}
 		fmt.Fprintf(env.Stdout, "Offline model — %s\n%s\n", part.name, rep)
 	}
+	if err := evalAsk(ctx, env); err != nil {
+		return err
+	}
 	cfg := llm.ConfigFromEnv(env.Getenv)
 	if cfg.BaseURL == "" && cfg.APIKey == "" {
 		fmt.Fprintln(env.Stdout, "Live model: not configured (set LLM_BASE_URL, LLM_API_KEY and LLM_MODEL to score one).")

@@ -64,9 +64,14 @@ func cmdRun(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer stopJobs(runner)
+	asker, err := askService(s, env, log)
+	if err != nil {
+		return err
+	}
 	app, err := slackapp.New(slackapp.Config{
 		BotToken: env.Getenv("SLACK_BOT_TOKEN"), AppToken: env.Getenv("SLACK_APP_TOKEN"), APIURL: env.Getenv("SLACK_API_URL"),
 		Log: log, Now: env.Now, Ingester: runner, Drafter: runner, Outbox: outbox(runner), MailFrom: mailFrom(env), Setup: runner,
+		Ask: asker, AskThreads: s,
 	}, s)
 	if err != nil {
 		return err
@@ -320,8 +325,15 @@ func StartSandbox(ctx context.Context, s *store.Store, addr string, env Env, log
 		closeMail()
 		return nil, err
 	}
+	asker, err := askService(s, env, log)
+	if err != nil {
+		stopJobs(runner)
+		_ = sim.Close()
+		return nil, err
+	}
 	app, err := slackapp.New(slackapp.Config{BotToken: cfg.BotToken, AppToken: cfg.AppToken, APIURL: sim.APIURL(), Log: log, Now: now,
-		Ingester: runner, Drafter: runner, Outbox: outbox(runner), MailFrom: mailFrom(env), Setup: runner}, s)
+		Ingester: runner, Drafter: runner, Outbox: outbox(runner), MailFrom: mailFrom(env), Setup: runner,
+		Ask: asker, AskThreads: s}, s)
 	if err != nil {
 		stopJobs(runner)
 		_ = sim.Close()
@@ -380,6 +392,9 @@ and the bot connected to it over Socket Mode. Act as any of its people with the 
 
   # mention the bot in a thread: the card is posted in that thread
   curl -s %[1]s/driver/mention -d '{"user":"maya","channel":"general","text":"globex"}'
+
+  # ask in plain language, in a DM (follow up with "and Globex?" or "why?")
+  curl -s %[1]s/driver/dm -d '{"user":"maya","text":"which of my deals are at risk?"}'
 
   # App Home, "My day": Maya's top actions with drafts, and her accounts
   curl -s %[1]s/driver/home -d '{"user":"maya"}'

@@ -11,6 +11,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 
+	"github.com/journeyhq/journey/internal/ask"
 	"github.com/journeyhq/journey/internal/journey"
 )
 
@@ -77,6 +78,12 @@ type Config struct {
 	// Setup reads Slack history for /journey setup in the background. Nil:
 	// set-up from history is not offered.
 	Setup SetupStarter
+	// Ask answers questions in plain language (DMs, mentions, the assistant
+	// pane). Nil: a DM or a mention is read as an account name only.
+	Ask *ask.Service
+	// AskThreads keeps conversations' context for follow-ups. Nil: every
+	// question stands alone.
+	AskThreads AskThreads
 }
 
 // Drafter redrafts new actions' follow-ups. *jobs.Runner implements it.

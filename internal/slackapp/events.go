@@ -41,6 +41,9 @@ func (a *App) handleMention(ctx context.Context, c caller, ev slackevents.Events
 			return reply("Journey help", section("Ask me about an account: `@Journey acme` — I answer in the thread.\n\n"+usageText))
 		}
 		accountID = linked
+	} else if a.asks() && looksLikeQuestion(query) {
+		// "@Journey which of my deals are at risk?": Ask Journey, in the thread
+		return a.answerQuestion(ctx, c, e.User, e.Channel, thread, thread, query, false)
 	} else if len([]rune(query)) > maxQuery {
 		return reply("That is longer than any account name; try `@Journey acme`.")
 	} else {
@@ -91,6 +94,10 @@ func (a *App) handleMessage(ctx context.Context, c caller, ev slackevents.Events
 		// account's timeline, as with /journey log
 		r := &dmResponder{post: post}
 		return a.logNote(ctx, c, e.User, "dm:"+e.Channel+":"+e.TimeStamp, strings.TrimSpace(text[len(first):]), tsTime(e.TimeStamp), r.reply)
+	case a.asks() && first != "mine" && (e.ThreadTimeStamp != "" || looksLikeQuestion(text)):
+		// a question (or anything in a DM thread, as in the assistant pane):
+		// Ask Journey answers, in the thread when it was asked in one
+		return a.answerQuestion(ctx, c, e.User, e.Channel, e.ThreadTimeStamp, e.ThreadTimeStamp, text, e.ThreadTimeStamp != "")
 	case first == "mine" || first == "my":
 		if !c.Known {
 			return post("Journey does not know you as a rep, manager or CSM here yet, so you have no accounts.")

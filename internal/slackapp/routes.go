@@ -105,4 +105,6 @@ func (a *App) routes() {
 		EventAppHomeOpened: a.handleHomeOpened,
 		EventMemberJoined:  a.handleMemberJoined,
 	}
+	// Slack's assistant pane: someone opened Journey there
+	a.events[EventAssistantThreadStarted] = a.handleAssistantThreadStarted
 }
