@@ -149,38 +149,40 @@ type nudgeWorker struct {
 	r *Runner
 }
 
-// Work sends the DM once: the delivery ledger is claimed first, and given
-// back only if the send fails (so River's retry can send it).
-func (w *nudgeWorker) Work(ctx context.Context, job *river.Job[NudgeArgs]) error {
-	r, a := w.r, job.Args
+// deliverOnce claims (kind, key) in the delivery ledger, runs send, and
+// records what it posted; a failed send gives the claim back, so River's
+// retry can send it. When the claim is taken already (by this process or
+// another), nothing is sent.
+func (r *Runner) deliverOnce(ctx context.Context, ws, kind, key string, send func() (string, error)) error {
 	if r.notifier == nil {
 		return fmt.Errorf("no notifier: the Slack app is not connected")
 	}
-	key := a.PersonID + ":" + a.Day
-	claimed, err := r.store.ClaimDelivery(ctx, a.WorkspaceID, "nudge", key)
+	claimed, err := r.store.ClaimDelivery(ctx, ws, kind, key)
 	if err != nil || !claimed {
 		return err
 	}
-	people, err := r.store.People(ctx, a.WorkspaceID)
+	ts, err := send()
 	if err != nil {
-		_ = r.store.ReleaseDelivery(context.WithoutCancel(ctx), a.WorkspaceID, "nudge", key)
+		_ = r.store.ReleaseDelivery(context.WithoutCancel(ctx), ws, kind, key)
 		return err
 	}
-	var p journey.Person
-	for _, x := range people {
-		if x.ID == a.PersonID {
-			p = x
+	return r.store.MarkDelivered(ctx, ws, kind, key, ts, r.cfg.Now())
+}
+
+// Work sends the DM once.
+func (w *nudgeWorker) Work(ctx context.Context, job *river.Job[NudgeArgs]) error {
+	r, a := w.r, job.Args
+	return r.deliverOnce(ctx, a.WorkspaceID, "nudge", a.PersonID+":"+a.Day, func() (string, error) {
+		p, ok, err := r.person(ctx, a.WorkspaceID, a.PersonID)
+		if err != nil || !ok {
+			return "", err // gone: nothing to send
 		}
-	}
-	if p.ID == "" {
-		return nil // the person is gone
-	}
-	ts, err := r.notifier.SendNudge(ctx, a.WorkspaceID, p, a.Day)
-	if err != nil {
-		_ = r.store.ReleaseDelivery(context.WithoutCancel(ctx), a.WorkspaceID, "nudge", key)
-		return fmt.Errorf("morning DM to %s: %w", p.Name, err)
-	}
-	return r.store.MarkDelivered(ctx, a.WorkspaceID, "nudge", key, ts, r.cfg.Now())
+		ts, err := r.notifier.SendNudge(ctx, a.WorkspaceID, p, a.Day)
+		if err != nil {
+			return "", fmt.Errorf("morning DM to %s: %w", p.Name, err)
+		}
+		return ts, nil
+	})
 }
 
 type digestWorker struct {
@@ -188,43 +190,34 @@ type digestWorker struct {
 	r *Runner
 }
 
-// Work posts the digest once, like the morning DM.
+// Work posts the digest once, like the morning DM. It covers what happened
+// since the last one (Friday's, on a Monday), or the last day when there
+// was none.
 func (w *digestWorker) Work(ctx context.Context, job *river.Job[DigestArgs]) error {
 	r, a := w.r, job.Args
-	if r.notifier == nil {
-		return fmt.Errorf("no notifier: the Slack app is not connected")
-	}
-	key := a.ChannelID + ":" + a.Day
-	claimed, err := r.store.ClaimDelivery(ctx, a.WorkspaceID, "digest", key)
-	if err != nil || !claimed {
-		return err
-	}
-	channels, err := r.store.DigestChannels(ctx, a.WorkspaceID)
-	if err != nil {
-		_ = r.store.ReleaseDelivery(context.WithoutCancel(ctx), a.WorkspaceID, "digest", key)
-		return err
-	}
-	for _, c := range channels {
-		if c.ChannelID != a.ChannelID {
-			continue
-		}
-		now := r.cfg.Now()
-		// the digest covers what happened since the last one (Friday's, on a
-		// Monday), or the last day when there was none
-		since, err := r.store.LastDelivery(ctx, a.WorkspaceID, "digest", c.ChannelID+":", now)
+	return r.deliverOnce(ctx, a.WorkspaceID, "digest", a.ChannelID+":"+a.Day, func() (string, error) {
+		channels, err := r.store.DigestChannels(ctx, a.WorkspaceID)
 		if err != nil {
-			_ = r.store.ReleaseDelivery(context.WithoutCancel(ctx), a.WorkspaceID, "digest", key)
-			return err
+			return "", err
 		}
-		if since.IsZero() || now.Sub(since) > 7*24*time.Hour {
-			since = now.Add(-24 * time.Hour)
+		for _, c := range channels {
+			if c.ChannelID != a.ChannelID {
+				continue
+			}
+			now := r.cfg.Now()
+			since, err := r.store.LastDelivery(ctx, a.WorkspaceID, "digest", c.ChannelID+":", now)
+			if err != nil {
+				return "", err
+			}
+			if since.IsZero() || now.Sub(since) > 7*24*time.Hour {
+				since = now.Add(-24 * time.Hour)
+			}
+			ts, err := r.notifier.PostDigest(ctx, a.WorkspaceID, c.ChannelID, c.Manager, a.Day, since, now)
+			if err != nil {
+				return "", fmt.Errorf("digest in %s: %w", c.ChannelID, err)
+			}
+			return ts, nil
 		}
-		ts, err := r.notifier.PostDigest(ctx, a.WorkspaceID, c.ChannelID, c.Manager, a.Day, since, now)
-		if err != nil {
-			_ = r.store.ReleaseDelivery(context.WithoutCancel(ctx), a.WorkspaceID, "digest", key)
-			return fmt.Errorf("digest in %s: %w", c.ChannelID, err)
-		}
-		return r.store.MarkDelivered(ctx, a.WorkspaceID, "digest", key, ts, now)
-	}
-	return nil
+		return "", nil // the channel is no longer a digest channel
+	})
 }

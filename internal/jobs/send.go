@@ -172,39 +172,32 @@ type wakeWorker struct {
 // Work DMs the action to its owner, once, and moves it back to proposed.
 func (w *wakeWorker) Work(ctx context.Context, job *river.Job[WakeArgs]) error {
 	r, a := w.r, job.Args
-	if r.notifier == nil {
-		return fmt.Errorf("no notifier: the Slack app is not connected")
-	}
-	key := a.ActionID + ":" + a.Until
-	claimed, err := r.store.ClaimDelivery(ctx, a.WorkspaceID, "wake", key)
-	if err != nil || !claimed {
+	woken := false
+	err := r.deliverOnce(ctx, a.WorkspaceID, "wake", a.ActionID+":"+a.Until, func() (string, error) {
+		action, err := r.store.Action(ctx, a.WorkspaceID, a.ActionID)
+		if journey.ErrorCode(err) == journey.ENOTFOUND {
+			return "", nil
+		} else if err != nil {
+			return "", err
+		}
+		if action.State != journey.ActionSnoozed || action.SnoozedUntil.UTC().Format(time.RFC3339) != a.Until {
+			return "", nil // acted on, or snoozed again, meanwhile
+		}
+		owner, ok, err := r.person(ctx, a.WorkspaceID, action.OwnerID)
+		if err != nil || !ok {
+			return "", err
+		}
+		ts, err := r.notifier.SendWoken(ctx, a.WorkspaceID, owner, action)
+		if err != nil {
+			return "", fmt.Errorf("bring back action %s: %w", a.ActionID, err)
+		}
+		woken = true
+		return ts, nil
+	})
+	if err != nil || !woken {
 		return err
 	}
-	release := func() { _ = r.store.ReleaseDelivery(context.WithoutCancel(ctx), a.WorkspaceID, "wake", key) }
-	action, err := r.store.Action(ctx, a.WorkspaceID, a.ActionID)
-	if journey.ErrorCode(err) == journey.ENOTFOUND {
-		return nil
-	} else if err != nil {
-		release()
-		return err
-	}
-	if action.State != journey.ActionSnoozed || action.SnoozedUntil.UTC().Format(time.RFC3339) != a.Until {
-		return nil // acted on, or snoozed again, meanwhile
-	}
-	owner, ok, err := r.person(ctx, a.WorkspaceID, action.OwnerID)
-	if err != nil || !ok {
-		release()
-		return err
-	}
-	ts, err := r.notifier.SendWoken(ctx, a.WorkspaceID, owner, action)
-	if err != nil {
-		release()
-		return fmt.Errorf("bring back action %s: %w", a.ActionID, err)
-	}
-	// the DM is out: from here on the claim stays, whatever fails
-	if err := r.store.MarkDelivered(ctx, a.WorkspaceID, "wake", key, ts, r.cfg.Now()); err != nil {
-		return err
-	}
+	// the DM is out and recorded: the snooze is over
 	if _, _, err := r.store.TransitionAction(ctx, a.WorkspaceID, a.ActionID, journey.VerbWake, "", time.Time{}, "snooze ended"); err != nil {
 		return err
 	}
