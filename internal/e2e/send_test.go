@@ -338,6 +338,23 @@ func TestSendBadInput(t *testing.T) {
 		}
 	}
 
+	// an admin cannot send a rep's email for them
+	blocks := fmt.Sprintf(`[{"type":"actions","block_id":"b","elements":[{"type":"button","action_id":"action_send","value":%q,"text":{"type":"plain_text","text":"Send"}}]}]`, action.ID)
+	_, ts, err := e.sb.App.API().PostMessage("C0GENERAL", slackRaw(blocks))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.sim.Click(ctx(t), alex, slacksim.Target{ChannelID: "C0GENERAL", MessageTS: ts}, "action_send", action.ID); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("Alex to be told it is not his to send", func() bool {
+		_, ok := e.ephemeralWith(alex, "an email goes out only when its owner sends it")
+		return ok
+	})
+	if state() != journey.ActionProposed {
+		t.Errorf("an admin's Send changed the action to %s", state())
+	}
+
 	// the contact has no email address
 	exec(`UPDATE contacts SET email = '' WHERE id = $1`, to.ID)
 	if _, err := e.sim.Click(ctx(t), maya, target, "action_send", action.ID); err != nil {
@@ -402,7 +419,7 @@ func TestSendBadInput(t *testing.T) {
 			mayaP = p
 		}
 	}
-	ts, err := e.sb.App.PostDigest(c, e.ws.ID, "C0RANDOM", dana, "2026-11-23", now.Add(-24*time.Hour), now)
+	ts, err = e.sb.App.PostDigest(c, e.ws.ID, "C0RANDOM", dana, "2026-11-23", now.Add(-24*time.Hour), now)
 	if err != nil || ts != "" {
 		t.Fatalf("digest in a channel the bot is not in: ts %q, err %v", ts, err)
 	}

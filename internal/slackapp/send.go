@@ -23,8 +23,8 @@ type Outbox interface {
 // mailing reports whether Send sends email.
 func (a *App) mailing() bool { return a.cfg.Outbox != nil }
 
-// handleSendEmail approves an action's email for the outbox: once, for its
-// owner (or an admin), to a contact with an address, from a rep with one.
+// handleSendEmail approves an action's email for the outbox: once, by its
+// owner's own click, to a contact with an address, from a rep with one.
 // Anything missing is said to the person who clicked, and the action stays
 // as it was.
 func (a *App) handleSendEmail(ctx context.Context, c caller, cb slack.InteractionCallback, act slack.BlockAction) error {
@@ -34,8 +34,10 @@ func (a *App) handleSendEmail(ctx context.Context, c caller, cb slack.Interactio
 	} else if err != nil {
 		return err
 	}
-	if !c.CanActFor(action.OwnerID) {
-		return a.tell(ctx, c, cb, "Sorry — this action belongs to someone else, so only they (or a Journey admin) can send it. Nothing was sent.")
+	if !c.Known || c.Person.ID != action.OwnerID {
+		// nothing leaves the company without its owner's own click: an
+		// email goes out as them, so not even an admin sends it for them
+		return a.tell(ctx, c, cb, "Sorry — this follow-up belongs to someone else, and an email goes out only when its owner sends it. Nothing was sent.")
 	}
 	verb := journey.VerbApprove
 	switch action.State {
@@ -50,11 +52,7 @@ func (a *App) handleSendEmail(ctx context.Context, c caller, cb slack.Interactio
 		return err
 	}
 	if err := journey.SenderCheck(owner); err != nil {
-		msg := journey.ErrorMessage(err)
-		if owner.ID != c.Person.ID {
-			msg = strings.Replace(strings.Replace(msg, "you have", escape(owner.Name)+" has", 1), "your email", escape(owner.Name)+"'s email", 1)
-		}
-		return a.tell(ctx, c, cb, upperFirst(msg)+". Nothing was sent.")
+		return a.tell(ctx, c, cb, upperFirst(journey.ErrorMessage(err))+". Nothing was sent.")
 	}
 	data, err := a.store.LoadAccount(ctx, c.WS.ID, action.AccountID)
 	if err != nil {
