@@ -1,0 +1,441 @@
+package hubspot
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/journeyhq/journey/internal/journey"
+	"github.com/journeyhq/journey/internal/store"
+)
+
+// pending collects, within one page, what the bot should ask whom.
+type pending struct {
+	newCSM map[string]string // change external id → person id of the new CSM
+}
+
+func (s *Syncer) companyPage(ctx context.Context, objs []Object) (time.Time, error) {
+	if err := s.writeCompanies(ctx, objs, true); err != nil {
+		return time.Time{}, err
+	}
+	return newestOf(objs), nil
+}
+
+// writeCompanies stores companies as accounts with their owner and CSM
+// histories as changes; with cursor, it moves the companies cursor in the
+// same transaction.
+func (s *Syncer) writeCompanies(ctx context.Context, objs []Object, cursor bool) error {
+	if len(objs) == 0 {
+		return nil
+	}
+	history := []string{"hubspot_owner_id"}
+	if s.csmProp != "" {
+		history = append(history, s.csmProp)
+	}
+	full, err := s.withHistory(ctx, "companies", objs, s.companyProps(), history)
+	if err != nil {
+		return err
+	}
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
+		var rows []store.ChangeRow
+		pend := pending{newCSM: map[string]string{}}
+		for _, o := range full {
+			acc, found, err := s.findAccount(ctx, tx, o)
+			if err != nil {
+				return err
+			}
+			before := acc
+			acc.Name = firstNonEmpty(o.Prop("name"), acc.Name, o.Prop("domain"), "HubSpot company "+o.ID)
+			acc.Domain = firstNonEmpty(o.Prop("domain"), acc.Domain)
+			if p, _ := s.person(o.Prop("hubspot_owner_id")); p.ID != "" {
+				acc.OwnerID = p.ID
+			}
+			if s.csmProp != "" {
+				if p, _ := s.person(o.Prop(s.csmProp)); p.ID != "" {
+					acc.CSMID = p.ID
+				}
+			}
+			if !found {
+				acc.Source, acc.ExternalID, acc.Currency, acc.CreatedAt = Source, o.ID, "USD", o.CreatedAt
+			}
+			if !found || acc != before {
+				id, err := tx.SaveAccount(ctx, s.WS, acc)
+				if err != nil {
+					return err
+				}
+				acc.ID = id
+				s.count(found, "companies")
+			}
+			s.accountOf[o.ID] = acc
+			base := journey.Change{AccountID: acc.ID, Entity: "account", EntityID: acc.ID}
+			rows = append(rows, s.changesOf("company", o.ID, "hubspot_owner_id", o.PropertiesWithHistory["hubspot_owner_id"], base, s.ownerName)...)
+			if s.csmProp != "" {
+				csm := s.changesOf("company", o.ID, s.csmProp, o.PropertiesWithHistory[s.csmProp], base, s.ownerName)
+				for i := range csm {
+					csm[i].Change.Field, csm[i].Change.Told = "csm", journey.ToldNotYet
+				}
+				vs := o.PropertiesWithHistory[s.csmProp]
+				for _, r := range csm {
+					for _, v := range vs {
+						if v.Timestamp.Equal(r.Change.At) {
+							p, _ := s.person(v.Value)
+							pend.newCSM[r.ExternalID] = p.ID
+						}
+					}
+				}
+				rows = append(rows, csm...)
+			}
+		}
+		if err := s.record(ctx, tx, rows, pend); err != nil {
+			return err
+		}
+		if cursor {
+			return tx.SetSyncCursor(ctx, s.WS, Source, "companies", newestOf(objs))
+		}
+		return nil
+	})
+}
+
+// findAccount finds the account of a company: synced before, a company
+// merged into this one, or an account imported from a file with the same
+// domain. found is false for a new one.
+func (s *Syncer) findAccount(ctx context.Context, tx *store.Tx, o Object) (journey.Account, bool, error) {
+	if a, ok, err := tx.AccountByExternal(ctx, s.WS, Source, o.ID); err != nil || ok {
+		return a, ok, err
+	}
+	adopt := func(a journey.Account) (journey.Account, bool, error) {
+		if err := tx.AdoptAccount(ctx, s.WS, a.ID, Source, o.ID); err != nil {
+			return a, false, err
+		}
+		a.Source, a.ExternalID = Source, o.ID
+		return a, true, nil
+	}
+	for _, m := range splitIDs(o.Prop("hs_merged_object_ids")) {
+		if a, ok, err := tx.AccountByExternal(ctx, s.WS, Source, m); err != nil || ok {
+			if err != nil {
+				return a, false, err
+			}
+			return adopt(a)
+		}
+	}
+	if a, ok, err := tx.UnlinkedAccountByDomain(ctx, s.WS, o.Prop("domain")); err != nil || ok {
+		if err != nil {
+			return a, false, err
+		}
+		return adopt(a)
+	}
+	return journey.Account{}, false, nil
+}
+
+func splitIDs(v string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ';' || r == ',' }) {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func (s *Syncer) count(found bool, kind string) {
+	if found {
+		s.rep.Updated[kind]++
+	} else {
+		s.rep.Created[kind]++
+	}
+}
+
+// ensureCompanies makes sure every company id has an account, reading the
+// ones not synced yet from HubSpot.
+func (s *Syncer) ensureCompanies(ctx context.Context, ids []string) error {
+	var missing []string
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+		for _, id := range ids {
+			if _, ok := s.accountOf[id]; ok {
+				continue
+			}
+			a, ok, err := tx.AccountByExternal(ctx, s.WS, Source, id)
+			if err != nil {
+				return err
+			}
+			if ok {
+				s.accountOf[id] = a
+			} else {
+				missing = append(missing, id)
+			}
+		}
+		return nil
+	})
+	if err != nil || len(missing) == 0 {
+		return err
+	}
+	objs := make([]Object, len(missing))
+	for i, id := range missing {
+		objs[i] = Object{ID: id}
+	}
+	return s.writeCompanies(ctx, objs, false)
+}
+
+var buyingRoles = map[string]journey.BuyingRole{
+	"CHAMPION": journey.BuyerChampion, "DECISION_MAKER": journey.BuyerDecisionMaker, "BUDGET_HOLDER": journey.BuyerEconomic,
+	"EXECUTIVE_SPONSOR": journey.BuyerEconomic, "INFLUENCER": journey.BuyerInfluencer, "END_USER": journey.BuyerUser,
+	"TECHNICAL_EVALUATOR": journey.BuyerTechnicalOwner,
+}
+
+func (s *Syncer) contactPage(ctx context.Context, objs []Object) (time.Time, error) {
+	var companies []string
+	for _, o := range objs {
+		if c := o.Prop("associatedcompanyid"); c != "" {
+			companies = append(companies, c)
+		}
+	}
+	if err := s.ensureCompanies(ctx, companies); err != nil {
+		return time.Time{}, err
+	}
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+		for _, o := range objs {
+			acc, ok := s.accountOf[o.Prop("associatedcompanyid")]
+			if !ok {
+				s.problem("contact %s (%s) has no company in HubSpot, and every contact in Journey belongs to an account", o.ID, firstNonEmpty(o.Prop("email"), o.ID))
+				continue
+			}
+			c, found, err := tx.ContactByExternal(ctx, s.WS, Source, o.ID)
+			if err != nil {
+				return err
+			}
+			if !found {
+				if c, found, err = tx.UnlinkedContact(ctx, s.WS, acc.ID, o.Prop("email")); err != nil {
+					return err
+				} else if found {
+					if err := tx.AdoptContact(ctx, s.WS, c.ID, Source, o.ID); err != nil {
+						return err
+					}
+				}
+			}
+			before := c
+			c.AccountID = acc.ID
+			c.Name = firstNonEmpty(strings.TrimSpace(o.Prop("firstname")+" "+o.Prop("lastname")), c.Name, o.Prop("email"), "HubSpot contact "+o.ID)
+			c.Email = firstNonEmpty(o.Prop("email"), c.Email)
+			c.Title = firstNonEmpty(o.Prop("jobtitle"), c.Title)
+			if r, ok := buyingRoles[strings.ToUpper(strings.Split(o.Prop("hs_buying_role"), ";")[0])]; ok {
+				c.BuyingRole = r
+			}
+			c.ExternalID = o.ID
+			if found && c == before {
+				continue
+			}
+			if _, err := tx.SaveContact(ctx, s.WS, Source, c); err != nil {
+				return err
+			}
+			s.count(found, "contacts")
+		}
+		return tx.SetSyncCursor(ctx, s.WS, Source, "contacts", newestOf(objs))
+	})
+	return newestOf(objs), err
+}
+
+func (s *Syncer) dealPage(ctx context.Context, objs []Object) (time.Time, error) {
+	if len(objs) == 0 {
+		return time.Time{}, nil
+	}
+	full, err := s.withHistory(ctx, "deals", objs, dealProps, dealHistory)
+	if err != nil {
+		return time.Time{}, err
+	}
+	ids := make([]string, len(full))
+	for i, o := range full {
+		ids[i] = o.ID
+	}
+	assoc, err := s.Client.Associations(ctx, "deals", "companies", ids)
+	if err != nil {
+		return time.Time{}, err
+	}
+	var companies []string
+	for _, cs := range assoc {
+		companies = append(companies, cs...)
+	}
+	if err := s.ensureCompanies(ctx, companies); err != nil {
+		return time.Time{}, err
+	}
+	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+		var rows []store.ChangeRow
+		for _, o := range full {
+			var acc journey.Account
+			for _, cid := range assoc[o.ID] {
+				if a, ok := s.accountOf[cid]; ok {
+					acc = a
+					break
+				}
+			}
+			if acc.ID == "" {
+				s.problem("deal %s (%s) is associated with no company in HubSpot, and every deal in Journey belongs to an account", o.ID, o.Prop("dealname"))
+				continue
+			}
+			d, found, err := s.findDeal(ctx, tx, o, acc.ID)
+			if err != nil {
+				return err
+			}
+			before := d
+			d.AccountID = acc.ID
+			d.Name = firstNonEmpty(o.Prop("dealname"), d.Name, "HubSpot deal "+o.ID)
+			d.Stage = firstNonEmpty(o.Prop("dealstage"), d.Stage)
+			if c, ok := journey.Money(o.Prop("amount")); ok {
+				d.AmountCents = c
+			} else {
+				s.problem("deal %s (%s): amount %q is not a number; kept %s", o.ID, d.Name, o.Prop("amount"), journey.FormatMoney(d.AmountCents, d.Currency))
+			}
+			d.Currency = firstNonEmpty(o.Prop("deal_currency_code"), d.Currency, "USD")
+			if t := parseTime(o.Prop("closedate")); !t.IsZero() {
+				d.CloseDate = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+			}
+			if p, _ := s.person(o.Prop("hubspot_owner_id")); p.ID != "" {
+				d.OwnerID = p.ID
+			}
+			if k, ok := journey.ParseDealKind(o.Prop("dealtype")); ok && o.Prop("dealtype") != "" {
+				d.Kind = k
+			} else if d.Kind == "" {
+				d.Kind = journey.DealNew
+			}
+			def, _ := journey.ForSegment(s.defs, acc.Segment)
+			if closed := def.IsWon(d.Stage) || def.IsLost(d.Stage); closed && d.ClosedAt.IsZero() {
+				d.ClosedAt = stageSince(o.PropertiesWithHistory["dealstage"], d.Stage, modified(o))
+			} else if !closed {
+				d.ClosedAt = time.Time{}
+			}
+			if !found {
+				d.Source, d.ExternalID = Source, o.ID
+				d.CreatedAt = firstTime(parseTime(o.Prop("createdate")), o.CreatedAt)
+			}
+			if !found || d != before {
+				id, err := tx.SaveDeal(ctx, s.WS, d)
+				if err != nil {
+					return err
+				}
+				d.ID = id
+				s.count(found, "deals")
+			}
+			base := journey.Change{AccountID: acc.ID, DealID: d.ID, Entity: "deal", EntityID: d.ID}
+			render := map[string]func(string) string{"dealstage": same, "hubspot_owner_id": s.ownerName, "amount": moneyText, "closedate": dateOnly}
+			for _, prop := range dealHistory {
+				rows = append(rows, s.changesOf("deal", o.ID, prop, o.PropertiesWithHistory[prop], base, render[prop])...)
+			}
+		}
+		if err := s.record(ctx, tx, rows, pending{}); err != nil {
+			return err
+		}
+		return tx.SetSyncCursor(ctx, s.WS, Source, "deals", newestOf(objs))
+	})
+	return newestOf(objs), err
+}
+
+// findDeal finds a deal synced before, one merged into this one, or one of
+// the account imported from a file with the same name.
+func (s *Syncer) findDeal(ctx context.Context, tx *store.Tx, o Object, accountID string) (journey.Deal, bool, error) {
+	if d, ok, err := tx.DealByExternal(ctx, s.WS, Source, o.ID); err != nil || ok {
+		return d, ok, err
+	}
+	for _, m := range splitIDs(o.Prop("hs_merged_object_ids")) {
+		d, ok, err := tx.DealByExternal(ctx, s.WS, Source, m)
+		if err != nil {
+			return d, false, err
+		}
+		if ok {
+			if err := tx.AdoptDeal(ctx, s.WS, d.ID, Source, o.ID); err != nil {
+				return d, false, err
+			}
+			d.ExternalID = o.ID
+			return d, true, nil
+		}
+	}
+	d, ok, err := tx.UnlinkedDeal(ctx, s.WS, accountID, o.Prop("dealname"))
+	if err != nil || !ok {
+		return d, false, err
+	}
+	if err := tx.AdoptDeal(ctx, s.WS, d.ID, Source, o.ID); err != nil {
+		return d, false, err
+	}
+	d.Source, d.ExternalID = Source, o.ID
+	return d, true, nil
+}
+
+// stageSince is when the deal entered its current stage, from its history.
+func stageSince(vs []PropertyVersion, stage string, def time.Time) time.Time {
+	var at time.Time
+	for _, v := range vs {
+		if v.Value == stage && (at.IsZero() || v.Timestamp.Before(at)) {
+			at = v.Timestamp
+		}
+	}
+	if at.IsZero() {
+		return def
+	}
+	return at
+}
+
+func firstTime(ts ...time.Time) time.Time {
+	for _, t := range ts {
+		if !t.IsZero() {
+			return t
+		}
+	}
+	return time.Now()
+}
+
+// record stores the page's changes and queues a question for each new,
+// recent change that deserves one: its reason, whether the customer was told
+// of a new CSM, the handoff of a deal won.
+func (s *Syncer) record(ctx context.Context, tx *store.Tx, rows []store.ChangeRow, pend pending) error {
+	added, err := tx.AddChanges(ctx, s.WS, rows)
+	if err != nil {
+		return err
+	}
+	s.rep.Changes += len(added)
+	now := s.Now()
+	accounts := map[string]journey.Account{}
+	for _, a := range s.accountOf {
+		accounts[a.ID] = a
+	}
+	ask := func(changeID, kind, personID string) error {
+		if personID == "" {
+			return nil
+		}
+		ok, err := tx.AddPrompt(ctx, s.WS, changeID, kind, personID)
+		if ok {
+			s.rep.Prompts++
+		}
+		return err
+	}
+	for _, r := range added {
+		c := r.Change
+		if now.Sub(c.At) > PromptWindow {
+			continue
+		}
+		acc := accounts[c.AccountID]
+		def, _ := journey.ForSegment(s.defs, acc.Segment)
+		owner := acc.OwnerID
+		if c.DealID != "" {
+			if d, ok, err := tx.DealByExternal(ctx, s.WS, Source, strings.Split(r.ExternalID, ":")[1]); err == nil && ok && d.OwnerID != "" {
+				owner = d.OwnerID
+			}
+		}
+		if _, needs := journey.NeedsReason(def, c, acc.Name); needs {
+			if err := ask(c.ID, store.PromptReason, firstNonEmpty(owner, c.ActorID)); err != nil {
+				return err
+			}
+		}
+		if c.Field == "csm" {
+			if err := ask(c.ID, store.PromptTold, pend.newCSM[r.ExternalID]); err != nil {
+				return err
+			}
+		}
+		if c.Field == "stage" && def.IsWon(c.New) && !def.IsWon(c.Old) {
+			if err := ask(c.ID, store.PromptHandoffAE, owner); err != nil {
+				return err
+			}
+			if err := ask(c.ID, store.PromptHandoffCS, acc.CSMID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
