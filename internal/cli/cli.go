@@ -61,6 +61,7 @@ Usage:
   bot eval                             score the conversation model on the labelled set
   bot digest --channel C --manager M [--at 08:00]
                                        post a manager's team digest in a channel each workday
+  bot sync hubspot                     sync companies, contacts, deals and their change history from HubSpot once
   bot version
 
 Environment:
@@ -72,6 +73,9 @@ Environment:
   LLM_API_KEY, LLM_MODEL
   DATABASE_URL        Postgres URL (default ` + DefaultDatabaseURL + `)
   JOURNEY_WORKSPACE   Slack team id of the workspace to use when there are several
+  HUBSPOT_TOKEN       HubSpot private-app token: bot run then syncs HubSpot every 5 minutes
+  HUBSPOT_BASE_URL    HubSpot API base URL (default https://api.hubapi.com)
+  HUBSPOT_CSM_PROPERTY company property holding the CSM (default customer_success_manager)
 `
 
 // Version is set at build time.
@@ -133,6 +137,8 @@ func run(ctx context.Context, args []string, env Env) error {
 		return cmdEval(ctx, args[1:], env)
 	case "sandbox":
 		return cmdSandbox(ctx, args[1:], env)
+	case "sync":
+		return cmdSync(ctx, args[1:], env)
 	case "journey":
 		if len(args) < 2 {
 			return journey.Errorf(journey.EINVALID, "journey needs a subcommand: show, list, export or apply (see `bot help`)")

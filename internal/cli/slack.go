@@ -69,6 +69,9 @@ func cmdRun(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	runner.SetNotifier(app)
+	if err := enableHubSpot(ctx, s, runner, env, log); err != nil {
+		return err
+	}
 	log.Info("journey running; press Ctrl-C to stop")
 	if err := app.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		return err

@@ -419,20 +419,20 @@ func (s *Syncer) record(ctx context.Context, tx *store.Tx, rows []store.ChangeRo
 			}
 		}
 		if _, needs := journey.NeedsReason(def, c, acc.Name); needs {
-			if err := ask(c.ID, store.PromptReason, firstNonEmpty(owner, c.ActorID)); err != nil {
+			if err := ask(c.ID, journey.PromptReason, firstNonEmpty(owner, c.ActorID)); err != nil {
 				return err
 			}
 		}
 		if c.Field == "csm" {
-			if err := ask(c.ID, store.PromptTold, pend.newCSM[r.ExternalID]); err != nil {
+			if err := ask(c.ID, journey.PromptTold, pend.newCSM[r.ExternalID]); err != nil {
 				return err
 			}
 		}
 		if c.Field == "stage" && def.IsWon(c.New) && !def.IsWon(c.Old) {
-			if err := ask(c.ID, store.PromptHandoffAE, owner); err != nil {
+			if err := ask(c.ID, journey.PromptHandoffAE, owner); err != nil {
 				return err
 			}
-			if err := ask(c.ID, store.PromptHandoffCS, acc.CSMID); err != nil {
+			if err := ask(c.ID, journey.PromptHandoffCS, acc.CSMID); err != nil {
 				return err
 			}
 		}

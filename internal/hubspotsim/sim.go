@@ -77,9 +77,9 @@ type Server struct {
 	mu         sync.Mutex
 	objects    map[string]map[string]*Record // object type → id → record
 	owners     []Owner
-	assoc      map[string][]string            // deal id → company ids
-	properties map[string]map[string]bool     // object type → custom property names
-	calls      map[string]int                 // endpoint → count
+	assoc      map[string][]string        // deal id → company ids
+	properties map[string]map[string]bool // object type → custom property names
+	calls      map[string]int             // endpoint → count
 	faults     faults
 	srv        *http.Server
 	ln         net.Listener

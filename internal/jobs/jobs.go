@@ -19,6 +19,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivermigrate"
 
+	"github.com/journeyhq/journey/internal/hubspot"
 	"github.com/journeyhq/journey/internal/journey"
 	"github.com/journeyhq/journey/internal/store"
 )
@@ -58,6 +59,8 @@ type Runner struct {
 	client   *river.Client[pgx.Tx]
 	log      *slog.Logger
 	notifier Notifier
+	// hubspotCfg is set by EnableHubSpot.
+	hubspotCfg *hubspot.Config
 }
 
 // New builds a runner. Start begins working jobs; a runner that is never
@@ -82,6 +85,7 @@ func New(s *store.Store, model journey.Model, cfg Config) (*Runner, error) {
 	river.AddWorker(workers, &scheduleWorker{r: r})
 	river.AddWorker(workers, &nudgeWorker{r: r})
 	river.AddWorker(workers, &digestWorker{r: r})
+	addCRMWorkers(workers, r)
 	rcfg := &river.Config{
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
 		Workers: workers,

@@ -183,3 +183,24 @@ func Money(s string) (int64, bool) {
 	}
 	return int64(f*100 + 0.5), true
 }
+
+// Prompt kinds: what the bot asks a person about a change.
+const (
+	PromptReason    = "reason"     // why did it change?
+	PromptTold      = "told"       // was the customer told about the new CSM?
+	PromptHandoffAE = "handoff_ae" // fill the gaps of the handoff
+	PromptHandoffCS = "handoff_cs" // the handoff card for the CSM
+)
+
+// Prompt is a question the bot asks a person by DM about a change, and
+// where it was posted.
+type Prompt struct {
+	ID          string
+	Kind        string
+	State       string // pending, sent, answered
+	Change      Change
+	AccountName string
+	Person      Person // who is asked
+	Channel, TS string
+	CreatedAt   time.Time
+}

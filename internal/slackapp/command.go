@@ -19,8 +19,7 @@ const maxQuery = 200
 // subcommands that later releases add; named so that people get a clear
 // answer instead of an account search.
 var plannedSubcommands = map[string]string{
-	"setup":   "journey setup from templates or Slack history",
-	"handoff": "the sales → CS handoff card",
+	"setup": "journey setup from templates or Slack history",
 }
 
 const usageText = "*Journey* shows where a customer is in their journey, why, and what to do next.\n\n" +
@@ -28,6 +27,7 @@ const usageText = "*Journey* shows where a customer is in their journey, why, an
 	"• `/journey mine` — your accounts ranked by priority\n" +
 	"• `/journey link ACCOUNT` — in a deal channel: read its messages into the account's journey\n" +
 	"• `/journey log ACCOUNT TEXT` — note what happened (a call, an email); promises and milestones in it are picked up\n" +
+	"• `/journey handoff ACCOUNT` — the sales → CS handoff of the account's deal won, each answer with its evidence, gaps flagged\n" +
 	"• `/journey help` — this help\n" +
 	"• `@Journey ACCOUNT` in a thread — the card as a reply in that thread (slash commands cannot answer in threads)\n" +
 	"• Open Journey's *Home* tab for *My day*: your top actions with drafts, and your accounts."
@@ -45,6 +45,8 @@ func (a *App) handleJourney(ctx context.Context, c caller, cmd slack.SlashComman
 		return a.handleLink(ctx, c, cmd, strings.TrimSpace(text[len(first):]), r)
 	case first == "log":
 		return a.handleLog(ctx, c, cmd, strings.TrimSpace(text[len(first):]), r)
+	case first == "handoff":
+		return a.handleHandoff(ctx, c, strings.TrimSpace(text[len(first):]), r)
 	case plannedSubcommands[first] != "":
 		return r.Reply(ctx, ephemeral(fmt.Sprintf("`/journey %s` (%s) is not available in this version of Journey yet. Try `/journey ACCOUNT` or `/journey help`.",
 			first, plannedSubcommands[first])))

@@ -91,6 +91,7 @@ func (a *App) PostDigest(ctx context.Context, ws, channel string, manager journe
 	}
 	d := journey.BuildDigest(defs, book, byID, since, now)
 	summary, thread := digestBlocks(d, dayLabel(day, now, manager.TimeZone))
+	summary = append(summary, a.unansweredBlocks(ctx, ws, seen)...)
 	_, ts, err := a.postMessage(ctx, channel, slack.MsgOptionText("Team digest for "+dayLabel(day, now, manager.TimeZone), false), slack.MsgOptionBlocks(summary...))
 	if err != nil {
 		return "", err

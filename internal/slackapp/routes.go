@@ -72,9 +72,15 @@ func (a *App) routes() {
 		ActionEdit:        a.handleEdit,
 		ActionRefreshHome: a.handleRefreshHome,
 		ActionOpenHome:    a.handleNothing,
+		ActionReasonPick:  a.handleReasonPick,
+		ActionReasonOther: a.handleReasonOther,
+		ActionCSMTold:     a.handleCSMTold,
+		ActionHandoffFill: a.handleHandoffFill,
 	}
 	a.submissions = map[string]submissionHandler{
 		CallbackEditDraft: a.handleEditSubmit,
+		CallbackReason:    a.handleReasonSubmit,
+		CallbackHandoff:   a.handleHandoffSubmit,
 	}
 	a.events = map[string]eventHandler{
 		EventAppMention:    a.handleMention,

@@ -155,32 +155,12 @@ func (s *Store) FinishSyncRun(ctx context.Context, id string, at time.Time, call
 	return wrap(err, "sync run")
 }
 
-// Prompt kinds: what the bot asks a person about a change.
-const (
-	PromptReason    = "reason"     // why did it change?
-	PromptTold      = "told"       // was the customer told about the new CSM?
-	PromptHandoffAE = "handoff_ae" // fill the gaps of the handoff
-	PromptHandoffCS = "handoff_cs" // the handoff card for the CSM
-)
-
 // AddPrompt queues a question about a change for a person; the same kind of
 // question about the same change is queued once.
 func (t *Tx) AddPrompt(ctx context.Context, ws, changeID, kind, personID string) (bool, error) {
 	tag, err := t.q.Exec(ctx, `INSERT INTO change_prompts (id, workspace_id, change_id, kind, person_id) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (change_id, kind) DO NOTHING`, newID(), ws, changeID, kind, personID)
 	return tag.RowsAffected() == 1, wrap(err, "prompt "+kind)
-}
-
-// Prompt is a question about a change, with what it needs to be asked.
-type Prompt struct {
-	ID          string
-	Kind        string
-	State       string
-	Change      journey.Change
-	AccountName string
-	Person      journey.Person
-	Channel, TS string
-	CreatedAt   time.Time
 }
 
 const promptSelect = `SELECT p.id::text, p.kind, p.state, p.slack_channel, p.slack_ts, p.created_at, a.name,
@@ -190,8 +170,8 @@ const promptSelect = `SELECT p.id::text, p.kind, p.state, p.slack_channel, p.sla
 	FROM change_prompts p JOIN property_changes pc ON pc.id = p.change_id JOIN accounts a ON a.id = pc.account_id
 	JOIN people pe ON pe.id = p.person_id`
 
-func scanPrompt(r pgx.CollectableRow) (Prompt, error) {
-	var p Prompt
+func scanPrompt(r pgx.CollectableRow) (journey.Prompt, error) {
+	var p journey.Prompt
 	c := &p.Change
 	err := r.Scan(&p.ID, &p.Kind, &p.State, &p.Channel, &p.TS, &p.CreatedAt, &p.AccountName,
 		&c.ID, &c.AccountID, &c.DealID, &c.Entity, &c.EntityID, &c.Field, &c.Old, &c.New, &c.Reason, &c.ActorID, &c.ActorName,
@@ -201,7 +181,7 @@ func scanPrompt(r pgx.CollectableRow) (Prompt, error) {
 }
 
 // PendingPrompts returns the questions not sent yet, oldest first.
-func (s *Store) PendingPrompts(ctx context.Context, ws string, limit int) ([]Prompt, error) {
+func (s *Store) PendingPrompts(ctx context.Context, ws string, limit int) ([]journey.Prompt, error) {
 	rows, err := s.pool.Query(ctx, promptSelect+` WHERE p.workspace_id = $1 AND p.state = 'pending' ORDER BY p.created_at, p.id LIMIT $2`, ws, limit)
 	if err != nil {
 		return nil, wrap(err, "pending prompts")
@@ -211,10 +191,10 @@ func (s *Store) PendingPrompts(ctx context.Context, ws string, limit int) ([]Pro
 }
 
 // PromptByID returns one prompt.
-func (s *Store) PromptByID(ctx context.Context, ws, id string) (Prompt, error) {
+func (s *Store) PromptByID(ctx context.Context, ws, id string) (journey.Prompt, error) {
 	rows, err := s.pool.Query(ctx, promptSelect+` WHERE p.workspace_id = $1 AND p.id = $2`, ws, id)
 	if err != nil {
-		return Prompt{}, wrap(err, "prompt")
+		return journey.Prompt{}, wrap(err, "prompt")
 	}
 	p, err := pgx.CollectExactlyOneRow(rows, scanPrompt)
 	return p, wrap(err, "prompt")
@@ -284,7 +264,7 @@ func (s *Store) AnswerPrompt(ctx context.Context, ws, promptID string, at time.T
 
 // UnansweredReasons returns the changes whose reason was asked and not given,
 // oldest first, for the managers' digest.
-func (s *Store) UnansweredReasons(ctx context.Context, ws string, limit int) ([]Prompt, error) {
+func (s *Store) UnansweredReasons(ctx context.Context, ws string, limit int) ([]journey.Prompt, error) {
 	rows, err := s.pool.Query(ctx, promptSelect+` WHERE p.workspace_id = $1 AND p.kind = 'reason' AND p.state <> 'answered' AND pc.reason = ''
 		ORDER BY pc.changed_at, p.id LIMIT $2`, ws, limit)
 	if err != nil {

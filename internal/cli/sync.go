@@ -1,0 +1,76 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/journeyhq/journey/internal/hubspot"
+	"github.com/journeyhq/journey/internal/jobs"
+	"github.com/journeyhq/journey/internal/journey"
+	"github.com/journeyhq/journey/internal/llm"
+	"github.com/journeyhq/journey/internal/store"
+)
+
+// cmdSync runs one CRM sync: `bot sync hubspot`.
+func cmdSync(ctx context.Context, args []string, env Env) error {
+	if len(args) == 0 || args[0] != "hubspot" {
+		return journey.Errorf(journey.EINVALID, "sync needs a source: `bot sync hubspot` (HUBSPOT_TOKEN, HUBSPOT_BASE_URL, HUBSPOT_CSM_PROPERTY)")
+	}
+	fs := flag.NewFlagSet("sync hubspot", flag.ContinueOnError)
+	team := fs.String("workspace", "", "Slack team id of the workspace to sync into")
+	if _, err := parse(fs, args[1:], env); err != nil {
+		return err
+	}
+	cfg := hubspot.ConfigFromEnv(env.Getenv)
+	if cfg.Token == "" {
+		_, err := hubspot.NewClient(cfg)
+		return err
+	}
+	s, err := open(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	ws, err := workspace(ctx, s, *team, env)
+	if err != nil {
+		return err
+	}
+	model, err := llm.New(llm.ConfigFromEnv(env.Getenv), env.Log)
+	if err != nil {
+		return err
+	}
+	// not started: it only queues the questions for the running bot to send
+	runner, err := jobs.New(s, model, jobs.Config{Now: env.Now, Log: env.Log, NoSchedule: true})
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	rep, err := runner.SyncHubSpot(ctx, cfg, ws.ID)
+	fmt.Fprintf(env.Stdout, "HubSpot → %s in %s\n%s\n", ws.Name, time.Since(start).Round(time.Millisecond), rep)
+	if err != nil {
+		return fmt.Errorf("the sync stopped (what it read is kept; the next run resumes from there): %w", err)
+	}
+	if rep.Prompts > 0 {
+		fmt.Fprintf(env.Stdout, "%d questions queued; the running bot (bot run) sends them by DM\n", rep.Prompts)
+	}
+	return nil
+}
+
+// enableHubSpot schedules the HubSpot sync when HUBSPOT_TOKEN is set.
+func enableHubSpot(ctx context.Context, s *store.Store, runner *jobs.Runner, env Env, log *slog.Logger) error {
+	cfg := hubspot.ConfigFromEnv(env.Getenv)
+	if cfg.Token == "" {
+		return nil
+	}
+	ws, err := workspace(ctx, s, "", env)
+	if err != nil {
+		return fmt.Errorf("HubSpot sync: %w", err)
+	}
+	cfg.Log = log
+	runner.EnableHubSpot(cfg, ws.ID)
+	log.Info("HubSpot sync scheduled", "every", jobs.HubSpotInterval, "workspace", ws.Name)
+	return nil
+}
