@@ -87,12 +87,12 @@ func (d Definition) Checklist() []ChecklistItem {
 var handoffPhrases = map[string]*regexp.Regexp{
 	"why_buy":             regexp.MustCompile(`(?i)\b(pain|problem|costs? us|losing|hours (a|per) week|manual)\b`),
 	"why_now":             regexp.MustCompile(`(?i)\b(why now|deadline|by (q[1-4]|january|february|march|april|may|june|july|august|september|october|november|december)|before (the|our) (board|renewal|launch)|new (vp|cro|leader))\b`),
-	"why_us":              regexp.MustCompile(`(?i)\b(why (you|us)|chose (you|us)|picked (you|us)|better than|unlike|differentiat)`),
+	"why_us":              regexp.MustCompile(`(?i)\b(why (you|us)|chose (you|us)|picked (you|us)|better than|unlike|differentiat|we lead on|stood out)`),
 	"decision_criteria":   regexp.MustCompile(`(?i)\b(criteria|must[- ]have|requirements?|deal[- ]breaker)\b`),
 	"primary_objective":   regexp.MustCompile(`(?i)\b(objective|goal|outcome|success criteria)\b`),
 	"success_metric":      regexp.MustCompile(`(?i)\b(metric|kpi|measure|forecast accuracy|adoption rate|%)`),
 	"timeline":            regexp.MustCompile(`(?i)\b(go[- ]live|kick-?off|launch|roll-?out|timeline)\b`),
-	"known_risks":         regexp.MustCompile(`(?i)\b(risk|concern|worried|blocker|delay)\b`),
+	"known_risks":         regexp.MustCompile(`(?i)\b(at risk|a risk|risky|concerned|worried|blocker|delayed|slipp?ing)\b`),
 	"competitors":         regexp.MustCompile(`(?i)\b(competitor|also (looking at|evaluating)|versus|vs\.?|alternative|gong|clari|salesforce|outreach)\b`),
 	"objections":          regexp.MustCompile(`(?i)\b(objection|push(ed)? back|too expensive|pricing concern|price is)\b`),
 	"contract_terms":      regexp.MustCompile(`(?i)\b(\d+[- ]year|multi-year|annual (contract|term)|net \d+|payment terms|auto-?renew|termination)\b`),
@@ -122,6 +122,8 @@ func BuildHandoff(def Definition, data AccountData, deal Deal, answers []Handoff
 		}
 		return timeline[i].At.After(timeline[j].At)
 	})
+	// fromMilestone answers with the evidence of a milestone done: the
+	// message that showed it, else the milestone itself and its note.
 	fromMilestone := func(key string) (string, []Evidence) {
 		for _, c := range data.Completions {
 			if c.MilestoneKey != key {
@@ -130,9 +132,12 @@ func BuildHandoff(def Definition, data AccountData, deal Deal, answers []Handoff
 			if e, ok := events[c.EvidenceEventID]; ok && eventText(e) != "" {
 				return quoteEvent(e), []Evidence{ev("event", e.ID, key)}
 			}
+			m, _, _ := def.Milestone(key)
+			ans := fmt.Sprintf("milestone %q done %s", firstNonEmpty(m.Name, key), FormatDate(c.At))
 			if c.Note != "" {
-				return c.Note, []Evidence{ev("completion", c.ID, key)}
+				ans += ": " + c.Note
 			}
+			return ans, []Evidence{ev("completion", c.ID, key)}
 		}
 		return "", nil
 	}

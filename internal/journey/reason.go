@@ -164,11 +164,15 @@ type Unanswered struct {
 // UnansweredLine writes one unanswered change for the digest:
 // "Acme Corp: stage: closedlost → closedwon (asked Maya Patel on Nov 23)".
 func UnansweredLine(u Unanswered) string {
-	what := fmt.Sprintf("%s: %s → %s", u.Change.Field, orDash(u.Change.Old), orDash(u.Change.New))
-	if u.Change.Field == "stage" {
-		what = fmt.Sprintf("stage %s → %s", StageLabel(u.Change.Old), StageLabel(u.Change.New))
+	return fmt.Sprintf("%s: %s (asked %s on %s)", u.Account, ChangeWhat(u.Change), orDash(u.Asked), FormatDate(u.Since))
+}
+
+// ChangeWhat writes what changed, without who or why: "stage Closed Lost → Closed Won".
+func ChangeWhat(c Change) string {
+	if c.Field == "stage" {
+		return fmt.Sprintf("stage %s → %s", StageLabel(c.Old), StageLabel(c.New))
 	}
-	return fmt.Sprintf("%s: %s (asked %s on %s)", u.Account, what, orDash(u.Asked), FormatDate(u.Since))
+	return fmt.Sprintf("%s %s → %s", strings.ReplaceAll(c.Field, "_", " "), orDash(c.Old), orDash(c.New))
 }
 
 // Money parses an amount as a CRM writes it ("48000", "48000.50") into cents.

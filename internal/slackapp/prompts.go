@@ -250,7 +250,7 @@ func (a *App) answerReason(ctx context.Context, c caller, cb slack.InteractionCa
 		return err
 	}
 	done := fmt.Sprintf(":white_check_mark: *%s* — %s\nReason recorded: *%s* (by %s). It shows on the card with the change.",
-		escape(p.AccountName), escape(journey.ChangeSentence(journey.Change{Field: p.Change.Field, Old: p.Change.Old, New: p.Change.New, Reason: "-"})),
+		escape(p.AccountName), escape(journey.ChangeWhat(p.Change)),
 		escape(reason), escape(c.Person.Name))
 	if !changed {
 		done = fmt.Sprintf(":information_source: *%s*: this change already had a reason; yours was not stored over it.", escape(p.AccountName))
