@@ -42,6 +42,10 @@ type Config struct {
 	// Backoff is the first wait after a 5xx (doubled each time, up to 30s)
 	// and the wait after a 429 without Retry-After. Default 500ms.
 	Backoff time.Duration
+	// SearchMaxResults is how far one search can page; past it the sync
+	// starts a new search from the newest modification time it has seen.
+	// Default SearchMaxResults (HubSpot's 10,000).
+	SearchMaxResults int
 	// HTTP is the client used; default one with a 30s timeout.
 	HTTP *http.Client
 	Log  *slog.Logger
@@ -63,6 +67,9 @@ func (c *Config) defaults() {
 	}
 	if c.Backoff <= 0 {
 		c.Backoff = 500 * time.Millisecond
+	}
+	if c.SearchMaxResults <= 0 {
+		c.SearchMaxResults = SearchMaxResults
 	}
 	if c.HTTP == nil {
 		c.HTTP = &http.Client{Timeout: 30 * time.Second}

@@ -212,10 +212,10 @@ func (s *Syncer) syncObjects(ctx context.Context, objectType string, props []str
 			return nil
 		}
 		offset += len(page.Results)
-		if offset+SearchPageSize > SearchMaxResults {
+		if offset+SearchPageSize > s.Client.cfg.SearchMaxResults {
 			// start a new search from where this one got to
 			if !newest.After(since) {
-				return fmt.Errorf("more than %d %s share the modification time %s; HubSpot's search cannot page past them", SearchMaxResults, objectType, since.Format(time.RFC3339))
+				return fmt.Errorf("more than %d %s share the modification time %s; HubSpot's search cannot page past them", s.Client.cfg.SearchMaxResults, objectType, since.Format(time.RFC3339))
 			}
 			since, after, offset = newest, "", 0
 			continue

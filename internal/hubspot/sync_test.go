@@ -311,3 +311,24 @@ func TestDeletedMergedMissingPropertyAndLongHistory(t *testing.T) {
 		t.Errorf("re-run: %v %d changes", err, rep2.Changes)
 	}
 }
+
+func TestSearchPastItsResultCapStartsAgainFromTheCursor(t *testing.T) {
+	e := setup(t)
+	e.sim.MaxSearchResults = 400
+	e.sim.Generate(1000, 3, 2, now.AddDate(0, -1, 0))
+	c, err := hubspot.NewClient(hubspot.Config{Token: "pat-test", BaseURL: e.sim.URL(), CSMProperty: hubspotsim.CSMProperty,
+		Backoff: time.Millisecond, SearchMaxResults: 400})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := (&hubspot.Syncer{Client: c, Store: e.s, WS: e.ws.ID, Now: func() time.Time { return now }}).Run(context.Background())
+	if err != nil {
+		t.Fatalf("%v\n%s", err, rep)
+	}
+	if got := e.count(`SELECT count(*) FROM deals WHERE external_id LIKE '2_____'`); got != 1000 {
+		t.Errorf("synced %d of 1000 generated deals:\n%s", got, rep)
+	}
+	if got := e.count(`SELECT count(*) FROM property_changes WHERE external_id LIKE 'deal:2_____:dealstage:%'`); got != 1000 {
+		t.Errorf("%d stage changes, want one per deal", got)
+	}
+}

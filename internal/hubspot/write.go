@@ -2,6 +2,7 @@ package hubspot
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,8 +40,12 @@ func (s *Syncer) writeCompanies(ctx context.Context, objs []Object, cursor bool)
 	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		var rows []store.ChangeRow
 		pend := pending{newCSM: map[string]string{}}
+		look, err := s.lookupAccounts(ctx, tx, full)
+		if err != nil {
+			return err
+		}
 		for _, o := range full {
-			acc, found, err := s.findAccount(ctx, tx, o)
+			acc, found, err := look.find(ctx, tx, s.WS, o)
 			if err != nil {
 				return err
 			}
@@ -96,32 +101,55 @@ func (s *Syncer) writeCompanies(ctx context.Context, objs []Object, cursor bool)
 	})
 }
 
-// findAccount finds the account of a company: synced before, a company
-// merged into this one, or an account imported from a file with the same
-// domain. found is false for a new one.
-func (s *Syncer) findAccount(ctx context.Context, tx *store.Tx, o Object) (journey.Account, bool, error) {
-	if a, ok, err := tx.AccountByExternal(ctx, s.WS, Source, o.ID); err != nil || ok {
-		return a, ok, err
+// accountLookup finds the accounts of a page of companies in three queries.
+type accountLookup struct {
+	known, merged, byDomain map[string]journey.Account
+}
+
+func (s *Syncer) lookupAccounts(ctx context.Context, tx *store.Tx, objs []Object) (accountLookup, error) {
+	var ids, mergedIDs, domains []string
+	for _, o := range objs {
+		ids = append(ids, o.ID)
+		mergedIDs = append(mergedIDs, splitIDs(o.Prop("hs_merged_object_ids"))...)
+		if d := o.Prop("domain"); d != "" {
+			domains = append(domains, strings.ToLower(d))
+		}
+	}
+	var l accountLookup
+	var err error
+	if l.known, err = tx.AccountsByExternal(ctx, s.WS, Source, ids); err != nil {
+		return l, err
+	}
+	if l.merged, err = tx.AccountsByExternal(ctx, s.WS, Source, mergedIDs); err != nil {
+		return l, err
+	}
+	l.byDomain, err = tx.UnlinkedAccountsByDomain(ctx, s.WS, domains)
+	return l, err
+}
+
+// find returns the account of a company: synced before, a company merged
+// into this one, or an account imported from a file with the same domain
+// (which the company then owns). found is false for a new one.
+func (l accountLookup) find(ctx context.Context, tx *store.Tx, ws string, o Object) (journey.Account, bool, error) {
+	if a, ok := l.known[o.ID]; ok {
+		return a, true, nil
 	}
 	adopt := func(a journey.Account) (journey.Account, bool, error) {
-		if err := tx.AdoptAccount(ctx, s.WS, a.ID, Source, o.ID); err != nil {
+		if err := tx.AdoptAccount(ctx, ws, a.ID, Source, o.ID); err != nil {
 			return a, false, err
 		}
 		a.Source, a.ExternalID = Source, o.ID
 		return a, true, nil
 	}
 	for _, m := range splitIDs(o.Prop("hs_merged_object_ids")) {
-		if a, ok, err := tx.AccountByExternal(ctx, s.WS, Source, m); err != nil || ok {
-			if err != nil {
-				return a, false, err
-			}
+		if a, ok := l.merged[m]; ok {
+			delete(l.merged, m)
 			return adopt(a)
 		}
 	}
-	if a, ok, err := tx.UnlinkedAccountByDomain(ctx, s.WS, o.Prop("domain")); err != nil || ok {
-		if err != nil {
-			return a, false, err
-		}
+	d := strings.ToLower(o.Prop("domain"))
+	if a, ok := l.byDomain[d]; ok && d != "" {
+		delete(l.byDomain, d)
 		return adopt(a)
 	}
 	return journey.Account{}, false, nil
@@ -150,17 +178,23 @@ func (s *Syncer) count(found bool, kind string) {
 func (s *Syncer) ensureCompanies(ctx context.Context, ids []string) error {
 	var missing []string
 	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+		var unknown []string
 		for _, id := range ids {
-			if _, ok := s.accountOf[id]; ok {
-				continue
+			if _, ok := s.accountOf[id]; !ok {
+				unknown = append(unknown, id)
 			}
-			a, ok, err := tx.AccountByExternal(ctx, s.WS, Source, id)
-			if err != nil {
-				return err
-			}
-			if ok {
+		}
+		if len(unknown) == 0 {
+			return nil
+		}
+		known, err := tx.AccountsByExternal(ctx, s.WS, Source, unknown)
+		if err != nil {
+			return err
+		}
+		for _, id := range unknown {
+			if a, ok := known[id]; ok {
 				s.accountOf[id] = a
-			} else {
+			} else if !slices.Contains(missing, id) {
 				missing = append(missing, id)
 			}
 		}
@@ -193,20 +227,37 @@ func (s *Syncer) contactPage(ctx context.Context, objs []Object) (time.Time, err
 		return time.Time{}, err
 	}
 	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+		var ids, accountIDs []string
+		for _, o := range objs {
+			ids = append(ids, o.ID)
+			if a, ok := s.accountOf[o.Prop("associatedcompanyid")]; ok {
+				accountIDs = append(accountIDs, a.ID)
+			}
+		}
+		known, err := tx.ContactsByExternal(ctx, s.WS, Source, ids)
+		if err != nil {
+			return err
+		}
+		imported, err := tx.UnlinkedContacts(ctx, s.WS, accountIDs)
+		if err != nil {
+			return err
+		}
+		byEmail := map[string]journey.Contact{}
+		for _, c := range imported {
+			if c.Email != "" {
+				byEmail[c.AccountID+"\x00"+strings.ToLower(c.Email)] = c
+			}
+		}
 		for _, o := range objs {
 			acc, ok := s.accountOf[o.Prop("associatedcompanyid")]
 			if !ok {
 				s.problem("contact %s (%s) has no company in HubSpot, and every contact in Journey belongs to an account", o.ID, firstNonEmpty(o.Prop("email"), o.ID))
 				continue
 			}
-			c, found, err := tx.ContactByExternal(ctx, s.WS, Source, o.ID)
-			if err != nil {
-				return err
-			}
-			if !found {
-				if c, found, err = tx.UnlinkedContact(ctx, s.WS, acc.ID, o.Prop("email")); err != nil {
-					return err
-				} else if found {
+			c, found := known[o.ID]
+			if key := acc.ID + "\x00" + strings.ToLower(o.Prop("email")); !found && o.Prop("email") != "" {
+				if c, found = byEmail[key]; found {
+					delete(byEmail, key)
 					if err := tx.AdoptContact(ctx, s.WS, c.ID, Source, o.ID); err != nil {
 						return err
 					}
@@ -259,6 +310,12 @@ func (s *Syncer) dealPage(ctx context.Context, objs []Object) (time.Time, error)
 	}
 	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
 		var rows []store.ChangeRow
+		var saves []journey.Deal
+		var saved []Object
+		look, err := s.lookupDeals(ctx, tx, full, assoc)
+		if err != nil {
+			return err
+		}
 		for _, o := range full {
 			var acc journey.Account
 			for _, cid := range assoc[o.ID] {
@@ -271,7 +328,7 @@ func (s *Syncer) dealPage(ctx context.Context, objs []Object) (time.Time, error)
 				s.problem("deal %s (%s) is associated with no company in HubSpot, and every deal in Journey belongs to an account", o.ID, o.Prop("dealname"))
 				continue
 			}
-			d, found, err := s.findDeal(ctx, tx, o, acc.ID)
+			d, found, err := look.find(ctx, tx, s.WS, o, acc.ID)
 			if err != nil {
 				return err
 			}
@@ -307,18 +364,20 @@ func (s *Syncer) dealPage(ctx context.Context, objs []Object) (time.Time, error)
 				d.CreatedAt = firstTime(parseTime(o.Prop("createdate")), o.CreatedAt)
 			}
 			if !found || d != before {
-				id, err := tx.SaveDeal(ctx, s.WS, d)
-				if err != nil {
-					return err
-				}
-				d.ID = id
+				saves = append(saves, d)
+				saved = append(saved, o)
 				s.count(found, "deals")
+				continue
 			}
-			base := journey.Change{AccountID: acc.ID, DealID: d.ID, Entity: "deal", EntityID: d.ID}
-			render := map[string]func(string) string{"dealstage": same, "hubspot_owner_id": s.ownerName, "amount": moneyText, "closedate": dateOnly}
-			for _, prop := range dealHistory {
-				rows = append(rows, s.changesOf("deal", o.ID, prop, o.PropertiesWithHistory[prop], base, render[prop])...)
-			}
+			rows = append(rows, s.dealChanges(o, d)...)
+		}
+		ids, err := tx.SaveDeals(ctx, s.WS, saves)
+		if err != nil {
+			return err
+		}
+		for i, d := range saves {
+			d.ID = ids[i]
+			rows = append(rows, s.dealChanges(saved[i], d)...)
 		}
 		if err := s.record(ctx, tx, rows, pending{}); err != nil {
 			return err
@@ -328,34 +387,87 @@ func (s *Syncer) dealPage(ctx context.Context, objs []Object) (time.Time, error)
 	return newestOf(objs), err
 }
 
-// findDeal finds a deal synced before, one merged into this one, or one of
-// the account imported from a file with the same name.
-func (s *Syncer) findDeal(ctx context.Context, tx *store.Tx, o Object, accountID string) (journey.Deal, bool, error) {
-	if d, ok, err := tx.DealByExternal(ctx, s.WS, Source, o.ID); err != nil || ok {
-		return d, ok, err
+// dealChanges turns a deal's tracked properties' histories into changes.
+func (s *Syncer) dealChanges(o Object, d journey.Deal) []store.ChangeRow {
+	base := journey.Change{AccountID: d.AccountID, DealID: d.ID, Entity: "deal", EntityID: d.ID}
+	render := map[string]func(string) string{"dealstage": same, "hubspot_owner_id": s.ownerName, "amount": moneyText, "closedate": dateOnly}
+	var rows []store.ChangeRow
+	for _, prop := range dealHistory {
+		rows = append(rows, s.changesOf("deal", o.ID, prop, o.PropertiesWithHistory[prop], base, render[prop])...)
 	}
-	for _, m := range splitIDs(o.Prop("hs_merged_object_ids")) {
-		d, ok, err := tx.DealByExternal(ctx, s.WS, Source, m)
-		if err != nil {
+	return rows
+}
+
+// dealLookup finds the deals of a page in three queries.
+type dealLookup struct {
+	known, merged map[string]journey.Deal
+	byName        map[string]journey.Deal // account id + name → a deal imported from a file
+}
+
+func (s *Syncer) lookupDeals(ctx context.Context, tx *store.Tx, objs []Object, assoc map[string][]string) (dealLookup, error) {
+	var ids, mergedIDs, accountIDs []string
+	for _, o := range objs {
+		ids = append(ids, o.ID)
+		mergedIDs = append(mergedIDs, splitIDs(o.Prop("hs_merged_object_ids"))...)
+		for _, c := range assoc[o.ID] {
+			if a, ok := s.accountOf[c]; ok {
+				accountIDs = append(accountIDs, a.ID)
+			}
+		}
+	}
+	var l dealLookup
+	var err error
+	if l.known, err = tx.DealsByExternal(ctx, s.WS, Source, ids); err != nil {
+		return l, err
+	}
+	if l.merged, err = tx.DealsByExternal(ctx, s.WS, Source, mergedIDs); err != nil {
+		return l, err
+	}
+	imported, err := tx.UnlinkedDeals(ctx, s.WS, accountIDs)
+	if err != nil {
+		return l, err
+	}
+	l.byName = map[string]journey.Deal{}
+	dup := map[string]bool{}
+	for _, d := range imported {
+		k := d.AccountID + "\x00" + d.Name
+		if _, ok := l.byName[k]; ok {
+			dup[k] = true
+		}
+		l.byName[k] = d
+	}
+	for k := range dup {
+		delete(l.byName, k) // two imported deals of one name: cannot say which
+	}
+	return l, nil
+}
+
+// find returns a deal synced before, one merged into this one, or the one of
+// the account imported from a file with the same name (which the HubSpot
+// deal then owns).
+func (l dealLookup) find(ctx context.Context, tx *store.Tx, ws string, o Object, accountID string) (journey.Deal, bool, error) {
+	if d, ok := l.known[o.ID]; ok {
+		return d, true, nil
+	}
+	adopt := func(d journey.Deal) (journey.Deal, bool, error) {
+		if err := tx.AdoptDeal(ctx, ws, d.ID, Source, o.ID); err != nil {
 			return d, false, err
 		}
-		if ok {
-			if err := tx.AdoptDeal(ctx, s.WS, d.ID, Source, o.ID); err != nil {
-				return d, false, err
-			}
-			d.ExternalID = o.ID
-			return d, true, nil
+		d.Source, d.ExternalID = Source, o.ID
+		return d, true, nil
+	}
+	for _, m := range splitIDs(o.Prop("hs_merged_object_ids")) {
+		if d, ok := l.merged[m]; ok {
+			delete(l.merged, m)
+			return adopt(d)
 		}
 	}
-	d, ok, err := tx.UnlinkedDeal(ctx, s.WS, accountID, o.Prop("dealname"))
-	if err != nil || !ok {
-		return d, false, err
+	k := accountID + "\x00" + o.Prop("dealname")
+	if d, ok := l.byName[k]; ok {
+		delete(l.byName, k)
+		return adopt(d)
 	}
-	if err := tx.AdoptDeal(ctx, s.WS, d.ID, Source, o.ID); err != nil {
-		return d, false, err
-	}
-	d.Source, d.ExternalID = Source, o.ID
-	return d, true, nil
+	return journey.Deal{}, false, nil
 }
 
 // stageSince is when the deal entered its current stage, from its history.

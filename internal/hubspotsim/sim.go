@@ -52,6 +52,12 @@ func (r *Record) modified() time.Time {
 	return t
 }
 
+type sortedSet struct {
+	version int
+	recs    []*Record
+	mods    []time.Time
+}
+
 // Owner is a HubSpot user who owns records.
 type Owner struct {
 	ID        string
@@ -73,6 +79,8 @@ const (
 // Server is the simulated HubSpot.
 type Server struct {
 	Token string
+	// MaxSearchResults is how far a search can page (HubSpot: 10,000).
+	MaxSearchResults int
 
 	mu         sync.Mutex
 	objects    map[string]map[string]*Record // object type → id → record
@@ -81,6 +89,8 @@ type Server struct {
 	properties map[string]map[string]bool // object type → custom property names
 	calls      map[string]int             // endpoint → count
 	faults     faults
+	version    int                  // bumped by every change to the records
+	sorted     map[string]sortedSet // object type → records by modification, for version
 	srv        *http.Server
 	ln         net.Listener
 }
@@ -100,6 +110,7 @@ func New(token string) *Server {
 	s := &Server{Token: token, objects: map[string]map[string]*Record{"companies": {}, "contacts": {}, "deals": {}},
 		assoc: map[string][]string{}, properties: map[string]map[string]bool{"companies": {}}, calls: map[string]int{}}
 	s.faults.daily, s.faults.missing = -1, map[string]bool{}
+	s.MaxSearchResults = 10000
 	return s
 }
 
@@ -152,6 +163,7 @@ func (s *Server) Put(objectType, id string, created time.Time, props map[string]
 		r.Props[k] = []Version{{Value: v, At: created}}
 	}
 	s.objects[objectType][id] = r
+	s.version++
 }
 
 // Set changes properties of a record at a time, by a HubSpot user (0: an integration).
@@ -165,6 +177,7 @@ func (s *Server) Set(objectType, id string, at time.Time, userID int64, props ma
 	for k, v := range props {
 		r.Props[k] = append(r.Props[k], Version{Value: v, At: at, UserID: userID})
 	}
+	s.version++
 	return nil
 }
 
@@ -182,6 +195,7 @@ func (s *Server) Delete(objectType, id string) {
 	if r, ok := s.objects[objectType][id]; ok {
 		r.Archived = true
 	}
+	s.version++
 }
 
 // Merge merges record from into into, as HubSpot does: from disappears and
@@ -194,6 +208,7 @@ func (s *Server) Merge(objectType, from, into string, at time.Time) {
 		return
 	}
 	delete(s.objects[objectType], from)
+	s.version++
 	ids, _ := dst.value("hs_merged_object_ids")
 	ids = strings.Trim(ids+";"+from, ";")
 	dst.Props["hs_merged_object_ids"] = append(dst.Props["hs_merged_object_ids"], Version{Value: ids, At: at})
@@ -449,7 +464,7 @@ func (s *Server) serveSearch(w http.ResponseWriter, r *http.Request, objectType 
 		return
 	}
 	after, _ := strconv.Atoi(req.After)
-	if after+req.Limit > 10000 {
+	if after+req.Limit > s.MaxSearchResults {
 		badRequest(w, "There was a problem with the request. Search results are limited to 10,000; narrow your filters.")
 		return
 	}
@@ -468,19 +483,9 @@ func (s *Server) serveSearch(w http.ResponseWriter, r *http.Request, objectType 
 			since = time.UnixMilli(ms)
 		}
 	}
-	var recs []*Record
-	for _, rec := range s.objects[objectType] {
-		if !rec.Archived && !rec.modified().Before(since) {
-			recs = append(recs, rec)
-		}
-	}
-	sort.Slice(recs, func(i, j int) bool {
-		a, b := recs[i].modified(), recs[j].modified()
-		if !a.Equal(b) {
-			return a.Before(b)
-		}
-		return recs[i].ID < recs[j].ID
-	})
+	set := s.byModification(objectType)
+	first := sort.Search(len(set.mods), func(i int) bool { return !set.mods[i].Before(since) })
+	recs := set.recs[first:]
 	var results []any
 	end := min(after+req.Limit, len(recs))
 	for _, rec := range recs[min(after, len(recs)):end] {
@@ -491,6 +496,39 @@ func (s *Server) serveSearch(w http.ResponseWriter, r *http.Request, objectType 
 		body["paging"] = map[string]any{"next": map[string]any{"after": strconv.Itoa(end), "link": ""}}
 	}
 	writeJSON(w, 200, body)
+}
+
+// byModification returns an object type's live records, oldest modification
+// first (ties by id), sorted once per version of the data.
+func (s *Server) byModification(objectType string) sortedSet {
+	if s.sorted == nil {
+		s.sorted = map[string]sortedSet{}
+	}
+	if set, ok := s.sorted[objectType]; ok && set.version == s.version {
+		return set
+	}
+	set := sortedSet{version: s.version}
+	for _, rec := range s.objects[objectType] {
+		if !rec.Archived {
+			set.recs = append(set.recs, rec)
+		}
+	}
+	mods := make(map[*Record]time.Time, len(set.recs))
+	for _, r := range set.recs {
+		mods[r] = r.modified()
+	}
+	sort.Slice(set.recs, func(i, j int) bool {
+		a, b := mods[set.recs[i]], mods[set.recs[j]]
+		if !a.Equal(b) {
+			return a.Before(b)
+		}
+		return set.recs[i].ID < set.recs[j].ID
+	})
+	for _, r := range set.recs {
+		set.mods = append(set.mods, mods[r])
+	}
+	s.sorted[objectType] = set
+	return set
 }
 
 func (s *Server) serveBatchRead(w http.ResponseWriter, r *http.Request, objectType string) {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -314,47 +315,121 @@ func (s *Store) DealAccount(ctx context.Context, ws, dealID string) (string, err
 // id is not a HubSpot record id (digits only).
 const unlinked = `external_id !~ '^[0-9]+$'`
 
-// UnlinkedAccountByDomain finds the one account with this domain that was
-// imported from a file rather than synced. false when none or several.
-func (t *Tx) UnlinkedAccountByDomain(ctx context.Context, ws, domain string) (journey.Account, bool, error) {
-	if domain == "" {
-		return journey.Account{}, false, nil
-	}
-	rows, err := t.q.Query(ctx, `SELECT `+accountCols+` FROM accounts WHERE workspace_id = $1 AND lower(domain) = lower($2) AND `+unlinked+` LIMIT 2`, ws, domain)
+
+
+
+// AccountsByExternal returns the accounts of source with these external ids, by external id.
+func (t *Tx) AccountsByExternal(ctx context.Context, ws, source string, exts []string) (map[string]journey.Account, error) {
+	rows, err := t.q.Query(ctx, `SELECT `+accountCols+` FROM accounts WHERE workspace_id = $1 AND source = $2 AND external_id = ANY($3)`, ws, source, exts)
 	if err != nil {
-		return journey.Account{}, false, wrap(err, "account "+domain)
+		return nil, wrap(err, "accounts")
 	}
 	as, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Account, error) { return scanAccount(r) })
-	if err != nil || len(as) != 1 {
-		return journey.Account{}, false, wrap(err, "account "+domain)
+	out := make(map[string]journey.Account, len(as))
+	for _, a := range as {
+		out[a.ExternalID] = a
 	}
-	return as[0], true, nil
+	return out, wrap(err, "accounts")
 }
 
-// UnlinkedDeal finds the one deal of an account with this name that was
-// imported from a file rather than synced.
-func (t *Tx) UnlinkedDeal(ctx context.Context, ws, accountID, name string) (journey.Deal, bool, error) {
-	rows, err := t.q.Query(ctx, `SELECT `+dealCols+` FROM deals WHERE workspace_id = $1 AND account_id = $2 AND name = $3 AND `+unlinked+` LIMIT 2`, ws, accountID, name)
+// UnlinkedAccountsByDomain returns, by lower-case domain, the accounts
+// imported from a file (not synced) with these domains; a domain held by
+// several such accounts is left out, as it cannot say which one is meant.
+func (t *Tx) UnlinkedAccountsByDomain(ctx context.Context, ws string, domains []string) (map[string]journey.Account, error) {
+	rows, err := t.q.Query(ctx, `SELECT `+accountCols+` FROM accounts WHERE workspace_id = $1 AND lower(domain) = ANY($2) AND domain <> '' AND `+unlinked, ws, domains)
 	if err != nil {
-		return journey.Deal{}, false, wrap(err, "deal "+name)
+		return nil, wrap(err, "accounts")
+	}
+	as, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Account, error) { return scanAccount(r) })
+	out := map[string]journey.Account{}
+	seen := map[string]int{}
+	for _, a := range as {
+		d := strings.ToLower(a.Domain)
+		seen[d]++
+		out[d] = a
+	}
+	for d, n := range seen {
+		if n > 1 {
+			delete(out, d)
+		}
+	}
+	return out, wrap(err, "accounts")
+}
+
+// DealsByExternal returns the deals of source with these external ids, by external id.
+func (t *Tx) DealsByExternal(ctx context.Context, ws, source string, exts []string) (map[string]journey.Deal, error) {
+	rows, err := t.q.Query(ctx, `SELECT `+dealCols+` FROM deals WHERE workspace_id = $1 AND source = $2 AND external_id = ANY($3)`, ws, source, exts)
+	if err != nil {
+		return nil, wrap(err, "deals")
 	}
 	ds, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Deal, error) { return scanDeal(r) })
-	if err != nil || len(ds) != 1 {
-		return journey.Deal{}, false, wrap(err, "deal "+name)
+	out := make(map[string]journey.Deal, len(ds))
+	for _, d := range ds {
+		out[d.ExternalID] = d
 	}
-	return ds[0], true, nil
+	return out, wrap(err, "deals")
 }
 
-// UnlinkedContact finds the contact of an account with this email that was
-// imported from a file rather than synced.
-func (t *Tx) UnlinkedContact(ctx context.Context, ws, accountID, email string) (journey.Contact, bool, error) {
-	if email == "" {
-		return journey.Contact{}, false, nil
+// UnlinkedDeals returns the deals of these accounts that were imported from
+// a file rather than synced.
+func (t *Tx) UnlinkedDeals(ctx context.Context, ws string, accountIDs []string) ([]journey.Deal, error) {
+	rows, err := t.q.Query(ctx, `SELECT `+dealCols+` FROM deals WHERE workspace_id = $1 AND account_id = ANY($2::uuid[]) AND `+unlinked, ws, accountIDs)
+	if err != nil {
+		return nil, wrap(err, "deals")
 	}
-	c, err := scanContact(t.q.QueryRow(ctx, `SELECT `+contactCols+` FROM contacts WHERE workspace_id = $1 AND account_id = $2
-		AND lower(email) = lower($3) AND `+unlinked+` LIMIT 1`, ws, accountID, email))
-	if err == pgx.ErrNoRows {
-		return c, false, nil
+	ds, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Deal, error) { return scanDeal(r) })
+	return ds, wrap(err, "deals")
+}
+
+// ContactsByExternal returns the contacts of source with these external ids, by external id.
+func (t *Tx) ContactsByExternal(ctx context.Context, ws, source string, exts []string) (map[string]journey.Contact, error) {
+	rows, err := t.q.Query(ctx, `SELECT `+contactCols+` FROM contacts WHERE workspace_id = $1 AND source = $2 AND external_id = ANY($3)`, ws, source, exts)
+	if err != nil {
+		return nil, wrap(err, "contacts")
 	}
-	return c, err == nil, wrap(err, "contact "+email)
+	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Contact, error) { return scanContact(r) })
+	out := make(map[string]journey.Contact, len(cs))
+	for _, c := range cs {
+		out[c.ExternalID] = c
+	}
+	return out, wrap(err, "contacts")
+}
+
+// UnlinkedContacts returns the contacts of these accounts that were imported
+// from a file rather than synced.
+func (t *Tx) UnlinkedContacts(ctx context.Context, ws string, accountIDs []string) ([]journey.Contact, error) {
+	rows, err := t.q.Query(ctx, `SELECT `+contactCols+` FROM contacts WHERE workspace_id = $1 AND account_id = ANY($2::uuid[]) AND `+unlinked, ws, accountIDs)
+	if err != nil {
+		return nil, wrap(err, "contacts")
+	}
+	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Contact, error) { return scanContact(r) })
+	return cs, wrap(err, "contacts")
+}
+
+// SaveDeals inserts or updates many deals in one round trip (as SaveDeal
+// does one); it returns their ids in order.
+func (t *Tx) SaveDeals(ctx context.Context, ws string, deals []journey.Deal) ([]string, error) {
+	b := &pgx.Batch{}
+	ids := make([]string, len(deals))
+	for i, d := range deals {
+		if d.ID == "" {
+			d.ID = newID()
+			if d.CreatedAt.IsZero() {
+				d.CreatedAt = time.Now()
+			}
+			b.Queue(`INSERT INTO deals (id, workspace_id, account_id, name, kind, amount_cents, currency, stage, close_date, owner_id,
+				source, external_id, created_at, closed_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+				d.ID, ws, d.AccountID, d.Name, string(d.Kind), d.AmountCents, d.Currency, d.Stage, nullTime(d.CloseDate),
+				nullID(d.OwnerID), d.Source, d.ExternalID, d.CreatedAt, nullTime(d.ClosedAt))
+		} else {
+			b.Queue(`UPDATE deals SET account_id = $3, name = $4, kind = $5, amount_cents = $6, currency = $7, stage = $8,
+				close_date = $9, owner_id = $10, closed_at = $11, updated_at = now()
+				WHERE workspace_id = $1 AND id = $2`,
+				ws, d.ID, d.AccountID, d.Name, string(d.Kind), d.AmountCents, d.Currency, d.Stage, nullTime(d.CloseDate),
+				nullID(d.OwnerID), nullTime(d.ClosedAt))
+		}
+		ids[i] = d.ID
+	}
+	return ids, wrap(t.q.SendBatch(ctx, b).Close(), "deals")
 }
