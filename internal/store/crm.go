@@ -315,9 +315,6 @@ func (s *Store) DealAccount(ctx context.Context, ws, dealID string) (string, err
 // id is not a HubSpot record id (digits only).
 const unlinked = `external_id !~ '^[0-9]+$'`
 
-
-
-
 // AccountsByExternal returns the accounts of source with these external ids, by external id.
 func (t *Tx) AccountsByExternal(ctx context.Context, ws, source string, exts []string) (map[string]journey.Account, error) {
 	rows, err := t.q.Query(ctx, `SELECT `+accountCols+` FROM accounts WHERE workspace_id = $1 AND source = $2 AND external_id = ANY($3)`, ws, source, exts)
