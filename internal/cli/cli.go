@@ -316,6 +316,10 @@ func cmdImport(ctx context.Context, args []string, env Env) error {
 			opts.Workspace = importer.WorkspaceRecord{Name: all[0].Name, SlackTeamID: all[0].SlackTeamID}
 		}
 	}
+	since, err := s.Now(ctx)
+	if err != nil {
+		return err
+	}
 	var reports []importer.Report
 	err = s.InTx(ctx, func(tx *store.Tx) error {
 		for _, in := range inputs {
@@ -339,6 +343,11 @@ func cmdImport(ctx context.Context, args []string, env Env) error {
 		if s := rep.String(); s != "" {
 			fmt.Fprintln(env.Stdout, indent(s))
 		}
+	}
+	if n, err := questionsAfterImport(ctx, s, reports, since, env); err != nil {
+		return err
+	} else if n > 0 {
+		fmt.Fprintf(env.Stdout, "%d questions about changes queued (why they happened, handoffs); the running bot sends them by DM\n", n)
 	}
 	return nil
 }

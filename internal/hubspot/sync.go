@@ -16,11 +16,6 @@ import (
 // Source is the origin recorded on everything the sync writes.
 const Source = "hubspot"
 
-// PromptWindow is how recent a change must be for the bot to ask about it:
-// a first sync brings years of history, and nobody should be asked about
-// last year's stage moves.
-const PromptWindow = 14 * 24 * time.Hour
-
 // The properties read for each object type; the history ones are tracked as
 // property changes.
 var (

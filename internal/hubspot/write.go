@@ -507,45 +507,26 @@ func (s *Syncer) record(ctx context.Context, tx *store.Tx, rows []store.ChangeRo
 	for _, a := range s.accountOf {
 		accounts[a.ID] = a
 	}
-	ask := func(changeID, kind, personID string) error {
-		if personID == "" {
-			return nil
-		}
-		ok, err := tx.AddPrompt(ctx, s.WS, changeID, kind, personID)
-		if ok {
-			s.rep.Prompts++
-		}
-		return err
-	}
 	for _, r := range added {
 		c := r.Change
-		if now.Sub(c.At) > PromptWindow {
+		if now.Sub(c.At) > journey.QuestionWindow {
 			continue
 		}
 		acc := accounts[c.AccountID]
 		def, _ := journey.ForSegment(s.defs, acc.Segment)
-		owner := acc.OwnerID
+		dealOwner := ""
 		if c.DealID != "" {
-			if d, ok, err := tx.DealByExternal(ctx, s.WS, Source, strings.Split(r.ExternalID, ":")[1]); err == nil && ok && d.OwnerID != "" {
-				owner = d.OwnerID
+			if d, ok, err := tx.DealByExternal(ctx, s.WS, Source, strings.Split(r.ExternalID, ":")[1]); err == nil && ok {
+				dealOwner = d.OwnerID
 			}
 		}
-		if _, needs := journey.NeedsReason(def, c, acc.Name); needs {
-			if err := ask(c.ID, journey.PromptReason, firstNonEmpty(owner, c.ActorID)); err != nil {
+		for _, q := range journey.QuestionsFor(def, acc, dealOwner, c, pend.newCSM[r.ExternalID], now) {
+			ok, err := tx.AddPrompt(ctx, s.WS, c.ID, q.Kind, q.PersonID)
+			if err != nil {
 				return err
 			}
-		}
-		if c.Field == "csm" {
-			if err := ask(c.ID, journey.PromptTold, pend.newCSM[r.ExternalID]); err != nil {
-				return err
-			}
-		}
-		if c.Field == "stage" && def.IsWon(c.New) && !def.IsWon(c.Old) {
-			if err := ask(c.ID, journey.PromptHandoffAE, owner); err != nil {
-				return err
-			}
-			if err := ask(c.ID, journey.PromptHandoffCS, acc.CSMID); err != nil {
-				return err
+			if ok {
+				s.rep.Prompts++
 			}
 		}
 	}

@@ -208,3 +208,43 @@ type Prompt struct {
 	Channel, TS string
 	CreatedAt   time.Time
 }
+
+// Question is one thing to ask one person about a change.
+type Question struct {
+	Kind     string // a Prompt kind
+	PersonID string
+}
+
+// QuestionWindow is how recent a change must be for anyone to be asked about
+// it: a first sync or import brings years of history, and nobody should be
+// asked about last year's stage moves.
+const QuestionWindow = 14 * 24 * time.Hour
+
+// QuestionsFor decides whom to ask what about a change just recorded: its
+// reason (the deal's owner, else the account's; see NeedsReason), whether
+// the customer was told of a new CSM (the new CSM, newCSMID), and the
+// handoff of a deal won (its owner fills the gaps, the account's CSM gets
+// the card). Changes older than QuestionWindow ask nothing.
+func QuestionsFor(def Definition, acc Account, dealOwnerID string, c Change, newCSMID string, now time.Time) []Question {
+	if now.Sub(c.At) > QuestionWindow {
+		return nil
+	}
+	owner := firstNonEmpty(dealOwnerID, acc.OwnerID, c.ActorID)
+	var qs []Question
+	add := func(kind, person string) {
+		if person != "" {
+			qs = append(qs, Question{Kind: kind, PersonID: person})
+		}
+	}
+	if _, ok := NeedsReason(def, c, acc.Name); ok {
+		add(PromptReason, owner)
+	}
+	if c.Field == "csm" && c.Told != ToldYes {
+		add(PromptTold, newCSMID)
+	}
+	if c.Field == "stage" && c.DealID != "" && def.IsWon(c.New) && !def.IsWon(c.Old) {
+		add(PromptHandoffAE, owner)
+		add(PromptHandoffCS, acc.CSMID)
+	}
+	return qs
+}

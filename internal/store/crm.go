@@ -430,3 +430,22 @@ func (t *Tx) SaveDeals(ctx context.Context, ws string, deals []journey.Deal) ([]
 	}
 	return ids, wrap(t.q.SendBatch(ctx, b).Close(), "deals")
 }
+
+// Now returns the database's clock, to mark where a batch of writes began.
+func (s *Store) Now(ctx context.Context) (time.Time, error) {
+	var t time.Time
+	err := s.pool.QueryRow(ctx, `SELECT clock_timestamp()`).Scan(&t)
+	return t, wrap(err, "database clock")
+}
+
+// ChangesRecordedSince returns the workspace's property changes stored at or
+// after since (by the database's clock), oldest first.
+func (s *Store) ChangesRecordedSince(ctx context.Context, ws string, since time.Time) ([]journey.Change, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+changeCols+` FROM property_changes WHERE workspace_id = $1 AND created_at >= $2
+		ORDER BY changed_at, id`, ws, since)
+	if err != nil {
+		return nil, wrap(err, "changes")
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Change, error) { return scanChange(r) })
+	return out, wrap(err, "changes")
+}
