@@ -125,7 +125,7 @@ func TestClosedLostToWonInHubSpotAsksTheOwnerWhy(t *testing.T) {
 
 	// within that one sync, Maya is asked why
 	ask := c.dmWith(maya, "Acme Corp moved Closed Lost → Closed Won. Why?")
-	for _, want := range []string{"Customer came back", "Other…", "Maya Patel", "hubspot"} {
+	for _, want := range []string{"Customer came back", "Other…", "changed by Maya Patel in HubSpot"} {
 		if !strings.Contains(blocksText(ask.Blocks), want) {
 			t.Errorf("the question lacks %q:\n%s", want, blocksText(ask.Blocks))
 		}

@@ -100,6 +100,17 @@ func (a *App) promptMessage(ctx context.Context, ws string, p journey.Prompt) (s
 	if err != nil {
 		return "", nil, err
 	}
+	var answers []journey.HandoffAnswer
+	if p.Kind == journey.PromptHandoffAE || p.Kind == journey.PromptHandoffCS {
+		if answers, err = a.handoffAnswers(ctx, ws, p.Change.DealID); err != nil {
+			return "", nil, err
+		}
+	}
+	return promptView(p, data, def, answers)
+}
+
+// promptView renders the DM that asks one question: its text and blocks.
+func promptView(p journey.Prompt, data journey.AccountData, def journey.Definition, answers []journey.HandoffAnswer) (string, []slack.Block, error) {
 	c := p.Change
 	dealName := ""
 	for _, d := range data.Deals {
@@ -107,7 +118,7 @@ func (a *App) promptMessage(ctx context.Context, ws string, p journey.Prompt) (s
 			dealName = d.Name
 		}
 	}
-	where := fmt.Sprintf("%s in %s on %s", orDash(c.ActorName), orDash(c.Source), journey.FormatDate(c.At))
+	where := fmt.Sprintf("%s in %s on %s", orDash(c.ActorName), sourceLabel(c.Source), journey.FormatDate(c.At))
 	if dealName != "" {
 		where = fmt.Sprintf("Deal %s · changed by %s", quoted(dealName), where)
 	} else {
@@ -142,10 +153,6 @@ func (a *App) promptMessage(ctx context.Context, ws string, p journey.Prompt) (s
 		return q, []slack.Block{section(escape(q)), contextText(escape(where)), slack.NewActionBlock("told:"+p.ID, buttons...)}, nil
 	case journey.PromptHandoffAE, journey.PromptHandoffCS:
 		deal, _ := dealByID(data.Deals, c.DealID)
-		answers, err := a.handoffAnswers(ctx, ws, deal.ID)
-		if err != nil {
-			return "", nil, err
-		}
 		h := journey.BuildHandoff(def, data, deal, answers)
 		if p.Kind == journey.PromptHandoffCS {
 			text := fmt.Sprintf("%s closed won: here is the handoff from sales.", deal.Name)
@@ -166,6 +173,19 @@ func (a *App) promptMessage(ctx context.Context, ws string, p journey.Prompt) (s
 		return text, blocks, nil
 	}
 	return "", nil, fmt.Errorf("unknown prompt kind %q", p.Kind)
+}
+
+// sourceLabel names where a change was made, as people say it.
+func sourceLabel(s string) string {
+	switch s {
+	case "hubspot":
+		return "HubSpot"
+	case "import", "csv":
+		return "an import"
+	case "":
+		return "—"
+	}
+	return s
 }
 
 func bullets(ss []string) []string {
