@@ -151,6 +151,7 @@ func sandboxChannels(doc importer.Document) []slacksim.Channel {
 func cmdSandbox(ctx context.Context, args []string, env Env) error {
 	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
 	addr := fs.String("addr", firstNonEmpty(env.Getenv("SANDBOX_ADDR"), "127.0.0.1:3100"), "where the simulator and its driver API listen")
+	hsAddr := fs.String("hubspot-addr", firstNonEmpty(env.Getenv("SANDBOX_HUBSPOT_ADDR"), "127.0.0.1:3101"), "where the local HubSpot listens")
 	if _, err := parse(fs, args, env); err != nil {
 		return err
 	}
@@ -165,7 +166,13 @@ func cmdSandbox(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer sb.Close()
+	hs, err := sandboxHubSpot(ctx, s, sb, *hsAddr, env, log)
+	if err != nil {
+		return err
+	}
+	defer hs.Close()
 	fmt.Fprint(env.Stdout, sandboxHelp(sb.Sim.URL()))
+	fmt.Fprint(env.Stdout, sandboxHubSpotHelp(hs.URL(), sb.Sim.URL()))
 	<-ctx.Done()
 	fmt.Fprintln(env.Stdout, "stopping the sandbox")
 	return nil

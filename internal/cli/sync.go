@@ -5,12 +5,16 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/journeyhq/journey/internal/hubspot"
+	"github.com/journeyhq/journey/internal/hubspotsim"
+	"github.com/journeyhq/journey/internal/importer"
 	"github.com/journeyhq/journey/internal/jobs"
 	"github.com/journeyhq/journey/internal/journey"
 	"github.com/journeyhq/journey/internal/llm"
+	"github.com/journeyhq/journey/internal/sample"
 	"github.com/journeyhq/journey/internal/store"
 )
 
@@ -73,4 +77,43 @@ func enableHubSpot(ctx context.Context, s *store.Store, runner *jobs.Runner, env
 	runner.EnableHubSpot(cfg, ws.ID)
 	log.Info("HubSpot sync scheduled", "every", jobs.HubSpotInterval, "workspace", ws.Name)
 	return nil
+}
+
+// sandboxHubSpot starts a local HubSpot holding the sample book at addr and
+// has the sandbox's bot sync it every few minutes (and once now).
+func sandboxHubSpot(ctx context.Context, s *store.Store, sb *Sandbox, addr string, env Env, log *slog.Logger) (*hubspotsim.Server, error) {
+	data, err := sample.JSON(env.Now())
+	if err != nil {
+		return nil, err
+	}
+	in, err := importer.Read("sample.json", data, "")
+	if err != nil {
+		return nil, err
+	}
+	sim := hubspotsim.New("pat-sandbox")
+	if _, err := sim.LoadDocument(in.Doc); err != nil {
+		return nil, err
+	}
+	if err := sim.Start(addr); err != nil {
+		return nil, fmt.Errorf("start the local HubSpot on %s (is the port free? use --hubspot-addr): %w", addr, err)
+	}
+	ws, err := s.Workspace(ctx, in.Doc.Workspace.SlackTeamID)
+	if err != nil {
+		_ = sim.Close()
+		return nil, err
+	}
+	sb.Jobs.EnableHubSpot(hubspot.Config{Token: sim.Token, BaseURL: sim.URL(), CSMProperty: hubspotsim.CSMProperty, Log: log}, ws.ID)
+	return sim, nil
+}
+
+func sandboxHubSpotHelp(base, slackBase string) string {
+	return fmt.Sprintf(`A local HubSpot with the same book runs at %[1]s and is synced every %[2]s (and at start).
+Change a deal there as Maya, then run the sync (or wait) and read her DMs:
+
+  curl -s %[1]s/_sim/objects/deals/1001 -d '{"properties":{"dealstage":"closedlost"},"by":"maya.patel@sample.example"}'
+  curl -s %[1]s/_sim/objects/deals/1001 -d '{"properties":{"dealstage":"closedwon"},"by":"maya.patel@sample.example"}'
+  HUBSPOT_TOKEN=pat-sandbox HUBSPOT_BASE_URL=%[1]s bin/bot sync hubspot
+  curl -s '%[3]s/driver/dms?user=maya'
+
+`, base, jobs.HubSpotInterval, strings.TrimSuffix(slackBase, "/"))
 }

@@ -71,9 +71,9 @@ func (s *Server) LoadDocument(doc importer.Document) (Fixture, error) {
 		}
 		s.Put("companies", id, parse(a.CreatedAt), props)
 	}
-	for _, c := range doc.Contacts {
+	for i, c := range doc.Contacts {
 		first, last, _ := strings.Cut(c.Name, " ")
-		s.Put("contacts", digits(c.ExternalID), parse("2025-06-01"), map[string]string{"firstname": first, "lastname": last,
+		s.Put("contacts", digits(c.ExternalID), parse("2025-06-01").Add(time.Duration(i)*time.Minute), map[string]string{"firstname": first, "lastname": last,
 			"email": c.Email, "jobtitle": c.Title, "associatedcompanyid": f.CompanyOf[c.Account], "hs_buying_role": roleOf[c.BuyingRole]})
 	}
 	for _, d := range doc.Deals {

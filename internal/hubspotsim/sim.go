@@ -283,6 +283,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	if len(parts) == 4 && parts[0] == "_sim" && parts[1] == "objects" && r.Method == "POST" {
+		s.serveDriverSet(w, r, parts[2], parts[3])
+		return
+	}
 	name, scope := s.route(r.Method, parts)
 	s.calls[name]++
 	f := &s.faults
@@ -609,4 +613,45 @@ func (s *Server) serveProperty(w http.ResponseWriter, objectType, name string) {
 		return
 	}
 	writeJSON(w, 200, map[string]any{"name": name, "label": name, "type": "enumeration", "fieldType": "select", "groupName": objectType + "information"})
+}
+
+// serveDriverSet is the sandbox's way to change a record as a person would
+// in HubSpot: POST /_sim/objects/deals/1001 {"properties": {"dealstage":
+// "closedwon"}, "by": "maya.patel@sample.example"}. It is not part of
+// HubSpot's API and needs no token.
+func (s *Server) serveDriverSet(w http.ResponseWriter, r *http.Request, objectType, id string) {
+	var req struct {
+		Properties map[string]string `json:"properties"`
+		By         string            `json:"by"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || len(req.Properties) == 0 {
+		badRequest(w, `send {"properties": {"name": "value"}, "by": "email of the HubSpot user"}`)
+		return
+	}
+	var user int64
+	for _, o := range s.owners {
+		if strings.EqualFold(o.Email, req.By) {
+			user = o.UserID
+		}
+	}
+	rec, ok := s.objects[objectType][id]
+	if !ok {
+		writeErr(w, 404, map[string]any{"status": "error", "message": fmt.Sprintf("no %s %s", objectType, id), "category": "OBJECT_NOT_FOUND"})
+		return
+	}
+	at := time.Now().UTC()
+	for k, v := range req.Properties {
+		rec.Props[k] = append(rec.Props[k], Version{Value: v, At: at, UserID: user})
+	}
+	s.version++
+	writeJSON(w, 200, s.object(objectType, rec, keys(req.Properties), nil))
+}
+
+func keys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
