@@ -2,7 +2,6 @@ package hubspot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -330,10 +329,4 @@ func firstNonEmpty(ss ...string) string {
 		}
 	}
 	return ""
-}
-
-// isRetryable says whether a sync error is worth trying again later on its own.
-func isRetryable(err error) bool {
-	var e *Error
-	return errors.Is(err, ErrDailyLimit) || errors.As(err, &e) && (e.Status == 429 || e.Status >= 500)
 }

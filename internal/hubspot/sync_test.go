@@ -332,3 +332,24 @@ func TestSearchPastItsResultCapStartsAgainFromTheCursor(t *testing.T) {
 		t.Errorf("%d stage changes, want one per deal", got)
 	}
 }
+
+func TestRecordDeletedBetweenSearchAndReadIsSkippedAndNamed(t *testing.T) {
+	e := setup(t)
+	if _, err := e.sync("pat-test"); err != nil {
+		t.Fatal(err)
+	}
+	acme, initech := e.dealID("Acme Corp"), e.dealID("Initech")
+	_ = e.sim.Set("deals", acme, now.Add(-time.Hour), 0, map[string]string{"amount": "50000"})
+	_ = e.sim.Set("deals", initech, now.Add(-time.Hour), 0, map[string]string{"amount": "1"})
+	e.sim.DeleteAfterSearch("deals", initech)
+	rep, err := e.sync("pat-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(rep.String(), "deals "+initech+": ") || !strings.Contains(rep.String(), "deleted or merged in HubSpot since it was listed") {
+		t.Errorf("the deleted deal should be named:\n%s", rep)
+	}
+	if rep.Changes != 1 {
+		t.Errorf("Acme's amount change is kept, the deleted deal's is not: %d changes", rep.Changes)
+	}
+}

@@ -90,6 +90,7 @@ type Server struct {
 	calls      map[string]int             // endpoint → count
 	faults     faults
 	version    int                  // bumped by every change to the records
+	doomed     map[string]bool      // "type/id" deleted right after the next search that lists it
 	sorted     map[string]sortedSet // object type → records by modification, for version
 	srv        *http.Server
 	ln         net.Listener
@@ -215,6 +216,17 @@ func (s *Server) Merge(objectType, from, into string, at time.Time) {
 	if objectType == "deals" {
 		s.assoc[into] = append(s.assoc[into], s.assoc[from]...)
 	}
+}
+
+// DeleteAfterSearch deletes a record right after the next search lists it,
+// as when someone deletes it in HubSpot between two calls of a sync.
+func (s *Server) DeleteAfterSearch(objectType, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.doomed == nil {
+		s.doomed = map[string]bool{}
+	}
+	s.doomed[objectType+"/"+id] = true
 }
 
 // RateLimit makes the next n calls answer 429 with Retry-After seconds.
@@ -494,6 +506,11 @@ func (s *Server) serveSearch(w http.ResponseWriter, r *http.Request, objectType 
 	end := min(after+req.Limit, len(recs))
 	for _, rec := range recs[min(after, len(recs)):end] {
 		results = append(results, s.object(objectType, rec, req.Properties, nil))
+		if s.doomed[objectType+"/"+rec.ID] {
+			delete(s.doomed, objectType+"/"+rec.ID)
+			rec.Archived = true
+			s.version++
+		}
 	}
 	body := map[string]any{"total": len(recs), "results": nonNil(results)}
 	if end < len(recs) {
