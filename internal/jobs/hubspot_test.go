@@ -21,7 +21,9 @@ type prompter struct {
 	wss []string
 }
 
-func (p *prompter) SendNudge(context.Context, string, journey.Person, string) (string, error) { return "", nil }
+func (p *prompter) SendNudge(context.Context, string, journey.Person, string) (string, error) {
+	return "", nil
+}
 func (p *prompter) PostDigest(context.Context, string, string, journey.Person, string, time.Time, time.Time) (string, error) {
 	return "", nil
 }
