@@ -10,6 +10,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/journeyhq/journey/internal/hubspot"
+	"github.com/journeyhq/journey/internal/store"
 )
 
 // HubSpotInterval is how often the HubSpot sync runs when HUBSPOT_TOKEN is set.
@@ -75,6 +76,17 @@ func (r *Runner) SyncHubSpot(ctx context.Context, cfg hubspot.Config, ws string)
 	if err != nil {
 		return hubspot.Report{}, err
 	}
+	var rep hubspot.Report
+	err = r.store.WithSyncLock(ctx, ws, hubspot.Source, func() error {
+		var err error
+		rep, err = r.syncHubSpot(ctx, client, ws)
+		return err
+	})
+	return rep, err
+}
+
+// syncHubSpot runs and records one sync; the caller holds the sync lock.
+func (r *Runner) syncHubSpot(ctx context.Context, client *hubspot.Client, ws string) (hubspot.Report, error) {
 	run, err := r.store.StartSyncRun(ctx, ws, hubspot.Source, r.cfg.Now())
 	if err != nil {
 		return hubspot.Report{}, err
@@ -121,6 +133,10 @@ func (w *hubspotWorker) Work(ctx context.Context, job *river.Job[HubSpotSyncArgs
 		return river.JobCancel(fmt.Errorf("HubSpot is not configured in this process"))
 	}
 	rep, err := w.r.SyncHubSpot(ctx, *w.r.hubspotCfg, job.Args.WorkspaceID)
+	if errors.Is(err, store.ErrSyncRunning) {
+		w.r.log.Info("hubspot sync skipped: another one is running")
+		return nil
+	}
 	if err != nil {
 		w.r.log.Error("hubspot sync stopped; it resumes from its cursors on the next run", "err", err.Error(), "calls", rep.Calls)
 		return nil

@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/journeyhq/journey/internal/journey"
 	"github.com/journeyhq/journey/internal/llm"
 	"github.com/journeyhq/journey/internal/sample"
+	"github.com/journeyhq/journey/internal/store"
 )
 
 // prompter records the workspaces whose questions it was asked to send.
@@ -89,5 +91,21 @@ func TestPeriodicHubSpotSync(t *testing.T) {
 	}
 	if n := count(`SELECT count(*) FROM crm_sync_runs WHERE error LIKE '%has expired%HUBSPOT_TOKEN%'`); n != 1 {
 		t.Errorf("the failed run should be recorded with its reason (%d)", n)
+	}
+
+	// two syncs of one workspace never run at once
+	sim.ExpireToken(false)
+	runs := count(`SELECT count(*) FROM crm_sync_runs`)
+	if err := s.WithSyncLock(context.Background(), ws.ID, hubspot.Source, func() error {
+		_, err := r.SyncHubSpot(context.Background(), hubspot.Config{Token: "pat-jobs", BaseURL: sim.URL(), CSMProperty: hubspotsim.CSMProperty}, ws.ID)
+		if !errors.Is(err, store.ErrSyncRunning) {
+			t.Errorf("a sync while another runs: %v", err)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := count(`SELECT count(*) FROM crm_sync_runs`); got != runs {
+		t.Errorf("the skipped sync should not have run (%d → %d runs)", runs, got)
 	}
 }

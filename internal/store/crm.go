@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -448,4 +449,30 @@ func (s *Store) ChangesRecordedSince(ctx context.Context, ws string, since time.
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Change, error) { return scanChange(r) })
 	return out, wrap(err, "changes")
+}
+
+// ErrSyncRunning means another process is syncing the same workspace from
+// the same source right now.
+var ErrSyncRunning = journey.Errorf(journey.ECONFLICT, "another sync of this workspace is running; this one was skipped (the next run picks up whatever it leaves)")
+
+// WithSyncLock runs fn while holding a session advisory lock on the
+// workspace's sync from source, so two processes (the bot's schedule and a
+// `bot sync` by hand) never sync one workspace at once. It returns
+// ErrSyncRunning without running fn when the lock is taken.
+func (s *Store) WithSyncLock(ctx context.Context, ws, source string, fn func() error) error {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("sync lock: %w", err)
+	}
+	defer conn.Release()
+	var ok bool
+	key := "crm_sync:" + source + ":" + ws
+	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock(hashtextextended($1, 0))`, key).Scan(&ok); err != nil {
+		return fmt.Errorf("sync lock: %w", err)
+	}
+	if !ok {
+		return ErrSyncRunning
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtextextended($1, 0))`, key) //nolint:errcheck
+	return fn()
 }
