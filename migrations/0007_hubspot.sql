@@ -3,13 +3,15 @@
 -- sales → CS handoff. Every new row hangs off its workspace and goes with it.
 
 -- Where each object type's incremental sync resumes: records modified at or
--- after modified_after are read again (re-reading is harmless: every write
--- is keyed on the record's external id).
+-- after modified_after are read again, except those of ids_at_cursor
+-- modified exactly then (already written). Re-reading is harmless anyway:
+-- every write is keyed on the record's external id.
 CREATE TABLE crm_sync_cursors (
     workspace_id   uuid NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
     source         text NOT NULL,
     object_type    text NOT NULL,
     modified_after timestamptz NOT NULL,
+    ids_at_cursor  text[] NOT NULL DEFAULT '{}',
     updated_at     timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (workspace_id, source, object_type)
 );

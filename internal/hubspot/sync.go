@@ -185,10 +185,15 @@ func (s *Syncer) actor(v PropertyVersion) (string, string) {
 // cursor and hands each page to write. A search pages through at most
 // SearchMaxResults records; past that it starts again from the newest
 // modification time it has seen.
-func (s *Syncer) syncObjects(ctx context.Context, objectType string, props []string, write func(context.Context, []Object) (time.Time, error)) error {
-	since, _, err := s.Store.SyncCursor(ctx, s.WS, Source, objectType)
+func (s *Syncer) syncObjects(ctx context.Context, objectType string, props []string, write func(context.Context, []Object) error) error {
+	cur, _, err := s.Store.SyncCursor(ctx, s.WS, Source, objectType)
 	if err != nil {
 		return err
+	}
+	since := cur.At
+	done := map[string]bool{} // ids already written that were modified exactly at cur.At
+	for _, id := range cur.IDs {
+		done[id] = true
 	}
 	after, offset := "", 0
 	for {
@@ -197,9 +202,23 @@ func (s *Syncer) syncObjects(ctx context.Context, objectType string, props []str
 			return err
 		}
 		s.rep.Read[objectType] += len(page.Results)
-		newest, err := write(ctx, page.Results)
-		if err != nil {
-			return err
+		fresh := page.Results[:0:0]
+		for _, o := range page.Results {
+			if !(done[o.ID] && sameMilli(modified(o), cur.At)) {
+				fresh = append(fresh, o)
+			}
+		}
+		if len(fresh) > 0 {
+			if err := write(ctx, fresh); err != nil {
+				return err
+			}
+			if c := cursorOf(fresh); c.At.After(cur.At) {
+				cur, done = c, setOf(c.IDs)
+			} else if sameMilli(c.At, cur.At) {
+				for _, id := range c.IDs {
+					done[id] = true
+				}
+			}
 		}
 		next := page.NextAfter()
 		if next == "" || len(page.Results) == 0 {
@@ -208,14 +227,41 @@ func (s *Syncer) syncObjects(ctx context.Context, objectType string, props []str
 		offset += len(page.Results)
 		if offset+SearchPageSize > s.Client.cfg.SearchMaxResults {
 			// start a new search from where this one got to
-			if !newest.After(since) {
+			if !cur.At.After(since) {
 				return fmt.Errorf("more than %d %s share the modification time %s; HubSpot's search cannot page past them", s.Client.cfg.SearchMaxResults, objectType, since.Format(time.RFC3339))
 			}
-			since, after, offset = newest, "", 0
+			since, after, offset = cur.At, "", 0
 			continue
 		}
 		after = next
 	}
+}
+
+func setOf(ids []string) map[string]bool {
+	m := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		m[id] = true
+	}
+	return m
+}
+
+// sameMilli compares times at HubSpot's precision (milliseconds).
+func sameMilli(a, b time.Time) bool { return a.UnixMilli() == b.UnixMilli() }
+
+// cursorOf is the cursor after writing objs: their newest modification time
+// and the ids modified then.
+func cursorOf(objs []Object) store.SyncCursor {
+	var c store.SyncCursor
+	for _, o := range objs {
+		m := modified(o).Truncate(time.Millisecond)
+		switch {
+		case m.After(c.At):
+			c.At, c.IDs = m, []string{o.ID}
+		case m.Equal(c.At):
+			c.IDs = append(c.IDs, o.ID)
+		}
+	}
+	return c
 }
 
 // modified reads a record's hs_lastmodifieddate (RFC 3339 or epoch millis).
@@ -240,16 +286,6 @@ func parseTime(v string) time.Time {
 		return t
 	}
 	return time.Time{}
-}
-
-func newestOf(objs []Object) time.Time {
-	var t time.Time
-	for _, o := range objs {
-		if m := modified(o); m.After(t) {
-			t = m
-		}
-	}
-	return t
 }
 
 // withHistory batch-reads objs again with their properties' histories.

@@ -129,6 +129,14 @@ func TestFirstSyncAdoptsTheImportedBookAndRerunChangesNothing(t *testing.T) {
 	if rep2.Read["deals"] >= rep.Read["deals"] {
 		t.Errorf("incremental run re-read %d deals of %d", rep2.Read["deals"], rep.Read["deals"])
 	}
+	// the records at the cursor were written already: nothing is read again in full
+	e.sim.ResetCalls()
+	if _, err := e.sync("pat-test"); err != nil {
+		t.Fatal(err)
+	}
+	if per, total := e.sim.Calls(); per["batch read deals"]+per["batch read companies"]+per["associations deals companies"] != 0 || total != 5 {
+		t.Errorf("a sync with nothing new should search and stop (owners, property, 3 searches): %v", per)
+	}
 }
 
 func TestClosedLostToWonBecomesChangesAndAsksTheOwnerOnce(t *testing.T) {

@@ -15,11 +15,8 @@ type pending struct {
 	newCSM map[string]string // change external id → person id of the new CSM
 }
 
-func (s *Syncer) companyPage(ctx context.Context, objs []Object) (time.Time, error) {
-	if err := s.writeCompanies(ctx, objs, true); err != nil {
-		return time.Time{}, err
-	}
-	return newestOf(objs), nil
+func (s *Syncer) companyPage(ctx context.Context, objs []Object) error {
+	return s.writeCompanies(ctx, objs, true)
 }
 
 // writeCompanies stores companies as accounts with their owner and CSM
@@ -95,7 +92,7 @@ func (s *Syncer) writeCompanies(ctx context.Context, objs []Object, cursor bool)
 			return err
 		}
 		if cursor {
-			return tx.SetSyncCursor(ctx, s.WS, Source, "companies", newestOf(objs))
+			return tx.SetSyncCursor(ctx, s.WS, Source, "companies", cursorOf(objs))
 		}
 		return nil
 	})
@@ -216,7 +213,7 @@ var buyingRoles = map[string]journey.BuyingRole{
 	"TECHNICAL_EVALUATOR": journey.BuyerTechnicalOwner,
 }
 
-func (s *Syncer) contactPage(ctx context.Context, objs []Object) (time.Time, error) {
+func (s *Syncer) contactPage(ctx context.Context, objs []Object) error {
 	var companies []string
 	for _, o := range objs {
 		if c := o.Prop("associatedcompanyid"); c != "" {
@@ -224,7 +221,7 @@ func (s *Syncer) contactPage(ctx context.Context, objs []Object) (time.Time, err
 		}
 	}
 	if err := s.ensureCompanies(ctx, companies); err != nil {
-		return time.Time{}, err
+		return err
 	}
 	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		var ids, accountIDs []string
@@ -280,18 +277,18 @@ func (s *Syncer) contactPage(ctx context.Context, objs []Object) (time.Time, err
 			}
 			s.count(found, "contacts")
 		}
-		return tx.SetSyncCursor(ctx, s.WS, Source, "contacts", newestOf(objs))
+		return tx.SetSyncCursor(ctx, s.WS, Source, "contacts", cursorOf(objs))
 	})
-	return newestOf(objs), err
+	return err
 }
 
-func (s *Syncer) dealPage(ctx context.Context, objs []Object) (time.Time, error) {
+func (s *Syncer) dealPage(ctx context.Context, objs []Object) error {
 	if len(objs) == 0 {
-		return time.Time{}, nil
+		return nil
 	}
 	full, err := s.withHistory(ctx, "deals", objs, dealProps, dealHistory)
 	if err != nil {
-		return time.Time{}, err
+		return err
 	}
 	ids := make([]string, len(full))
 	for i, o := range full {
@@ -299,14 +296,14 @@ func (s *Syncer) dealPage(ctx context.Context, objs []Object) (time.Time, error)
 	}
 	assoc, err := s.Client.Associations(ctx, "deals", "companies", ids)
 	if err != nil {
-		return time.Time{}, err
+		return err
 	}
 	var companies []string
 	for _, cs := range assoc {
 		companies = append(companies, cs...)
 	}
 	if err := s.ensureCompanies(ctx, companies); err != nil {
-		return time.Time{}, err
+		return err
 	}
 	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
 		var rows []store.ChangeRow
@@ -382,9 +379,9 @@ func (s *Syncer) dealPage(ctx context.Context, objs []Object) (time.Time, error)
 		if err := s.record(ctx, tx, rows, pending{}); err != nil {
 			return err
 		}
-		return tx.SetSyncCursor(ctx, s.WS, Source, "deals", newestOf(objs))
+		return tx.SetSyncCursor(ctx, s.WS, Source, "deals", cursorOf(objs))
 	})
-	return newestOf(objs), err
+	return err
 }
 
 // dealChanges turns a deal's tracked properties' histories into changes.

@@ -11,26 +11,43 @@ import (
 	"github.com/journeyhq/journey/internal/journey"
 )
 
-// SyncCursor returns where the incremental sync of one object type resumes,
-// and false when it never ran.
-func (s *Store) SyncCursor(ctx context.Context, ws, source, objectType string) (time.Time, bool, error) {
-	var t time.Time
-	err := s.pool.QueryRow(ctx, `SELECT modified_after FROM crm_sync_cursors WHERE workspace_id = $1 AND source = $2 AND object_type = $3`,
-		ws, source, objectType).Scan(&t)
+// SyncCursor is where an object type's incremental sync resumes: records
+// modified at or after At, except those of IDs modified exactly at At.
+type SyncCursor struct {
+	At  time.Time
+	IDs []string
+}
+
+// SyncCursor returns an object type's sync cursor, and false when it never ran.
+func (s *Store) SyncCursor(ctx context.Context, ws, source, objectType string) (SyncCursor, bool, error) {
+	var c SyncCursor
+	err := s.pool.QueryRow(ctx, `SELECT modified_after, ids_at_cursor FROM crm_sync_cursors
+		WHERE workspace_id = $1 AND source = $2 AND object_type = $3`, ws, source, objectType).Scan(&c.At, &c.IDs)
 	if err == pgx.ErrNoRows {
-		return time.Time{}, false, nil
+		return SyncCursor{}, false, nil
 	}
-	return t, err == nil, wrap(err, "sync cursor "+objectType)
+	return c, err == nil, wrap(err, "sync cursor "+objectType)
 }
 
 // SetSyncCursor moves an object type's sync cursor forward (never back), in
-// the transaction of the page it follows.
-func (t *Tx) SetSyncCursor(ctx context.Context, ws, source, objectType string, modifiedAfter time.Time) error {
+// the transaction of the page it follows: ids are the records written that
+// were modified at c.At, added to those already there when At is unchanged.
+func (t *Tx) SetSyncCursor(ctx context.Context, ws, source, objectType string, c SyncCursor) error {
+	if c.At.IsZero() {
+		return nil
+	}
 	_, err := t.q.Exec(ctx, `
-		INSERT INTO crm_sync_cursors (workspace_id, source, object_type, modified_after) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (workspace_id, source, object_type) DO UPDATE
-			SET modified_after = greatest(crm_sync_cursors.modified_after, EXCLUDED.modified_after), updated_at = now()`,
-		ws, source, objectType, modifiedAfter)
+		INSERT INTO crm_sync_cursors AS cur (workspace_id, source, object_type, modified_after, ids_at_cursor)
+		VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (workspace_id, source, object_type) DO UPDATE SET
+			ids_at_cursor = CASE
+				WHEN EXCLUDED.modified_after > cur.modified_after THEN EXCLUDED.ids_at_cursor
+				WHEN EXCLUDED.modified_after = cur.modified_after THEN
+					ARRAY(SELECT DISTINCT x FROM unnest(cur.ids_at_cursor || EXCLUDED.ids_at_cursor) AS x ORDER BY x)
+				ELSE cur.ids_at_cursor END,
+			modified_after = greatest(cur.modified_after, EXCLUDED.modified_after),
+			updated_at = now()`,
+		ws, source, objectType, c.At, nonNil(c.IDs))
 	return wrap(err, "sync cursor "+objectType)
 }
 
