@@ -36,8 +36,10 @@ type Report struct {
 	Changes  int // property changes recorded
 	Prompts  int // questions queued for people
 	Problems []string
-	Calls    int // HTTP requests made, retries included
-	Retries  int
+	// MoreProblems counts the problems past the first maxProblems.
+	MoreProblems int
+	Calls        int // HTTP requests made, retries included
+	Retries      int
 }
 
 func (r Report) String() string {
@@ -49,6 +51,9 @@ func (r Report) String() string {
 		r.Changes, r.Prompts, r.Calls, r.Retries)
 	for _, p := range r.Problems {
 		s += "\n  skipped: " + p
+	}
+	if r.MoreProblems > 0 {
+		s += fmt.Sprintf("\n  … and %d more skipped", r.MoreProblems)
 	}
 	return s
 }
@@ -122,8 +127,15 @@ func (s *Syncer) run(ctx context.Context) error {
 	return nil
 }
 
+// maxProblems caps the problems a report lists; the rest are counted.
+const maxProblems = 50
+
 func (s *Syncer) problem(format string, args ...any) {
-	s.rep.Problems = append(s.rep.Problems, fmt.Sprintf(format, args...))
+	if len(s.rep.Problems) < maxProblems {
+		s.rep.Problems = append(s.rep.Problems, fmt.Sprintf(format, args...))
+		return
+	}
+	s.rep.MoreProblems++
 }
 
 func (s *Syncer) companyProps() []string {
