@@ -361,3 +361,33 @@ func TestRecordDeletedBetweenSearchAndReadIsSkippedAndNamed(t *testing.T) {
 		t.Errorf("Acme's amount change is kept, the deleted deal's is not: %d changes", rep.Changes)
 	}
 }
+
+func TestMergedIntoANewRecordKeepsTheDealAndItsHistory(t *testing.T) {
+	e := setup(t)
+	if _, err := e.sync("pat-test"); err != nil {
+		t.Fatal(err)
+	}
+	acme := e.dealID("Acme Corp")
+	var company string
+	for _, a := range e.doc.Accounts {
+		if a.Name == "Acme Corp" {
+			company = e.fx.CompanyOf[a.ExternalID]
+		}
+	}
+	deals := e.count(`SELECT count(*) FROM deals`)
+	var dealID string
+	_ = e.s.Pool().QueryRow(context.Background(), `SELECT id::text FROM deals WHERE source = 'hubspot' AND external_id = $1`, acme).Scan(&dealID)
+	// the Acme deal is merged into a deal Journey has never seen
+	e.sim.Put("deals", "777001", now.Add(-time.Hour), map[string]string{"dealname": "Acme Corp — Platform (60 seats)", "dealstage": "contractsent", "amount": "48000"})
+	e.sim.Associate("777001", company)
+	e.sim.Merge("deals", acme, "777001", now.Add(-30*time.Minute))
+	if _, err := e.sync("pat-test"); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.count(`SELECT count(*) FROM deals`); got != deals {
+		t.Errorf("deals %d → %d: the merged deal should carry on as the same deal", deals, got)
+	}
+	if got := e.count(`SELECT count(*) FROM deals WHERE id = $1 AND external_id = '777001'`, dealID); got != 1 {
+		t.Error("the deal should now be known by the surviving record's id")
+	}
+}
