@@ -510,18 +510,32 @@ func (a *App) handleHandoff(ctx context.Context, c caller, query string, r *resp
 	return r.Reply(ctx, ephemeral("Handoff: "+escape(data.Account.Name), handoffBlocks(h)...))
 }
 
-// expansionBlocks shows a customer's expansion readiness and every deal of
-// the account; nothing for an account that is not a customer yet.
+// csmChangeDays is how long a CSM reassignment stays pinned on the card.
+const csmChangeDays = 90
+
+// expansionBlocks shows the account's latest CSM reassignment (when recent
+// and not among the changes the card lists already), then a customer's
+// expansion readiness and every deal of the account.
 func expansionBlocks(c journey.Card) []slack.Block {
+	var bs []slack.Block
+	for i, ch := range c.Changes {
+		if ch.Field != "csm" {
+			continue
+		}
+		if i >= cardChanges && c.At.Sub(ch.At) <= csmChangeDays*24*time.Hour {
+			bs = append(bs, section(":busts_in_silhouette: "+escape(journey.ChangeSentence(ch))))
+		}
+		break
+	}
 	r, ok := journey.Readiness(c, 0, 0)
 	if !ok {
-		return nil
+		return bs
 	}
 	text := "*" + escape(journey.ReadinessLine(r)) + "*"
 	if c.Position.LoopedBack {
 		text += fmt.Sprintf("\n:repeat: %s looped the journey back to onboarding", escape(c.Position.Cycle.DealName))
 	}
-	return []slack.Block{section(truncate(text+"\n"+lines(bullets(journey.DealTimeline(c.Deals)), maxText-len(text)-20), maxText))}
+	return append(bs, section(truncate(text+"\n"+lines(bullets(journey.DealTimeline(c.Deals)), maxText-len(text)-20), maxText)))
 }
 
 // digestUnanswered caps the unanswered changes a digest lists.

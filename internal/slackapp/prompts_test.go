@@ -86,3 +86,25 @@ func TestCustomerCardShowsExpansionAndDeals(t *testing.T) {
 		}
 	}
 }
+
+func TestCSMChangeStaysOnTheCardBehindNewerChanges(t *testing.T) {
+	def, data := wonAcme()
+	csm := journey.Change{ID: "ch-csm", AccountID: "acc-1", Field: "csm", Old: "Marcus Green", New: "Priya Raman", Source: "hubspot", At: ago(20), Told: journey.ToldNotYet}
+	var changes []journey.Change
+	for i := 0; i < cardChanges+2; i++ {
+		changes = append(changes, journey.Change{ID: "n" + itoa(i), AccountID: "acc-1", Field: "amount", Old: itoa(i), New: itoa(i + 1), At: ago(1)})
+	}
+	data.Changes = append(changes, csm)
+	card := journey.BuildCard(def, data, fixedNow)
+	raw, _ := json.Marshal(cardBlocks(card, cardOptions{Now: fixedNow}))
+	text := strings.Join(mrkdwnTexts(raw), "\n")
+	if !strings.Contains(text, "CSM changed from Marcus Green to Priya Raman on Nov 3, 2026 (hubspot) — customer told: not yet") {
+		t.Errorf("the CSM change should stay on the card:\n%s", text)
+	}
+	data.Changes = append(changes[:1], csm)
+	card = journey.BuildCard(def, data, fixedNow)
+	raw, _ = json.Marshal(cardBlocks(card, cardOptions{Now: fixedNow}))
+	if strings.Contains(string(raw), ":busts_in_silhouette:") {
+		t.Error("shown among the recent changes, it is not pinned again")
+	}
+}
