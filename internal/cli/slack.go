@@ -166,13 +166,13 @@ func cmdSandbox(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer sb.Close()
-	hs, err := sandboxHubSpot(ctx, s, sb, *hsAddr, env, log)
-	if err != nil {
-		return err
-	}
-	defer hs.Close()
 	fmt.Fprint(env.Stdout, sandboxHelp(sb.Sim.URL()))
-	fmt.Fprint(env.Stdout, sandboxHubSpotHelp(hs.URL(), sb.Sim.URL()))
+	if hs, err := sandboxHubSpot(ctx, s, sb, *hsAddr, env, log); err != nil {
+		fmt.Fprintf(env.Stderr, "the sandbox runs without its local HubSpot: %v\n", err)
+	} else {
+		defer hs.Close()
+		fmt.Fprint(env.Stdout, sandboxHubSpotHelp(hs.URL(), sb.Sim.URL()))
+	}
 	<-ctx.Done()
 	fmt.Fprintln(env.Stdout, "stopping the sandbox")
 	return nil
