@@ -168,7 +168,8 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 		resp, err := c.cfg.HTTP.Do(req)
 		if err != nil {
 			if ctx.Err() != nil || attempt-limited >= c.cfg.MaxRetries {
-				return fmt.Errorf("HubSpot %s %s: %w", method, path, err)
+				return fmt.Errorf("cannot reach HubSpot at %s (check HUBSPOT_BASE_URL and the network) after %d tries of %s %s: %w",
+					c.cfg.BaseURL, attempt+1, method, path, err)
 			}
 			if err := sleep(ctx, backoff); err != nil {
 				return err
