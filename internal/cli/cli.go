@@ -320,6 +320,10 @@ func cmdImport(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
+	before, err := s.Workspaces(ctx)
+	if err != nil {
+		return err
+	}
 	var reports []importer.Report
 	err = s.InTx(ctx, func(tx *store.Tx) error {
 		for _, in := range inputs {
@@ -344,7 +348,7 @@ func cmdImport(ctx context.Context, args []string, env Env) error {
 			fmt.Fprintln(env.Stdout, indent(s))
 		}
 	}
-	if n, err := questionsAfterImport(ctx, s, reports, since, env); err != nil {
+	if n, err := questionsAfterImport(ctx, s, reports, before, since, env); err != nil {
 		return err
 	} else if n > 0 {
 		fmt.Fprintf(env.Stdout, "%d questions about changes queued (why they happened, handoffs); the running bot sends them by DM\n", n)

@@ -16,10 +16,17 @@ import (
 // deserve, as a CRM sync's do (why a deal moved backwards or its close date
 // was pushed, whether the customer was told of a new CSM, a handoff): CSV and
 // JSON imports are tracked like HubSpot. The changes are those stored since
-// the database time since; the running bot sends the questions. It returns
-// how many were queued.
-func questionsAfterImport(ctx context.Context, s *store.Store, reports []importer.Report, since time.Time, env Env) (int, error) {
+// the database time since, in workspaces that existed before the import (a
+// first import brings what happened before Journey: nobody is asked about
+// it); the running bot sends the questions. It returns how many were queued.
+func questionsAfterImport(ctx context.Context, s *store.Store, reports []importer.Report, existing []journey.Workspace, since time.Time, env Env) (int, error) {
 	seen := map[string]bool{}
+	for _, w := range reports {
+		seen[w.Workspace.ID] = true
+	}
+	for _, w := range existing {
+		delete(seen, w.ID)
+	}
 	queued := 0
 	for _, rep := range reports {
 		ws := rep.Workspace.ID

@@ -72,6 +72,7 @@ type Syncer struct {
 	defs      []journey.Definition
 	csmProp   string
 	accountOf map[string]journey.Account // HubSpot company id → account
+	quiet     bool                       // first sync of the object type: ask nobody
 }
 
 // Run syncs owners, companies, contacts and deals once, each from its
@@ -198,10 +199,13 @@ func (s *Syncer) actor(v PropertyVersion) (string, string) {
 // SearchMaxResults records; past that it starts again from the newest
 // modification time it has seen.
 func (s *Syncer) syncObjects(ctx context.Context, objectType string, props []string, write func(context.Context, []Object) error) error {
-	cur, _, err := s.Store.SyncCursor(ctx, s.WS, Source, objectType)
+	cur, synced, err := s.Store.SyncCursor(ctx, s.WS, Source, objectType)
 	if err != nil {
 		return err
 	}
+	// the first sync of an object type brings what happened before Journey
+	// was connected: it is recorded, and nobody is asked about it
+	s.quiet = !synced
 	since := cur.At
 	done := map[string]bool{} // ids already written that were modified exactly at cur.At
 	for _, id := range cur.IDs {

@@ -92,6 +92,9 @@ func (e *env) dealID(name string) string {
 
 func TestFirstSyncAdoptsTheImportedBookAndRerunChangesNothing(t *testing.T) {
 	e := setup(t)
+	// a move made just before Journey was connected: recorded, nobody asked
+	_ = e.sim.Set("deals", e.dealID("Acme Corp"), now.Add(-2*time.Hour), e.fx.UserOf["maya.patel@sample.example"], map[string]string{"dealstage": "closedlost"})
+	_ = e.sim.Set("deals", e.dealID("Acme Corp"), now.Add(-time.Hour), e.fx.UserOf["maya.patel@sample.example"], map[string]string{"dealstage": "closedwon"})
 	accounts := e.count(`SELECT count(*) FROM accounts`)
 	deals := e.count(`SELECT count(*) FROM deals`)
 	contacts := e.count(`SELECT count(*) FROM contacts`)
@@ -115,8 +118,11 @@ func TestFirstSyncAdoptsTheImportedBookAndRerunChangesNothing(t *testing.T) {
 	if got := e.count(`SELECT count(*) FROM accounts WHERE source = 'hubspot'`); got != accounts {
 		t.Errorf("%d of %d accounts linked to HubSpot", got, accounts)
 	}
-	if got := e.count(`SELECT count(*) FROM property_changes`); got != changes {
-		t.Errorf("changes %d → %d: values equal to what was imported are no change", changes, got)
+	if got := e.count(`SELECT count(*) FROM property_changes`); got != changes+2 {
+		t.Errorf("changes %d → %d: the two stage moves are recorded, values equal to what was imported are no change", changes, got)
+	}
+	if rep.Prompts != 0 || e.count(`SELECT count(*) FROM change_prompts`) != 0 {
+		t.Errorf("the first sync asks nobody: %d questions", rep.Prompts)
 	}
 	// a second run: nothing new, and only the records modified since the cursor are read again
 	rep2, err := e.sync("pat-test")

@@ -499,6 +499,9 @@ func (s *Syncer) record(ctx context.Context, tx *store.Tx, rows []store.ChangeRo
 		return err
 	}
 	s.rep.Changes += len(added)
+	if s.quiet {
+		return nil
+	}
 	now := s.Now()
 	accounts := map[string]journey.Account{}
 	for _, a := range s.accountOf {

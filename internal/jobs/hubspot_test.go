@@ -62,12 +62,16 @@ func TestPeriodicHubSpotSync(t *testing.T) {
 			acme = fx.DealOf[d.ExternalID]
 		}
 	}
-	_ = sim.Set("deals", acme, now.Add(-3*time.Hour), fx.UserOf["maya.patel@sample.example"], map[string]string{"dealstage": "closedlost"})
-	_ = sim.Set("deals", acme, now.Add(-2*time.Hour), fx.UserOf["maya.patel@sample.example"], map[string]string{"dealstage": "closedwon"})
-
 	r := runner(t, s, llm.NewOffline())
 	p := &prompter{}
 	r.SetNotifier(p)
+	cfg := hubspot.Config{Token: "pat-jobs", BaseURL: sim.URL(), CSMProperty: hubspotsim.CSMProperty, Backoff: time.Millisecond, Log: quiet}
+	// the first sync records what was there and asks nobody
+	if _, err := r.SyncHubSpot(context.Background(), cfg, ws.ID); err != nil {
+		t.Fatal(err)
+	}
+	_ = sim.Set("deals", acme, now.Add(-3*time.Hour), fx.UserOf["maya.patel@sample.example"], map[string]string{"dealstage": "closedlost"})
+	_ = sim.Set("deals", acme, now.Add(-2*time.Hour), fx.UserOf["maya.patel@sample.example"], map[string]string{"dealstage": "closedwon"})
 	r.EnableHubSpot(hubspot.Config{Token: "pat-jobs", BaseURL: sim.URL(), CSMProperty: hubspotsim.CSMProperty, Backoff: time.Millisecond, Log: quiet}, ws.ID)
 	count := func(q string) int {
 		var n int
@@ -77,12 +81,12 @@ func TestPeriodicHubSpotSync(t *testing.T) {
 		return n
 	}
 	waitFor(t, "a finished sync run", func() bool {
-		return count(`SELECT count(*) FROM crm_sync_runs WHERE finished_at IS NOT NULL AND error = ''`) >= 1
+		return count(`SELECT count(*) FROM crm_sync_runs WHERE finished_at IS NOT NULL AND error = ''`) >= 2
 	})
 	if n := count(`SELECT count(*) FROM change_prompts WHERE kind = 'reason'`); n != 1 {
 		t.Errorf("want Maya asked once why Acme moved Closed Lost → Closed Won, got %d questions", n)
 	}
-	waitFor(t, "the questions handed to the Slack app", func() bool { return p.calls() >= 1 })
+	waitFor(t, "the questions handed to the Slack app", func() bool { return p.calls() >= 2 })
 
 	// an expired token: the next run stops and says what to do
 	sim.ExpireToken(true)
