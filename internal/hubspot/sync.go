@@ -170,14 +170,19 @@ func (s *Syncer) syncOwners(ctx context.Context) error {
 	return nil
 }
 
-// person returns our person for a HubSpot owner id ("" when unknown) and a
-// name to show.
+// person returns our person for a HubSpot owner id, or for an email (a CSM
+// property may be plain text), and a name to show; the person is zero when
+// unknown.
 func (s *Syncer) person(ownerID string) (journey.Person, string) {
 	if ownerID == "" {
 		return journey.Person{}, ""
 	}
 	o, ok := s.owners[ownerID]
 	if !ok {
+		// a text property may hold the person's email rather than an owner id
+		if p, ok := s.people[strings.ToLower(strings.TrimSpace(ownerID))]; ok {
+			return p, p.Name
+		}
 		return journey.Person{}, "HubSpot owner " + ownerID
 	}
 	p := s.people[strings.ToLower(o.Email)]

@@ -397,3 +397,26 @@ func TestMergedIntoANewRecordKeepsTheDealAndItsHistory(t *testing.T) {
 		t.Error("the deal should now be known by the surviving record's id")
 	}
 }
+
+func TestCSMPropertyHoldingAnEmail(t *testing.T) {
+	e := setup(t)
+	if _, err := e.sync("pat-test"); err != nil {
+		t.Fatal(err)
+	}
+	var globex string
+	for _, a := range e.doc.Accounts {
+		if a.Name == "Globex" {
+			globex = e.fx.CompanyOf[a.ExternalID]
+		}
+	}
+	_ = e.sim.Set("companies", globex, now.Add(-time.Hour), 0, map[string]string{hubspotsim.CSMProperty: "Marcus.Green@sample.example"})
+	if _, err := e.sync("pat-test"); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.count(`SELECT count(*) FROM property_changes WHERE field = 'csm' AND new_value = 'Marcus Green' AND source = 'hubspot'`); got != 1 {
+		t.Error("an email in the CSM property names the person")
+	}
+	if got := e.count(`SELECT count(*) FROM accounts a JOIN people p ON p.id = a.csm_id WHERE a.name = 'Globex' AND p.slack_user_id = 'U0CSM2'`); got != 1 {
+		t.Error("and makes them the CSM")
+	}
+}
