@@ -74,15 +74,17 @@ func (a *App) SendPrompts(ctx context.Context, ws string) (int, error) {
 			continue
 		}
 		text, blocks, err := a.promptMessage(ctx, ws, p)
+		if err != nil {
+			// the record behind it is gone or broken: skip it, never block the others
+			a.log.Warn("cannot ask about a change", "person", p.Person.Name, "kind", p.Kind, "err", err)
+			continue
+		}
+		im, _, _, err := a.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{p.Person.SlackUserID}})
 		if err == nil {
-			var im *slack.Channel
-			im, _, _, err = a.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{p.Person.SlackUserID}})
+			var ts string
+			_, ts, err = a.postMessage(ctx, im.ID, slack.MsgOptionText(escape(text), false), slack.MsgOptionBlocks(blocks...))
 			if err == nil {
-				var ts string
-				_, ts, err = a.postMessage(ctx, im.ID, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
-				if err == nil {
-					err = ps.RecordPromptPost(ctx, ws, p.ID, im.ID, ts, a.cfg.Now())
-				}
+				err = ps.RecordPromptPost(ctx, ws, p.ID, im.ID, ts, a.cfg.Now())
 			}
 		}
 		if err != nil {
