@@ -63,6 +63,7 @@ Usage:
   bot eval                             score the conversation model on the labelled set
   bot digest --channel C --manager M [--at 08:00]
                                        post a manager's team digest in a channel each workday
+  bot sync hubspot                     sync companies, contacts, deals and their change history from HubSpot once
   bot version
 
 Environment:
@@ -74,6 +75,9 @@ Environment:
   LLM_API_KEY, LLM_MODEL
   DATABASE_URL        Postgres URL (default ` + DefaultDatabaseURL + `)
   JOURNEY_WORKSPACE   Slack team id of the workspace to use when there are several
+  HUBSPOT_TOKEN       HubSpot private-app token: bot run then syncs HubSpot every 5 minutes
+  HUBSPOT_BASE_URL    HubSpot API base URL (default https://api.hubapi.com)
+  HUBSPOT_CSM_PROPERTY company property holding the CSM (default customer_success_manager)
 `
 
 // Version is set at build time.
@@ -135,6 +139,8 @@ func run(ctx context.Context, args []string, env Env) error {
 		return cmdEval(ctx, args[1:], env)
 	case "sandbox":
 		return cmdSandbox(ctx, args[1:], env)
+	case "sync":
+		return cmdSync(ctx, args[1:], env)
 	case "journey":
 		if len(args) < 2 {
 			return journey.Errorf(journey.EINVALID, "journey needs a subcommand: show, list, export, apply or suggest (see `bot help`)")
@@ -314,6 +320,14 @@ func cmdImport(ctx context.Context, args []string, env Env) error {
 			opts.Workspace = importer.WorkspaceRecord{Name: all[0].Name, SlackTeamID: all[0].SlackTeamID}
 		}
 	}
+	since, err := s.Now(ctx)
+	if err != nil {
+		return err
+	}
+	before, err := s.Workspaces(ctx)
+	if err != nil {
+		return err
+	}
 	var reports []importer.Report
 	err = s.InTx(ctx, func(tx *store.Tx) error {
 		for _, in := range inputs {
@@ -337,6 +351,11 @@ func cmdImport(ctx context.Context, args []string, env Env) error {
 		if s := rep.String(); s != "" {
 			fmt.Fprintln(env.Stdout, indent(s))
 		}
+	}
+	if n, err := questionsAfterImport(ctx, s, reports, before, since, env); err != nil {
+		return err
+	} else if n > 0 {
+		fmt.Fprintf(env.Stdout, "%d questions about changes queued (why they happened, handoffs); the running bot sends them by DM\n", n)
 	}
 	return nil
 }

@@ -117,7 +117,7 @@ func TestSampleScenarios(t *testing.T) {
 		account string
 		want    []string
 	}{
-		{"globex", []string{"loops back to Onboarding", "journey cycle 2", "csm:", "reason unknown"}},
+		{"globex", []string{"loops back to Onboarding", "journey cycle 2", "CSM changed from", "reason unknown"}},
 		{"initech", []string{"stage: closedlost → closedwon", "reason unknown"}},
 		{"umbrella", []string{"CS lead (Carla Mendes) is stuck in Onboarding", "CS class: Risk"}},
 	}

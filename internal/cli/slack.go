@@ -78,6 +78,9 @@ func cmdRun(ctx context.Context, args []string, env Env) error {
 	}
 	runner.SetNotifier(app)
 	runner.SetSetup(app)
+	if err := enableHubSpot(ctx, s, runner, env, log); err != nil {
+		return err
+	}
 	log.Info("journey running; press Ctrl-C to stop")
 	if err := app.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		return err
@@ -197,6 +200,7 @@ func sandboxChannels(doc importer.Document) []slacksim.Channel {
 func cmdSandbox(ctx context.Context, args []string, env Env) error {
 	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
 	addr := fs.String("addr", firstNonEmpty(env.Getenv("SANDBOX_ADDR"), "127.0.0.1:3100"), "where the simulator and its driver API listen")
+	hsAddr := fs.String("hubspot-addr", firstNonEmpty(env.Getenv("SANDBOX_HUBSPOT_ADDR"), "127.0.0.1:3101"), "where the local HubSpot listens")
 	if _, err := parse(fs, args, env); err != nil {
 		return err
 	}
@@ -212,6 +216,12 @@ func cmdSandbox(ctx context.Context, args []string, env Env) error {
 	}
 	defer sb.Close()
 	fmt.Fprint(env.Stdout, sandboxHelp(sb.Sim.URL()))
+	if hs, err := sandboxHubSpot(ctx, s, sb, *hsAddr, env, log); err != nil {
+		fmt.Fprintf(env.Stderr, "the sandbox runs without its local HubSpot: %v\n", err)
+	} else {
+		defer hs.Close()
+		fmt.Fprint(env.Stdout, sandboxHubSpotHelp(hs.URL(), sb.Sim.URL()))
+	}
 	<-ctx.Done()
 	fmt.Fprintln(env.Stdout, "stopping the sandbox")
 	return nil

@@ -19,6 +19,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivermigrate"
 
+	"github.com/journeyhq/journey/internal/hubspot"
 	"github.com/journeyhq/journey/internal/journey"
 	"github.com/journeyhq/journey/internal/store"
 )
@@ -90,6 +91,8 @@ type Runner struct {
 	mailer   Mailer
 	// setupSlack reads history for journey set-ups (see setup.go)
 	setupSlack SetupSlack
+	// hubspotCfg is set by EnableHubSpot.
+	hubspotCfg *hubspot.Config
 }
 
 // New builds a runner. Start begins working jobs; a runner that is never
@@ -131,6 +134,7 @@ func New(s *store.Store, model journey.Model, cfg Config) (*Runner, error) {
 	river.AddWorker(workers, &sendWorker{r: r})
 	river.AddWorker(workers, &wakeWorker{r: r})
 	river.AddWorker(workers, &setupWorker{r: r})
+	addCRMWorkers(workers, r)
 	rcfg := &river.Config{
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
 		Workers:              workers,

@@ -234,6 +234,10 @@ type Change struct {
 	ActorName string
 	Source    string
 	At        time.Time
+	// Told says, for a CSM reassignment, whether the customer was told:
+	// "" (not asked), "not_yet" or "yes"; ToldBy names who told them.
+	Told   string
+	ToldBy string
 }
 
 // Completion records that a milestone of the journey is done, with the

@@ -447,6 +447,9 @@ func Timeline(def Definition, data AccountData) []TimelineEntry {
 // ChangeSentence writes a property change as a line of the card:
 // "stage: closedlost → closedwon by Maya (hubspot) — reason unknown".
 func ChangeSentence(c Change) string {
+	if c.Field == "csm" {
+		return CSMChangeSentence(c)
+	}
 	old := c.Old
 	if old == "" {
 		old = "(none)"

@@ -140,7 +140,7 @@ func SuggestActions(def Definition, data AccountData, card Card, now time.Time) 
 		}
 	}
 	for _, ch := range data.Changes {
-		if ch.Field != "csm" || ch.Reason != "" || now.Sub(ch.At) > 30*24*time.Hour {
+		if ch.Field != "csm" || ch.Reason != "" || ch.Told == ToldYes || now.Sub(ch.At) > 30*24*time.Hour {
 			continue
 		}
 		add(Action{

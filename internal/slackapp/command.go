@@ -16,18 +16,13 @@ import (
 // maxQuery is the longest account name Journey looks up.
 const maxQuery = 200
 
-// subcommands that later releases add; named so that people get a clear
-// answer instead of an account search.
-var plannedSubcommands = map[string]string{
-	"handoff": "the sales → CS handoff card",
-}
-
 const usageText = "*Journey* shows where a customer is in their journey, why, and what to do next.\n\n" +
 	"• `/journey ACCOUNT` — the account card (\"acme\" finds \"Acme Corp\"), only you see it until you press *Share in channel*\n" +
 	"• `/journey mine` — your accounts ranked by priority\n" +
 	"• `/journey link ACCOUNT` — in a deal channel: read its messages into the account's journey\n" +
 	"• `/journey log ACCOUNT TEXT` — note what happened (a call, an email); promises and milestones in it are picked up\n" +
 	"• `/journey setup` — admins: set up the journey from a template or from leadership threads in Slack\n" +
+	"• `/journey handoff ACCOUNT` — the sales → CS handoff of the account's deal won, each answer with its evidence, gaps flagged\n" +
 	"• `/journey help` — this help\n" +
 	"• `@Journey ACCOUNT` in a thread — the card as a reply in that thread (slash commands cannot answer in threads)\n" +
 	"• Open Journey's *Home* tab for *My day*: your top actions with drafts, and your accounts."
@@ -47,9 +42,8 @@ func (a *App) handleJourney(ctx context.Context, c caller, cmd slack.SlashComman
 		return a.handleLog(ctx, c, cmd, strings.TrimSpace(text[len(first):]), r)
 	case first == "setup":
 		return a.handleSetup(ctx, c, cmd, r)
-	case plannedSubcommands[first] != "":
-		return r.Reply(ctx, ephemeral(fmt.Sprintf("`/journey %s` (%s) is not available in this version of Journey yet. Try `/journey ACCOUNT` or `/journey help`.",
-			first, plannedSubcommands[first])))
+	case first == "handoff":
+		return a.handleHandoff(ctx, c, strings.TrimSpace(text[len(first):]), r)
 	case utf8.RuneCountInString(text) > maxQuery:
 		return r.Reply(ctx, ephemeral(fmt.Sprintf("That is %d characters; account names are shorter than %d. Try `/journey acme`.", utf8.RuneCountInString(text), maxQuery)))
 	}

@@ -131,6 +131,7 @@ func (a *App) PostDigest(ctx context.Context, ws, channel string, manager journe
 		return "", err
 	}
 	summary, thread := digestBlocks(d, dayLabel(day, now, manager.TimeZone))
+	summary = append(summary, a.unansweredBlocks(ctx, ws, seen)...)
 	_, ts, err := a.postMessage(ctx, channel, slack.MsgOptionText("Team digest for "+dayLabel(day, now, manager.TimeZone), false), slack.MsgOptionBlocks(summary...))
 	if isSlackError(err, "not_in_channel") || isSlackError(err, "channel_not_found") || isSlackError(err, "is_archived") {
 		// tell the manager, and do not retry: nothing can go there until

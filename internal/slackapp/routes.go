@@ -92,9 +92,15 @@ func (a *App) routes() {
 		ActionRefreshHome: a.handleRefreshHome,
 		ActionOpenHome:    a.handleNothing,
 		ActionSetupReview: a.handleSetupReview,
+		ActionReasonPick:  a.handleReasonPick,
+		ActionReasonOther: a.handleReasonOther,
+		ActionCSMTold:     a.handleCSMTold,
+		ActionHandoffFill: a.handleHandoffFill,
 	}
 	a.submissions = map[string]submissionHandler{
 		CallbackEditDraft: a.handleEditSubmit,
+		CallbackReason:    a.handleReasonSubmit,
+		CallbackHandoff:   a.handleHandoffSubmit,
 
 		CallbackSetupStart:  a.handleSetupStart,
 		CallbackSetupReview: a.handleSetupPublish,

@@ -197,6 +197,7 @@ func cardBlocks(c journey.Card, o cardOptions) []slack.Block {
 		}
 		bs = append(bs, section("*Recent changes*\n"+lines(ls, maxText-30)))
 	}
+	bs = append(bs, expansionBlocks(c)...)
 
 	var steps []string
 	for i, s := range c.NextSteps {

@@ -271,12 +271,12 @@ func scanCompletion(r pgx.Row) (journey.Completion, error) {
 }
 
 const changeCols = `id::text, account_id::text, coalesce(deal_id::text, ''), entity, entity_id::text, field, old_value, new_value,
-	reason, coalesce(actor_id::text, ''), actor_name, source, changed_at`
+	reason, coalesce(actor_id::text, ''), actor_name, source, changed_at, customer_told, told_by`
 
 func scanChange(r pgx.Row) (journey.Change, error) {
 	var c journey.Change
 	err := r.Scan(&c.ID, &c.AccountID, &c.DealID, &c.Entity, &c.EntityID, &c.Field, &c.Old, &c.New, &c.Reason, &c.ActorID,
-		&c.ActorName, &c.Source, &c.At)
+		&c.ActorName, &c.Source, &c.At, &c.Told, &c.ToldBy)
 	return c, err
 }
 
