@@ -2,7 +2,7 @@
 #
 #   make demo    set up a local Postgres, build the bot, load the sample data and show a journey
 #   make test    make sure Postgres is up, then go vet and every test
-#   make bench   benchmarks (internal/bench), once each
+#   make bench   benchmarks (internal/bench, internal/slackapp), once each
 #
 # scripts/ensure-postgres.sh starts (or installs) a local PostgreSQL at
 # 127.0.0.1:5432 unless DATABASE_URL / TEST_DATABASE_URL point elsewhere.
@@ -48,7 +48,7 @@ test:
 
 bench:
 	bash scripts/ensure-postgres.sh
-	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./internal/bench/
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m -p 1 ./internal/bench/ ./internal/slackapp/
 
 eval:
 	$(GO) run ./cmd/bot eval

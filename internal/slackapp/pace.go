@@ -31,6 +31,34 @@ const maxRetryAfter = 30 * time.Second
 type pacer struct {
 	mu       sync.Mutex
 	limiters map[string]*rate.Limiter
+	lanes    map[string]*lane
+}
+
+// lane lets one chat.postMessage to a channel go at a time, in the order
+// they came, each at least 1/postRate after the answer to the one before.
+// Slack counts a message when it receives it, so spacing from the answer
+// (rather than from the send, as a token bucket does) keeps the channel
+// under its limit whatever the network's jitter; and a post that got a 429
+// waits out Retry-After holding the lane, so no other post to the channel
+// goes inside that window.
+type lane struct {
+	turn chan struct{} // holds the right to post
+	next time.Time     // no post before this
+}
+
+func (p *pacer) lane(channel string) *lane {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.lanes == nil {
+		p.lanes = map[string]*lane{}
+	}
+	l, ok := p.lanes[channel]
+	if !ok {
+		l = &lane{turn: make(chan struct{}, 1)}
+		l.turn <- struct{}{}
+		p.lanes[channel] = l
+	}
+	return l
 }
 
 func (p *pacer) limiter(key string, r rate.Limit, burst int) *rate.Limiter {
@@ -69,6 +97,21 @@ func (p *pacer) do(ctx context.Context, l *rate.Limiter, call func() error) erro
 
 // post sends chat.postMessage at Slack's per-channel pace.
 func (p *pacer) post(ctx context.Context, api *slack.Client, channel string, opts ...slack.MsgOption) (string, string, error) {
+	ln := p.lane(channel)
+	select {
+	case <-ln.turn:
+	case <-ctx.Done():
+		return "", "", fmt.Errorf("waiting for a Slack rate slot: %w", ctx.Err())
+	}
+	defer func() {
+		ln.next = time.Now().Add(time.Duration(float64(time.Second) / float64(postRate)))
+		ln.turn <- struct{}{}
+	}()
+	select {
+	case <-time.After(time.Until(ln.next)):
+	case <-ctx.Done():
+		return "", "", fmt.Errorf("waiting for a Slack rate slot: %w", ctx.Err())
+	}
 	var ch, ts string
 	err := p.do(ctx, p.limiter("chat.postMessage:"+channel, postRate, postBurst), func() error {
 		var err error

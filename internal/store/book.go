@@ -56,6 +56,16 @@ func (s *Store) loadBook(ctx context.Context, ws, personID string, now time.Time
 		book[i].Account = a
 		index[a.ID] = &book[i]
 	}
+	// For one person, the queries below read the accounts just found, by id:
+	// an index scan. (A subquery inside an OR is never made a join, so
+	// Postgres would read every row of the table for each person.)
+	var scope []string
+	if personID != "" {
+		scope = make([]string, 0, len(accounts))
+		for _, a := range accounts {
+			scope = append(scope, a.ID)
+		}
+	}
 
 	people := map[string]journey.Person{}
 	rows, err = tx.Query(ctx, `SELECT `+personCols+` FROM people WHERE workspace_id = $1`, ws)
@@ -81,7 +91,7 @@ func (s *Store) loadBook(ctx context.Context, ws, personID string, now time.Time
 		add  func(pgx.Rows) error
 	}
 	queries := []q{
-		{"deals", `SELECT ` + dealCols + ` FROM deals WHERE workspace_id = $1 AND ($2 = '' OR account_id IN (SELECT id FROM accounts a WHERE a.workspace_id = $1 AND (a.owner_id = NULLIF($2, '')::uuid OR a.csm_id = NULLIF($2, '')::uuid))) ORDER BY created_at, id`, []any{ws, personID},
+		{"deals", `SELECT ` + dealCols + ` FROM deals WHERE workspace_id = $1 AND ($2::uuid[] IS NULL OR account_id = ANY($2)) ORDER BY created_at, id`, []any{ws, scope},
 			func(r pgx.Rows) error {
 				d, err := scanDeal(r)
 				if a := index[d.AccountID]; err == nil && a != nil {
@@ -89,7 +99,7 @@ func (s *Store) loadBook(ctx context.Context, ws, personID string, now time.Time
 				}
 				return err
 			}},
-		{"contacts", `SELECT ` + contactCols + ` FROM contacts WHERE workspace_id = $1 AND ($2 = '' OR account_id IN (SELECT id FROM accounts a WHERE a.workspace_id = $1 AND (a.owner_id = NULLIF($2, '')::uuid OR a.csm_id = NULLIF($2, '')::uuid))) ORDER BY name, id`, []any{ws, personID},
+		{"contacts", `SELECT ` + contactCols + ` FROM contacts WHERE workspace_id = $1 AND ($2::uuid[] IS NULL OR account_id = ANY($2)) ORDER BY name, id`, []any{ws, scope},
 			func(r pgx.Rows) error {
 				c, err := scanContact(r)
 				if a := index[c.AccountID]; err == nil && a != nil {
@@ -98,8 +108,8 @@ func (s *Store) loadBook(ctx context.Context, ws, personID string, now time.Time
 				return err
 			}},
 		{"events", `SELECT id::text, account_id::text, coalesce(deal_id::text, ''), coalesce(contact_id::text, ''), kind, occurred_at, direction
-			FROM timeline_events WHERE workspace_id = $1 AND occurred_at >= $2 AND ($3 = '' OR account_id IN (SELECT id FROM accounts a WHERE a.workspace_id = $1 AND (a.owner_id = NULLIF($3, '')::uuid OR a.csm_id = NULLIF($3, '')::uuid))) `,
-			[]any{ws, now.Add(-BookEventWindow), personID},
+			FROM timeline_events WHERE workspace_id = $1 AND occurred_at >= $2 AND ($3::uuid[] IS NULL OR account_id = ANY($3)) `,
+			[]any{ws, now.Add(-BookEventWindow), scope},
 			func(r pgx.Rows) error {
 				var e journey.Event
 				var dir string
@@ -111,7 +121,7 @@ func (s *Store) loadBook(ctx context.Context, ws, personID string, now time.Time
 				}
 				return err
 			}},
-		{"completions", `SELECT ` + completionCols + ` FROM milestone_completions WHERE workspace_id = $1 AND ($2 = '' OR account_id IN (SELECT id FROM accounts a WHERE a.workspace_id = $1 AND (a.owner_id = NULLIF($2, '')::uuid OR a.csm_id = NULLIF($2, '')::uuid))) ORDER BY completed_at`, []any{ws, personID},
+		{"completions", `SELECT ` + completionCols + ` FROM milestone_completions WHERE workspace_id = $1 AND ($2::uuid[] IS NULL OR account_id = ANY($2)) ORDER BY completed_at`, []any{ws, scope},
 			func(r pgx.Rows) error {
 				c, err := scanCompletion(r)
 				if a := index[c.AccountID]; err == nil && a != nil {
@@ -119,8 +129,8 @@ func (s *Store) loadBook(ctx context.Context, ws, personID string, now time.Time
 				}
 				return err
 			}},
-		{"changes", `SELECT ` + changeCols + ` FROM property_changes WHERE workspace_id = $1 AND changed_at >= $2 AND ($3 = '' OR account_id IN (SELECT id FROM accounts a WHERE a.workspace_id = $1 AND (a.owner_id = NULLIF($3, '')::uuid OR a.csm_id = NULLIF($3, '')::uuid)))
-			ORDER BY changed_at DESC`, []any{ws, now.Add(-BookEventWindow), personID},
+		{"changes", `SELECT ` + changeCols + ` FROM property_changes WHERE workspace_id = $1 AND changed_at >= $2 AND ($3::uuid[] IS NULL OR account_id = ANY($3))
+			ORDER BY changed_at DESC`, []any{ws, now.Add(-BookEventWindow), scope},
 			func(r pgx.Rows) error {
 				c, err := scanChange(r)
 				if a := index[c.AccountID]; err == nil && a != nil {
@@ -128,7 +138,7 @@ func (s *Store) loadBook(ctx context.Context, ws, personID string, now time.Time
 				}
 				return err
 			}},
-		{"commitments", `SELECT ` + commitmentCols + ` FROM commitments WHERE workspace_id = $1 AND status = 'open' AND ($2 = '' OR account_id IN (SELECT id FROM accounts a WHERE a.workspace_id = $1 AND (a.owner_id = NULLIF($2, '')::uuid OR a.csm_id = NULLIF($2, '')::uuid))) ORDER BY created_at`, []any{ws, personID},
+		{"commitments", `SELECT ` + commitmentCols + ` FROM commitments WHERE workspace_id = $1 AND status = 'open' AND ($2::uuid[] IS NULL OR account_id = ANY($2)) ORDER BY created_at`, []any{ws, scope},
 			func(r pgx.Rows) error {
 				c, err := scanCommitment(r)
 				if a := index[c.AccountID]; err == nil && a != nil {
@@ -136,7 +146,7 @@ func (s *Store) loadBook(ctx context.Context, ws, personID string, now time.Time
 				}
 				return err
 			}},
-		{"waiting items", `SELECT ` + waitCols + ` FROM waiting_items WHERE workspace_id = $1 AND resolved_at IS NULL AND ($2 = '' OR account_id IN (SELECT id FROM accounts a WHERE a.workspace_id = $1 AND (a.owner_id = NULLIF($2, '')::uuid OR a.csm_id = NULLIF($2, '')::uuid))) ORDER BY since`, []any{ws, personID},
+		{"waiting items", `SELECT ` + waitCols + ` FROM waiting_items WHERE workspace_id = $1 AND resolved_at IS NULL AND ($2::uuid[] IS NULL OR account_id = ANY($2)) ORDER BY since`, []any{ws, scope},
 			func(r pgx.Rows) error {
 				w, err := scanWait(r)
 				if a := index[w.AccountID]; err == nil && a != nil {

@@ -1,0 +1,80 @@
+package store_test
+
+import (
+	"context"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/journeyhq/journey/internal/bench"
+	"github.com/journeyhq/journey/internal/journey"
+	"github.com/journeyhq/journey/internal/pgtest"
+)
+
+// TestLoadBookOfIsTheirPartOfTheBook: a person's book holds exactly the
+// accounts they own or manage as CSM, each with everything LoadBook gives
+// it; someone with no accounts gets none.
+func TestLoadBookOfIsTheirPartOfTheBook(t *testing.T) {
+	ctx := context.Background()
+	s := pgtest.NewStore(t)
+	ws, err := bench.Setup(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	if _, err := bench.Load(ctx, s, bench.SmallConfig(now), ws.ID); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.LoadBook(ctx, ws.ID, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]journey.AccountData{}
+	for _, d := range all {
+		byID[d.Account.ID] = d
+	}
+	people, err := s.People(ctx, ws.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, p := range people {
+		mine, err := s.LoadBookOf(ctx, ws.ID, p.ID, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 0
+		for _, d := range all {
+			if d.Account.OwnerID == p.ID || d.Account.CSMID == p.ID {
+				want++
+			}
+		}
+		if len(mine) != want {
+			t.Errorf("%s (%s): %d accounts in their book, want %d", p.Name, p.Role, len(mine), want)
+		}
+		if p.Role == journey.RoleManager && len(mine) != 0 {
+			t.Errorf("manager %s owns no account but got %d", p.Name, len(mine))
+		}
+		for _, d := range mine {
+			if d.Account.OwnerID != p.ID && d.Account.CSMID != p.ID {
+				t.Errorf("%s got %s, which they neither own nor manage", p.Name, d.Account.Name)
+			}
+			// Events come in no set order (the derivations look for the newest).
+			w := byID[d.Account.ID]
+			byEventID := func(a, b journey.Event) int { return strings.Compare(a.ID, b.ID) }
+			slices.SortFunc(d.Events, byEventID)
+			slices.SortFunc(w.Events, byEventID)
+			if !reflect.DeepEqual(d, w) {
+				t.Errorf("%s: %s differs from the whole book's (events %d/%d, deals %d/%d, commitments %d/%d, changes %d/%d)",
+					p.Name, d.Account.Name, len(d.Events), len(w.Events), len(d.Deals), len(w.Deals),
+					len(d.Commitments), len(w.Commitments), len(d.Changes), len(w.Changes))
+			}
+			checked++
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no account was in anyone's book")
+	}
+}
