@@ -44,8 +44,8 @@ const (
 // database once, then runs:
 //
 //   - digest: every manager's morning digest as slackapp.PostDigest makes
-//     it (the people, each team member's book through store.LoadBookOf,
-//     the definitions; journey.BuildDigest; the Block Kit of the first
+//     it (the people, the team's book in one read through
+//     store.LoadBookOfTeam, the definitions; journey.BuildDigest; the Block Kit of the first
 //     message and its thread replies), one manager after another; every
 //     message is checked against Slack's limits (slacksim.ValidateBlocks and
 //     the lengths in block-kit-limits.json) and the benchmark fails if one
@@ -419,8 +419,8 @@ type digestRun struct {
 }
 
 // teamDigest makes a manager's digest the way slackapp.PostDigest does,
-// without posting it: the people, the book of each rep and CSM reporting
-// to the manager (accounts once each), the definitions; then
+// without posting it: the people, the book of the reps and CSMs reporting
+// to the manager in one read (store.LoadBookOfTeam), the definitions; then
 // journey.BuildDigest and the Block Kit messages.
 func teamDigest(ctx context.Context, st *store.Store, ws string, manager journey.Person, since, now time.Time, day string) (digestRun, error) {
 	r := digestRun{manager: manager}
@@ -430,24 +430,17 @@ func teamDigest(ctx context.Context, st *store.Store, ws string, manager journey
 		return r, err
 	}
 	byID := map[string]journey.Person{}
-	var book []journey.AccountData
-	seen := map[string]bool{}
+	var members []string
 	for _, p := range people {
 		byID[p.ID] = p
-		if p.ManagerID != manager.ID || p.Role != journey.RoleRep && p.Role != journey.RoleCSM {
-			continue
+		if p.ManagerID == manager.ID && (p.Role == journey.RoleRep || p.Role == journey.RoleCSM) {
+			members = append(members, p.ID)
 		}
-		r.members++
-		mine, err := st.LoadBookOf(ctx, ws, p.ID, now)
-		if err != nil {
-			return r, err
-		}
-		for _, d := range mine {
-			if !seen[d.Account.ID] {
-				seen[d.Account.ID] = true
-				book = append(book, d)
-			}
-		}
+	}
+	r.members = len(members)
+	book, err := st.LoadBookOfTeam(ctx, ws, members, now)
+	if err != nil {
+		return r, err
 	}
 	defs, err := st.Definitions(ctx, ws)
 	if err != nil {

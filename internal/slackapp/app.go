@@ -22,6 +22,7 @@ type Store interface {
 	AccountRefs(ctx context.Context, ws string) ([]journey.NamedRef, error)
 	LoadAccount(ctx context.Context, ws, accountID string) (journey.AccountData, error)
 	LoadBookOf(ctx context.Context, ws, personID string, now time.Time) ([]journey.AccountData, error)
+	LoadBookOfTeam(ctx context.Context, ws string, personIDs []string, now time.Time) ([]journey.AccountData, error)
 	PersonBySlackID(ctx context.Context, ws, slackUserID string) (journey.Person, bool, error)
 	LinkedAccount(ctx context.Context, ws, channelID string) (string, error)
 	RecordSlackEvent(ctx context.Context, teamID, eventID, eventType, envelopeID string, retry int, payload []byte) (bool, error)

@@ -98,23 +98,21 @@ func (a *App) PostDigest(ctx context.Context, ws, channel string, manager journe
 		return "", err
 	}
 	byID := map[string]journey.Person{}
-	var book []journey.AccountData
-	seen := map[string]bool{}
+	var members []string
 	for _, p := range people {
 		byID[p.ID] = p
-		if p.ManagerID != manager.ID || p.Role != journey.RoleRep && p.Role != journey.RoleCSM {
-			continue
+		if p.ManagerID == manager.ID && (p.Role == journey.RoleRep || p.Role == journey.RoleCSM) {
+			members = append(members, p.ID)
 		}
-		mine, err := a.store.LoadBookOf(ctx, ws, p.ID, now)
-		if err != nil {
-			return "", err
-		}
-		for _, d := range mine {
-			if !seen[d.Account.ID] {
-				seen[d.Account.ID] = true
-				book = append(book, d)
-			}
-		}
+	}
+	// the team's accounts in one read, each once
+	book, err := a.store.LoadBookOfTeam(ctx, ws, members, now)
+	if err != nil {
+		return "", err
+	}
+	seen := make(map[string]bool, len(book))
+	for _, d := range book {
+		seen[d.Account.ID] = true
 	}
 	defs, err := a.store.Definitions(ctx, ws)
 	if err != nil {

@@ -23,7 +23,7 @@ const BookQueries = 9
 // come without their text (the card loads that), and only from the last
 // BookEventWindow before now.
 func (s *Store) LoadBook(ctx context.Context, ws string, now time.Time) ([]journey.AccountData, error) {
-	return s.loadBook(ctx, ws, "", now)
+	return s.loadBook(ctx, ws, nil, now)
 }
 
 // LoadBookOf is LoadBook for the accounts one person owns or manages as CSM.
@@ -31,10 +31,22 @@ func (s *Store) LoadBookOf(ctx context.Context, ws, personID string, now time.Ti
 	if personID == "" {
 		return nil, nil
 	}
-	return s.loadBook(ctx, ws, personID, now)
+	return s.loadBook(ctx, ws, []string{personID}, now)
 }
 
-func (s *Store) loadBook(ctx context.Context, ws, personID string, now time.Time) ([]journey.AccountData, error) {
+// LoadBookOfTeam is LoadBook for the accounts any of the people own or
+// manage as CSM (a manager's team), each account once, in the same
+// BookQueries queries as one person's book.
+func (s *Store) LoadBookOfTeam(ctx context.Context, ws string, personIDs []string, now time.Time) ([]journey.AccountData, error) {
+	if len(personIDs) == 0 {
+		return nil, nil
+	}
+	return s.loadBook(ctx, ws, personIDs, now)
+}
+
+// loadBook reads the book of the accounts personIDs own or manage as CSM;
+// nil reads the whole workspace's.
+func (s *Store) loadBook(ctx context.Context, ws string, personIDs []string, now time.Time) ([]journey.AccountData, error) {
 	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead})
 	if err != nil {
 		return nil, fmt.Errorf("begin book read: %w", err)
@@ -42,7 +54,7 @@ func (s *Store) loadBook(ctx context.Context, ws, personID string, now time.Time
 	defer tx.Rollback(ctx) //nolint:errcheck
 
 	rows, err := tx.Query(ctx, `SELECT `+accountCols+` FROM accounts WHERE workspace_id = $1
-		AND ($2 = '' OR owner_id = NULLIF($2, '')::uuid OR csm_id = NULLIF($2, '')::uuid) ORDER BY name, id`, ws, personID)
+		AND ($2::uuid[] IS NULL OR owner_id = ANY($2) OR csm_id = ANY($2)) ORDER BY name, id`, ws, personIDs)
 	if err != nil {
 		return nil, wrap(err, "accounts")
 	}
@@ -56,11 +68,11 @@ func (s *Store) loadBook(ctx context.Context, ws, personID string, now time.Time
 		book[i].Account = a
 		index[a.ID] = &book[i]
 	}
-	// For one person, the queries below read the accounts just found, by id:
-	// an index scan. (A subquery inside an OR is never made a join, so
+	// For some people, the queries below read the accounts just found, by
+	// id: an index scan. (A subquery inside an OR is never made a join, so
 	// Postgres would read every row of the table for each person.)
 	var scope []string
-	if personID != "" {
+	if personIDs != nil {
 		scope = make([]string, 0, len(accounts))
 		for _, a := range accounts {
 			scope = append(scope, a.ID)

@@ -78,3 +78,54 @@ func TestLoadBookOfIsTheirPartOfTheBook(t *testing.T) {
 		t.Fatal("no account was in anyone's book")
 	}
 }
+
+// TestLoadBookOfTeamIsTheirBooksTogether: a team's book is its members'
+// books together, each account once.
+func TestLoadBookOfTeamIsTheirBooksTogether(t *testing.T) {
+	ctx := context.Background()
+	s := pgtest.NewStore(t)
+	ws, err := bench.Setup(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	if _, err := bench.Load(ctx, s, bench.SmallConfig(now), ws.ID); err != nil {
+		t.Fatal(err)
+	}
+	people, err := s.People(ctx, ws.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var team []string
+	want := map[string]bool{}
+	for _, p := range people {
+		if p.Role != journey.RoleRep && p.Role != journey.RoleCSM || len(team) == 4 {
+			continue
+		}
+		team = append(team, p.ID)
+		mine, err := s.LoadBookOf(ctx, ws.ID, p.ID, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range mine {
+			want[d.Account.ID] = true
+		}
+	}
+	got, err := s.LoadBookOfTeam(ctx, ws.ID, team, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, d := range got {
+		if seen[d.Account.ID] {
+			t.Errorf("%s twice in the team's book", d.Account.Name)
+		}
+		seen[d.Account.ID] = true
+	}
+	if len(want) == 0 || !reflect.DeepEqual(seen, want) {
+		t.Errorf("team book has %d accounts, the members' books %d", len(seen), len(want))
+	}
+	if none, err := s.LoadBookOfTeam(ctx, ws.ID, nil, now); err != nil || len(none) != 0 {
+		t.Errorf("an empty team's book: %d accounts, %v", len(none), err)
+	}
+}
