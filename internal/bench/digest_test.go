@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -214,6 +215,60 @@ func BenchmarkTeams(b *testing.B) {
 		b.Logf("%s", content)
 		b.Logf("%s", limits)
 		summary = append(summary, line, content, limits)
+	})
+
+	// As the bot makes them: each digest is its own job, and the runner works
+	// jobs.Config's default 8 at once, so digests due at the same time are
+	// made side by side.
+	b.Run("digest-jobs", func(b *testing.B) {
+		logSetup(b)
+		const workers = 8
+		var total time.Duration
+		runs := make([]digestRun, len(managers))
+		for b.Loop() {
+			t0 := time.Now()
+			next := make(chan int)
+			var wg sync.WaitGroup
+			errs := make(chan error, workers)
+			for range workers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := range next {
+						r, err := teamDigest(ctx, ts, ws.ID, managers[i], since, now, day)
+						if err != nil {
+							errs <- fmt.Errorf("digest of %s: %w", managers[i].Name, err)
+							return
+						}
+						runs[i] = r
+					}
+				}()
+			}
+			for i := range managers {
+				next <- i
+			}
+			close(next)
+			wg.Wait()
+			total = time.Since(t0)
+			close(errs)
+			if err := <-errs; err != nil {
+				b.Fatal(err)
+			}
+		}
+		for _, r := range runs {
+			if want, ok := perManager[r.manager.ID]; ok && digestShape(r.digest) != digestShape(want) {
+				b.Errorf("%s: the digest made as a job differs from the one made alone", r.manager.Name)
+			}
+		}
+		each := func(r digestRun) time.Duration { return r.load + r.build + r.render }
+		p50, p95 := pct(runs, each, 50), pct(runs, each, 95)
+		b.ReportMetric(total.Seconds(), "total-s")
+		b.ReportMetric(ms(p50), "digest-p50-ms")
+		b.ReportMetric(ms(p95), "digest-p95-ms")
+		line := fmt.Sprintf("digest as jobs (%d managers, %d at once, as the job runner works them): total %.2f s; per digest p50 %.0f ms, p95 %.0f ms; goal < %s: %s",
+			len(runs), workers, total.Seconds(), ms(p50), ms(p95), goalDigests, verdict(total < goalDigests))
+		b.Logf("%s", line)
+		summary = append(summary, line)
 	})
 
 	b.Run("digest-one-read", func(b *testing.B) {
