@@ -364,7 +364,7 @@ func nonNil(s []string) []string {
 // DeleteWorkspace removes a workspace and everything stored for it. Other
 // workspaces are untouched.
 func (t *Tx) DeleteWorkspace(ctx context.Context, ws string) error {
-	for _, table := range []string{"channel_links", "model_calls", "action_transitions", "actions", "waiting_items", "commitments", "property_changes",
+	for _, table := range []string{"channel_links", "model_calls", "digest_channels", "deliveries", "outbox_emails", "action_transitions", "actions", "waiting_items", "commitments", "property_changes",
 		"milestone_completions", "timeline_events", "deals", "contacts", "accounts", "journey_milestones", "journey_stages",
 		"journey_definitions"} {
 		if _, err := t.q.Exec(ctx, `DELETE FROM `+table+` WHERE workspace_id = $1`, ws); err != nil {
