@@ -15,7 +15,6 @@ import (
 	"github.com/journeyhq/journey/internal/slacksim"
 )
 
-
 // askDM sends text to the bot in user's DM and returns the bot's answer:
 // its first top-level message there after the question (the morning DM,
 // "Your day: …", which the scheduler may send meanwhile, is not an answer).
