@@ -39,7 +39,8 @@ func (p *prompter) SendWoken(context.Context, string, journey.Person, journey.Ac
 	return "", nil
 }
 func (p *prompter) SendOutcome(context.Context, string, journey.Action) error { return nil }
-func (p *prompter) calls() int                                                { p.mu.Lock(); defer p.mu.Unlock(); return len(p.wss) }
+
+func (p *prompter) calls() int { p.mu.Lock(); defer p.mu.Unlock(); return len(p.wss) }
 
 // TestPeriodicHubSpotSync: with HubSpot enabled, the leader runs the sync at
 // once, records the run, queues the questions and hands them to the Slack
