@@ -73,7 +73,9 @@ func (s *Syncer) archive(ctx context.Context, tx *store.Tx, objectType string, i
 	if err != nil {
 		return err
 	}
-	s.rep.Archived[objectType] += len(done)
+	if len(done) > 0 {
+		s.rep.Archived[objectType] += len(done)
+	}
 	s.rep.Changes += len(added)
 	return nil
 }
