@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/journeyhq/journey/internal/journey"
 	"github.com/journeyhq/journey/internal/store"
@@ -80,6 +81,38 @@ func (s *Syncer) archive(ctx context.Context, tx *store.Tx, objectType string, i
 	return nil
 }
 
+// restore brings back the archived Journey records of objs, which HubSpot
+// lists alive again (restored from its recycling bin), each with one change
+// saying so at the record's modification time.
+func (s *Syncer) restore(ctx context.Context, tx *store.Tx, objectType string, objs []Object) error {
+	e := entityOf[objectType]
+	ids := make([]string, len(objs))
+	at := make(map[string]time.Time, len(objs))
+	for i, o := range objs {
+		ids[i], at[o.ID] = o.ID, modified(o)
+	}
+	back, err := tx.Unarchive(ctx, s.WS, Source, e.entity, ids)
+	if err != nil || len(back) == 0 {
+		return err
+	}
+	rows := make([]store.ChangeRow, 0, len(back))
+	for _, a := range back {
+		c := journey.Change{AccountID: a.AccountID, Entity: e.entity, EntityID: a.ID, Field: "archived", Old: "archived", New: "restored in HubSpot",
+			ActorName: "HubSpot", Source: Source, At: at[a.ExternalID]}
+		if e.entity == "deal" {
+			c.DealID = a.ID
+		}
+		rows = append(rows, store.ChangeRow{ExternalID: fmt.Sprintf("%s:%s:restored:%d", e.key, a.ExternalID, c.At.UnixMilli()), Change: c})
+	}
+	added, err := tx.AddChanges(ctx, s.WS, rows)
+	if err != nil {
+		return err
+	}
+	s.rep.Restored[objectType] += len(back)
+	s.rep.Changes += len(added)
+	return nil
+}
+
 // archiveMerged marks archived the Journey records of HubSpot records merged
 // into one of objs (listed in its hs_merged_object_ids) that live on apart
 // from it — those the surviving record did not take over. HubSpot lists
@@ -112,8 +145,18 @@ func (r Report) archivedLine() string {
 			parts = append(parts, k+" "+strconv.Itoa(n))
 		}
 	}
-	if len(parts) == 0 {
-		return ""
+	line := ""
+	if len(parts) > 0 {
+		line = "\ndeleted or merged in HubSpot, now archived: " + strings.Join(parts, ", ")
 	}
-	return "\ndeleted or merged in HubSpot, now archived: " + strings.Join(parts, ", ")
+	parts = nil
+	for _, k := range []string{"companies", "contacts", "deals"} {
+		if n := r.Restored[k]; n > 0 {
+			parts = append(parts, k+" "+strconv.Itoa(n))
+		}
+	}
+	if len(parts) > 0 {
+		line += "\nrestored in HubSpot, no longer archived: " + strings.Join(parts, ", ")
+	}
+	return line
 }

@@ -95,6 +95,38 @@ func TestDeletedInHubSpotIsArchivedOnceAndLeavesTheBook(t *testing.T) {
 	if got := e.count(`SELECT count(*) FROM property_changes WHERE field = 'archived'`); got != 2 {
 		t.Errorf("%d archive changes after a re-run, want 2", got)
 	}
+
+	// restored from HubSpot's recycling bin: alive again, said once
+	e.sim.Restore("deals", deal, now.Add(-10*time.Minute))
+	rep, err = e.sync("pat-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Restored["deals"] != 1 || !strings.Contains(rep.String(), "restored in HubSpot, no longer archived: deals 1") {
+		t.Errorf("the restored deal should be reported:\n%s", rep)
+	}
+	if got := e.count(`SELECT count(*) FROM deals WHERE id = $1 AND archived_at IS NULL`, dealID); got != 1 {
+		t.Error("the restored deal should be alive again")
+	}
+	if got := e.count(`SELECT count(*) FROM property_changes WHERE deal_id = $1 AND field = 'archived' AND new_value = 'restored in HubSpot'`, dealID); got != 1 {
+		t.Error("one change should say the deal was restored")
+	}
+	if rep, err := e.sync("pat-test"); err != nil || rep.Changes != 0 || len(rep.Restored) != 0 {
+		t.Errorf("re-run after the restore: %v, %d changes, restored %v", err, rep.Changes, rep.Restored)
+	}
+	book, err = e.s.LoadBook(ctx, e.ws.ID, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, a := range book {
+		for _, d := range a.Deals {
+			found = found || d.ID == dealID
+		}
+	}
+	if !found {
+		t.Error("the restored deal should count in the book again")
+	}
 }
 
 // TestMergedAwayRecordLivingApartIsArchived: when HubSpot merges one deal

@@ -34,6 +34,7 @@ type Report struct {
 	Created  map[string]int
 	Updated  map[string]int
 	Archived map[string]int // records deleted or merged away in HubSpot, now archived
+	Restored map[string]int // archived records HubSpot lists alive again
 	Changes  int            // property changes recorded
 	Prompts  int            // questions queued for people
 	Problems []string
@@ -83,7 +84,7 @@ func (s *Syncer) Run(ctx context.Context) (Report, error) {
 	if s.Now == nil {
 		s.Now = time.Now
 	}
-	s.rep = Report{Read: map[string]int{}, Created: map[string]int{}, Updated: map[string]int{}, Archived: map[string]int{}}
+	s.rep = Report{Read: map[string]int{}, Created: map[string]int{}, Updated: map[string]int{}, Archived: map[string]int{}, Restored: map[string]int{}}
 	s.accountOf = map[string]journey.Account{}
 	err := s.run(ctx)
 	s.rep.Calls, s.rep.Retries = s.Client.Calls(), s.Client.Retries()

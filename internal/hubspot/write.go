@@ -94,6 +94,9 @@ func (s *Syncer) writeCompanies(ctx context.Context, objs []Object, cursor bool)
 		if err := s.archiveMerged(ctx, tx, "companies", full, look.kept); err != nil {
 			return err
 		}
+		if err := s.restore(ctx, tx, "companies", full); err != nil {
+			return err
+		}
 		if cursor {
 			return tx.SetSyncCursor(ctx, s.WS, Source, "companies", cursorOf(objs))
 		}
@@ -297,6 +300,9 @@ func (s *Syncer) contactPage(ctx context.Context, objs []Object) error {
 		if err := s.archiveMerged(ctx, tx, "contacts", objs, func(string) bool { return false }); err != nil {
 			return err
 		}
+		if err := s.restore(ctx, tx, "contacts", objs); err != nil {
+			return err
+		}
 		return tx.SetSyncCursor(ctx, s.WS, Source, "contacts", cursorOf(objs))
 	})
 	return err
@@ -400,6 +406,9 @@ func (s *Syncer) dealPage(ctx context.Context, objs []Object) error {
 			return err
 		}
 		if err := s.archiveMerged(ctx, tx, "deals", full, look.kept); err != nil {
+			return err
+		}
+		if err := s.restore(ctx, tx, "deals", full); err != nil {
 			return err
 		}
 		return tx.SetSyncCursor(ctx, s.WS, Source, "deals", cursorOf(objs))

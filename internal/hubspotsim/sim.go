@@ -28,6 +28,8 @@ type Record struct {
 	Archived  bool
 	// ArchivedAt is when it was archived (deleted in HubSpot).
 	ArchivedAt time.Time
+	// RestoredAt is when it was last restored from the recycling bin.
+	RestoredAt time.Time
 }
 
 func (r *Record) value(p string) (string, bool) {
@@ -40,6 +42,9 @@ func (r *Record) value(p string) (string, bool) {
 
 func (r *Record) modified() time.Time {
 	t := r.CreatedAt
+	if r.RestoredAt.After(t) {
+		t = r.RestoredAt
+	}
 	for _, vs := range r.Props {
 		if len(vs) > 0 && vs[len(vs)-1].At.After(t) {
 			t = vs[len(vs)-1].At
@@ -196,6 +201,17 @@ func (s *Server) DeleteAt(objectType, id string, at time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.archive(objectType, id, at)
+}
+
+// Restore brings a deleted record back from the recycling bin at a time,
+// which counts as a modification.
+func (s *Server) Restore(objectType, id string, at time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r, ok := s.objects[objectType][id]; ok && r.Archived {
+		r.Archived, r.ArchivedAt, r.RestoredAt = false, time.Time{}, at
+	}
+	s.version++
 }
 
 func (s *Server) archive(objectType, id string, at time.Time) bool {

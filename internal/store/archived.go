@@ -89,3 +89,38 @@ func (t *Tx) ArchivedExternal(ctx context.Context, ws, source, entity string, ex
 	}
 	return out, wrap(err, "archived "+table)
 }
+
+// unarchiveSQL brings back the archived records of one table.
+var unarchiveSQL = map[string]string{
+	"account": `UPDATE accounts SET archived_at = NULL, updated_at = now()
+		WHERE workspace_id = $1 AND source = $2 AND external_id = ANY($3) AND archived_at IS NOT NULL
+		RETURNING id::text, id::text, external_id`,
+	"contact": `UPDATE contacts SET archived_at = NULL, updated_at = now()
+		WHERE workspace_id = $1 AND source = $2 AND external_id = ANY($3) AND archived_at IS NOT NULL
+		RETURNING id::text, account_id::text, external_id`,
+	"deal": `UPDATE deals SET archived_at = NULL, updated_at = now()
+		WHERE workspace_id = $1 AND source = $2 AND external_id = ANY($3) AND archived_at IS NOT NULL
+		RETURNING id::text, account_id::text, external_id`,
+}
+
+// Unarchive brings back the archived records of entity from source with
+// these external ids (restored in the CRM) and returns them; live ones are
+// left alone.
+func (t *Tx) Unarchive(ctx context.Context, ws, source, entity string, exts []string) ([]Archived, error) {
+	q, ok := unarchiveSQL[entity]
+	if !ok {
+		return nil, fmt.Errorf("unarchive %s: not an account, contact or deal", entity)
+	}
+	if len(exts) == 0 {
+		return nil, nil
+	}
+	rows, err := t.q.Query(ctx, q, ws, source, exts)
+	if err != nil {
+		return nil, wrap(err, "unarchive "+entity+"s")
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Archived, error) {
+		var a Archived
+		return a, r.Scan(&a.ID, &a.AccountID, &a.ExternalID)
+	})
+	return out, wrap(err, "unarchive "+entity+"s")
+}
