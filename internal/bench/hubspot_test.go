@@ -31,10 +31,10 @@ func ceilDiv(a, b int) int { return (a + b - 1) / b }
 // sync: owners in pages of 500, one property check, every object type
 // searched in pages of 200, companies and deals read again with their
 // histories 100 at a time, the deals' companies 1,000 at a time (one per
-// search page).
+// search page), and one page of each type's archived records (none).
 func hsMinimumCalls(deals, owners int) int {
 	companies := max(deals/4, 1)
-	return ceilDiv(owners, hubspot.OwnersPageSize) + 1 +
+	return ceilDiv(owners, hubspot.OwnersPageSize) + 1 + 3 +
 		ceilDiv(companies, hubspot.SearchPageSize) + ceilDiv(companies, hubspot.BatchReadSize) +
 		ceilDiv(companies, hubspot.SearchPageSize) +
 		ceilDiv(deals, hubspot.SearchPageSize) + ceilDiv(deals, hubspot.BatchReadSize) + ceilDiv(deals, hubspot.SearchPageSize)

@@ -15,6 +15,7 @@ const (
 	BatchReadSize       = 100   // inputs per batch read
 	AssociationReadSize = 1000  // inputs per association batch read (v4)
 	OwnersPageSize      = 500
+	ListPageSize        = 100 // records per page of a listing (GET /crm/v3/objects/{type})
 )
 
 // Object is a CRM record as HubSpot returns it.
@@ -25,6 +26,7 @@ type Object struct {
 	CreatedAt             time.Time                    `json:"createdAt"`
 	UpdatedAt             time.Time                    `json:"updatedAt"`
 	Archived              bool                         `json:"archived"`
+	ArchivedAt            time.Time                    `json:"archivedAt,omitempty"`
 }
 
 // Prop returns a property's value, "" when absent or null.
@@ -220,4 +222,28 @@ func (c *Client) PropertyExists(ctx context.Context, objectType, name string) (b
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// ListPage is one page of a listing of records.
+type ListPage struct {
+	Results []Object `json:"results"`
+	Paging  *Paging  `json:"paging,omitempty"`
+}
+
+// ListArchived reads one page of objectType's archived (deleted) records,
+// each with when it was archived; after is "" for the first page. It
+// returns the next page's after token, "" on the last page.
+func (c *Client) ListArchived(ctx context.Context, objectType, after string) ([]Object, string, error) {
+	q := url.Values{"archived": {"true"}, "limit": {strconv.Itoa(ListPageSize)}}
+	if after != "" {
+		q.Set("after", after)
+	}
+	var page ListPage
+	if err := c.do(ctx, "GET", "/crm/v3/objects/"+objectType+"?"+q.Encode(), nil, &page); err != nil {
+		return nil, "", err
+	}
+	if page.Paging == nil || page.Paging.Next == nil {
+		return page.Results, "", nil
+	}
+	return page.Results, page.Paging.Next.After, nil
 }

@@ -19,7 +19,7 @@ const Source = "hubspot"
 // property changes.
 var (
 	companyProps = []string{"name", "domain", "hubspot_owner_id", "hs_lastmodifieddate", "hs_merged_object_ids"}
-	contactProps = []string{"firstname", "lastname", "email", "jobtitle", "associatedcompanyid", "hs_buying_role", "hs_lastmodifieddate"}
+	contactProps = []string{"firstname", "lastname", "email", "jobtitle", "associatedcompanyid", "hs_buying_role", "hs_lastmodifieddate", "hs_merged_object_ids"}
 	dealProps    = []string{"dealname", "dealstage", "amount", "closedate", "hubspot_owner_id", "dealtype", "deal_currency_code",
 		"createdate", "hs_lastmodifieddate", "hs_merged_object_ids"}
 	dealHistory = []string{"dealstage", "hubspot_owner_id", "amount", "closedate"}
@@ -33,8 +33,10 @@ type Report struct {
 	Read     map[string]int // records read, by object type
 	Created  map[string]int
 	Updated  map[string]int
-	Changes  int // property changes recorded
-	Prompts  int // questions queued for people
+	Archived map[string]int // records deleted or merged away in HubSpot, now archived
+	Restored map[string]int // archived records HubSpot lists alive again
+	Changes  int            // property changes recorded
+	Prompts  int            // questions queued for people
 	Problems []string
 	// MoreProblems counts the problems past the first maxProblems.
 	MoreProblems int
@@ -48,7 +50,7 @@ func (r Report) String() string {
 		parts = append(parts, fmt.Sprintf("%s: %d read, %d new, %d updated", k, r.Read[k], r.Created[k], r.Updated[k]))
 	}
 	s := strings.Join(parts, "\n") + fmt.Sprintf("\n%d property changes recorded, %d questions queued\n%d HubSpot calls (%d retries)",
-		r.Changes, r.Prompts, r.Calls, r.Retries)
+		r.Changes, r.Prompts, r.Calls, r.Retries) + r.archivedLine()
 	for _, p := range r.Problems {
 		s += "\n  skipped: " + p
 	}
@@ -82,7 +84,7 @@ func (s *Syncer) Run(ctx context.Context) (Report, error) {
 	if s.Now == nil {
 		s.Now = time.Now
 	}
-	s.rep = Report{Read: map[string]int{}, Created: map[string]int{}, Updated: map[string]int{}}
+	s.rep = Report{Read: map[string]int{}, Created: map[string]int{}, Updated: map[string]int{}, Archived: map[string]int{}, Restored: map[string]int{}}
 	s.accountOf = map[string]journey.Account{}
 	err := s.run(ctx)
 	s.rep.Calls, s.rep.Retries = s.Client.Calls(), s.Client.Retries()
@@ -124,6 +126,11 @@ func (s *Syncer) run(ctx context.Context) error {
 	}
 	if err := s.syncObjects(ctx, "deals", dealProps, s.dealPage); err != nil {
 		return fmt.Errorf("deals: %w", err)
+	}
+	for _, t := range []string{"companies", "contacts", "deals"} {
+		if err := s.syncArchived(ctx, t); err != nil {
+			return fmt.Errorf("archived %s: %w", t, err)
+		}
 	}
 	return nil
 }

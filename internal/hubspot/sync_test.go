@@ -140,8 +140,8 @@ func TestFirstSyncAdoptsTheImportedBookAndRerunChangesNothing(t *testing.T) {
 	if _, err := e.sync("pat-test"); err != nil {
 		t.Fatal(err)
 	}
-	if per, total := e.sim.Calls(); per["batch read deals"]+per["batch read companies"]+per["associations deals companies"] != 0 || total != 5 {
-		t.Errorf("a sync with nothing new should search and stop (owners, property, 3 searches): %v", per)
+	if per, total := e.sim.Calls(); per["batch read deals"]+per["batch read companies"]+per["associations deals companies"] != 0 || total != 8 {
+		t.Errorf("a sync with nothing new should search and stop (owners, property, 3 searches, 3 archived listings): %v", per)
 	}
 }
 
@@ -363,8 +363,11 @@ func TestRecordDeletedBetweenSearchAndReadIsSkippedAndNamed(t *testing.T) {
 	if !strings.Contains(rep.String(), "deals "+initech+": ") || !strings.Contains(rep.String(), "deleted or merged in HubSpot since it was listed") {
 		t.Errorf("the deleted deal should be named:\n%s", rep)
 	}
-	if rep.Changes != 1 {
-		t.Errorf("Acme's amount change is kept, the deleted deal's is not: %d changes", rep.Changes)
+	if rep.Changes != 2 {
+		t.Errorf("Acme's amount change is kept, the deleted deal's is not, and its deletion is recorded: %d changes", rep.Changes)
+	}
+	if got := e.count(`SELECT count(*) FROM deals WHERE source = 'hubspot' AND external_id = $1 AND archived_at IS NOT NULL`, initech); got != 1 {
+		t.Error("the deleted deal is found among the archived ones in the same run and archived")
 	}
 }
 

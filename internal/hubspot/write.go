@@ -91,6 +91,12 @@ func (s *Syncer) writeCompanies(ctx context.Context, objs []Object, cursor bool)
 		if err := s.record(ctx, tx, rows, pend); err != nil {
 			return err
 		}
+		if err := s.archiveMerged(ctx, tx, "companies", full, look.kept); err != nil {
+			return err
+		}
+		if err := s.restore(ctx, tx, "companies", full); err != nil {
+			return err
+		}
 		if cursor {
 			return tx.SetSyncCursor(ctx, s.WS, Source, "companies", cursorOf(objs))
 		}
@@ -119,6 +125,13 @@ func (s *Syncer) lookupAccounts(ctx context.Context, tx *store.Tx, objs []Object
 	}
 	if l.merged, err = tx.AccountsByExternal(ctx, s.WS, Source, mergedIDs); err != nil {
 		return l, err
+	}
+	archived, err := tx.ArchivedExternal(ctx, s.WS, Source, "account", mergedIDs)
+	if err != nil {
+		return l, err
+	}
+	for id := range archived {
+		delete(l.merged, id) // archived already: nothing to take over
 	}
 	l.byDomain, err = tx.UnlinkedAccountsByDomain(ctx, s.WS, domains)
 	return l, err
@@ -150,6 +163,13 @@ func (l accountLookup) find(ctx context.Context, tx *store.Tx, ws string, o Obje
 		return adopt(a)
 	}
 	return journey.Account{}, false, nil
+}
+
+// kept reports whether a merged-away company lives on in no account of its
+// own: taken over by the company it was merged into, or never synced.
+func (l accountLookup) kept(id string) bool {
+	_, apart := l.merged[id]
+	return !apart
 }
 
 func splitIDs(v string) []string {
@@ -277,6 +297,12 @@ func (s *Syncer) contactPage(ctx context.Context, objs []Object) error {
 			}
 			s.count(found, "contacts")
 		}
+		if err := s.archiveMerged(ctx, tx, "contacts", objs, func(string) bool { return false }); err != nil {
+			return err
+		}
+		if err := s.restore(ctx, tx, "contacts", objs); err != nil {
+			return err
+		}
 		return tx.SetSyncCursor(ctx, s.WS, Source, "contacts", cursorOf(objs))
 	})
 	return err
@@ -379,6 +405,12 @@ func (s *Syncer) dealPage(ctx context.Context, objs []Object) error {
 		if err := s.record(ctx, tx, rows, pending{}); err != nil {
 			return err
 		}
+		if err := s.archiveMerged(ctx, tx, "deals", full, look.kept); err != nil {
+			return err
+		}
+		if err := s.restore(ctx, tx, "deals", full); err != nil {
+			return err
+		}
 		return tx.SetSyncCursor(ctx, s.WS, Source, "deals", cursorOf(objs))
 	})
 	return err
@@ -420,6 +452,13 @@ func (s *Syncer) lookupDeals(ctx context.Context, tx *store.Tx, objs []Object, a
 	if l.merged, err = tx.DealsByExternal(ctx, s.WS, Source, mergedIDs); err != nil {
 		return l, err
 	}
+	archived, err := tx.ArchivedExternal(ctx, s.WS, Source, "deal", mergedIDs)
+	if err != nil {
+		return l, err
+	}
+	for id := range archived {
+		delete(l.merged, id) // archived already: nothing to take over
+	}
 	imported, err := tx.UnlinkedDeals(ctx, s.WS, accountIDs)
 	if err != nil {
 		return l, err
@@ -437,6 +476,13 @@ func (s *Syncer) lookupDeals(ctx context.Context, tx *store.Tx, objs []Object, a
 		delete(l.byName, k) // two imported deals of one name: cannot say which
 	}
 	return l, nil
+}
+
+// kept reports whether a merged-away deal lives on in no deal of its own:
+// taken over by the deal it was merged into, or never synced.
+func (l dealLookup) kept(id string) bool {
+	_, apart := l.merged[id]
+	return !apart
 }
 
 // find returns a deal synced before, one merged into this one, or the one of

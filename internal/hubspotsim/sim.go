@@ -26,6 +26,10 @@ type Record struct {
 	CreatedAt time.Time
 	Props     map[string][]Version
 	Archived  bool
+	// ArchivedAt is when it was archived (deleted in HubSpot).
+	ArchivedAt time.Time
+	// RestoredAt is when it was last restored from the recycling bin.
+	RestoredAt time.Time
 }
 
 func (r *Record) value(p string) (string, bool) {
@@ -38,6 +42,9 @@ func (r *Record) value(p string) (string, bool) {
 
 func (r *Record) modified() time.Time {
 	t := r.CreatedAt
+	if r.RestoredAt.After(t) {
+		t = r.RestoredAt
+	}
 	for _, vs := range r.Props {
 		if len(vs) > 0 && vs[len(vs)-1].At.After(t) {
 			t = vs[len(vs)-1].At
@@ -183,14 +190,37 @@ func (s *Server) Associate(dealID, companyID string) {
 	s.assoc[dealID] = append(s.assoc[dealID], companyID)
 }
 
-// Delete archives a record: searches and batch reads no longer return it.
+// Delete archives a record now: searches and batch reads no longer return
+// it; the archived listing does.
 func (s *Server) Delete(objectType, id string) {
+	s.DeleteAt(objectType, id, time.Now().UTC())
+}
+
+// DeleteAt archives a record as deleted at a time.
+func (s *Server) DeleteAt(objectType, id string, at time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if r, ok := s.objects[objectType][id]; ok {
-		r.Archived = true
+	s.archive(objectType, id, at)
+}
+
+// Restore brings a deleted record back from the recycling bin at a time,
+// which counts as a modification.
+func (s *Server) Restore(objectType, id string, at time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r, ok := s.objects[objectType][id]; ok && r.Archived {
+		r.Archived, r.ArchivedAt, r.RestoredAt = false, time.Time{}, at
 	}
 	s.version++
+}
+
+func (s *Server) archive(objectType, id string, at time.Time) bool {
+	r, ok := s.objects[objectType][id]
+	if ok && !r.Archived {
+		r.Archived, r.ArchivedAt = true, at
+	}
+	s.version++
+	return ok
 }
 
 // Merge merges record from into into, as HubSpot does: from disappears and
@@ -293,6 +323,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveDriverSet(w, r, parts[2], parts[3])
 		return
 	}
+	if len(parts) == 4 && parts[0] == "_sim" && parts[1] == "objects" && r.Method == "DELETE" {
+		s.serveDriverDelete(w, parts[2], parts[3])
+		return
+	}
 	name, scope := s.route(r.Method, parts)
 	s.calls[name]++
 	f := &s.faults
@@ -337,6 +371,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case name == "owners":
 		s.serveOwners(w, r)
+	case strings.HasPrefix(name, "list "):
+		s.serveList(w, r, parts[3])
 	case strings.HasPrefix(name, "search "):
 		s.serveSearch(w, r, parts[3])
 	case strings.HasPrefix(name, "batch read "):
@@ -356,6 +392,8 @@ func (s *Server) route(method string, p []string) (string, string) {
 	switch {
 	case len(p) == 3 && p[0] == "crm" && p[1] == "v3" && p[2] == "owners" && method == "GET":
 		return "owners", ScopeOwners
+	case len(p) == 4 && p[0] == "crm" && p[1] == "v3" && p[2] == "objects" && method == "GET" && scopeOf[p[3]] != "":
+		return "list " + p[3], scopeOf[p[3]]
 	case len(p) == 5 && p[1] == "v3" && p[2] == "objects" && p[4] == "search" && method == "POST" && scopeOf[p[3]] != "":
 		return "search " + p[3], scopeOf[p[3]]
 	case len(p) == 6 && p[1] == "v3" && p[2] == "objects" && p[4] == "batch" && p[5] == "read" && method == "POST" && scopeOf[p[3]] != "":
@@ -502,7 +540,7 @@ func (s *Server) serveSearch(w http.ResponseWriter, r *http.Request, objectType 
 		results = append(results, s.object(objectType, rec, req.Properties, nil))
 		if s.doomed[objectType+"/"+rec.ID] {
 			delete(s.doomed, objectType+"/"+rec.ID)
-			rec.Archived = true
+			rec.Archived, rec.ArchivedAt = true, time.Now().UTC()
 			s.version++
 		}
 	}
@@ -665,4 +703,76 @@ func keys(m map[string]string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// serveList answers GET /crm/v3/objects/{objectType}: a page of records by
+// id, at most 100. With archived=true it lists only the archived ones, each
+// with archived and archivedAt, as HubSpot does; records merged away are in
+// neither listing.
+func (s *Server) serveList(w http.ResponseWriter, r *http.Request, objectType string) {
+	q := r.URL.Query()
+	limit := 10
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			badRequest(w, "limit must be a positive integer")
+			return
+		}
+		limit = n
+	}
+	if limit > 100 {
+		badRequest(w, "limit must be 100 or less")
+		return
+	}
+	archived := q.Get("archived") == "true"
+	var props []string
+	if v := q.Get("properties"); v != "" {
+		props = strings.Split(v, ",")
+	}
+	var recs []*Record
+	for _, rec := range s.objects[objectType] {
+		if rec.Archived == archived {
+			recs = append(recs, rec)
+		}
+	}
+	sort.Slice(recs, func(i, j int) bool {
+		a, _ := strconv.ParseInt(recs[i].ID, 10, 64)
+		b, _ := strconv.ParseInt(recs[j].ID, 10, 64)
+		if a != b {
+			return a < b
+		}
+		return recs[i].ID < recs[j].ID
+	})
+	after, _ := strconv.Atoi(q.Get("after"))
+	end := min(after+limit, len(recs))
+	var results []any
+	for _, rec := range recs[min(after, len(recs)):end] {
+		o := s.object(objectType, rec, props, nil)
+		if rec.Archived {
+			o["archived"] = true
+			o["archivedAt"] = rec.ArchivedAt.UTC().Format(time.RFC3339Nano)
+		}
+		results = append(results, o)
+	}
+	body := map[string]any{"results": nonNil(results)}
+	if end < len(recs) {
+		next := strconv.Itoa(end)
+		link := "/crm/v3/objects/" + objectType + "?after=" + next + "&limit=" + strconv.Itoa(limit)
+		if archived {
+			link += "&archived=true"
+		}
+		body["paging"] = map[string]any{"next": map[string]any{"after": next, "link": link}}
+	}
+	writeJSON(w, 200, body)
+}
+
+// serveDriverDelete is the sandbox's way to delete a record as a person
+// would in HubSpot: DELETE /_sim/objects/deals/1001 archives it now. Like
+// serveDriverSet, it is not part of HubSpot's API and needs no token.
+func (s *Server) serveDriverDelete(w http.ResponseWriter, objectType, id string) {
+	if !s.archive(objectType, id, time.Now().UTC()) {
+		writeErr(w, 404, map[string]any{"status": "error", "message": fmt.Sprintf("no %s %s", objectType, id), "category": "OBJECT_NOT_FOUND"})
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }

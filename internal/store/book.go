@@ -53,7 +53,7 @@ func (s *Store) loadBook(ctx context.Context, ws string, personIDs []string, now
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck
 
-	rows, err := tx.Query(ctx, `SELECT `+accountCols+` FROM accounts WHERE workspace_id = $1
+	rows, err := tx.Query(ctx, `SELECT `+accountCols+` FROM accounts WHERE workspace_id = $1 AND archived_at IS NULL
 		AND ($2::uuid[] IS NULL OR owner_id = ANY($2) OR csm_id = ANY($2)) ORDER BY name, id`, ws, personIDs)
 	if err != nil {
 		return nil, wrap(err, "accounts")
@@ -103,7 +103,7 @@ func (s *Store) loadBook(ctx context.Context, ws string, personIDs []string, now
 		add  func(pgx.Rows) error
 	}
 	queries := []q{
-		{"deals", `SELECT ` + dealCols + ` FROM deals WHERE workspace_id = $1 AND ($2::uuid[] IS NULL OR account_id = ANY($2)) ORDER BY created_at, id`, []any{ws, scope},
+		{"deals", `SELECT ` + dealCols + ` FROM deals WHERE workspace_id = $1 AND archived_at IS NULL AND ($2::uuid[] IS NULL OR account_id = ANY($2)) ORDER BY created_at, id`, []any{ws, scope},
 			func(r pgx.Rows) error {
 				d, err := scanDeal(r)
 				if a := index[d.AccountID]; err == nil && a != nil {
@@ -111,7 +111,7 @@ func (s *Store) loadBook(ctx context.Context, ws string, personIDs []string, now
 				}
 				return err
 			}},
-		{"contacts", `SELECT ` + contactCols + ` FROM contacts WHERE workspace_id = $1 AND ($2::uuid[] IS NULL OR account_id = ANY($2)) ORDER BY name, id`, []any{ws, scope},
+		{"contacts", `SELECT ` + contactCols + ` FROM contacts WHERE workspace_id = $1 AND archived_at IS NULL AND ($2::uuid[] IS NULL OR account_id = ANY($2)) ORDER BY name, id`, []any{ws, scope},
 			func(r pgx.Rows) error {
 				c, err := scanContact(r)
 				if a := index[c.AccountID]; err == nil && a != nil {

@@ -125,7 +125,7 @@ func definitions(ctx context.Context, q querier, ws, key string, version int) ([
 
 // AccountRefs lists every account's id and name, for lookups by name.
 func (s *Store) AccountRefs(ctx context.Context, ws string) ([]journey.NamedRef, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id::text, name FROM accounts WHERE workspace_id = $1 ORDER BY name`, ws)
+	rows, err := s.pool.Query(ctx, `SELECT id::text, name FROM accounts WHERE workspace_id = $1 AND archived_at IS NULL ORDER BY name`, ws)
 	if err != nil {
 		return nil, wrap(err, "accounts")
 	}
@@ -149,7 +149,7 @@ const CardQueries = 10
 func (s *Store) LoadAccount(ctx context.Context, ws, accountID string) (journey.AccountData, error) {
 	var data journey.AccountData
 	b := &pgx.Batch{}
-	b.Queue(`SELECT `+accountCols+` FROM accounts WHERE workspace_id = $1 AND id = $2`, ws, accountID).QueryRow(func(row pgx.Row) error {
+	b.Queue(`SELECT `+accountCols+` FROM accounts WHERE workspace_id = $1 AND id = $2 AND archived_at IS NULL`, ws, accountID).QueryRow(func(row pgx.Row) error {
 		a, err := scanAccount(row)
 		data.Account = a
 		return wrap(err, "account")
@@ -168,13 +168,13 @@ func (s *Store) LoadAccount(ctx context.Context, ws, accountID string) (journey.
 			}
 			return wrap(err, "account people")
 		})
-	b.Queue(`SELECT `+dealCols+` FROM deals WHERE workspace_id = $1 AND account_id = $2 ORDER BY created_at, id`, ws, accountID).
+	b.Queue(`SELECT `+dealCols+` FROM deals WHERE workspace_id = $1 AND account_id = $2 AND archived_at IS NULL ORDER BY created_at, id`, ws, accountID).
 		Query(func(rows pgx.Rows) error {
 			var err error
 			data.Deals, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Deal, error) { return scanDeal(r) })
 			return wrap(err, "deals")
 		})
-	b.Queue(`SELECT `+contactCols+` FROM contacts WHERE workspace_id = $1 AND account_id = $2 ORDER BY name, id`, ws, accountID).
+	b.Queue(`SELECT `+contactCols+` FROM contacts WHERE workspace_id = $1 AND account_id = $2 AND archived_at IS NULL ORDER BY name, id`, ws, accountID).
 		Query(func(rows pgx.Rows) error {
 			var err error
 			data.Contacts, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Contact, error) { return scanContact(r) })
