@@ -48,6 +48,7 @@ func (s *Server) driverHelp(w http.ResponseWriter) {
 			"/driver/mention":    `{"user":"maya","channel":"deals-acme","thread_ts":"","text":"where is acme?"}`,
 			"/driver/post":       `{"user":"maya","channel":"deals-acme","thread_ts":"","text":"hello"}`,
 			"/driver/dm":         `{"user":"maya","text":"which deals are at risk?"}`,
+			"/driver/assistant":  `{"user":"maya","thread_ts":"","text":"what should I do first today?"} (no thread_ts: opens the assistant pane, a new thread; with text: asks in it)`,
 			"/driver/click":      `{"user":"maya","channel":"deals-acme","ts":"…","ephemeral":false,"view_id":"","block_id":"","action_id":"…","value":""} (only action_id: the newest message or view showing it; view_id "home": the Home tab)`,
 			"/driver/submit":     `{"user":"maya","view_id":"V…","values":{"block_id":{"action_id":"value"}}} (or values {"action_id":"value"}; no view_id: the open modal)`,
 			"/driver/close":      `{"user":"maya","view_id":"V…"}`,
@@ -265,6 +266,27 @@ func (s *Server) driverAct(ctx context.Context, op string, q driverReq) (map[str
 	case "dm":
 		ch, ts, err := s.SendDM(ctx, userID, q.Text)
 		return map[string]any{"channel": ch, "ts": ts}, err
+	case "assistant":
+		ch, thread := "", q.ThreadTS
+		if thread == "" {
+			if ch, thread, err = s.StartAssistantThread(ctx, userID); err != nil {
+				return map[string]any{"channel": ch, "thread_ts": thread}, err
+			}
+		} else {
+			s.mu.Lock()
+			ch = s.findIMLocked(userID)
+			s.mu.Unlock()
+			if _, ok := s.AssistantThread(ch, thread); !ok {
+				return nil, badRequest{fmt.Errorf("%s has no assistant thread %q; leave thread_ts out to open one", q.User, thread)}
+			}
+		}
+		out := map[string]any{"channel": ch, "thread_ts": thread}
+		if q.Text == "" {
+			return out, nil
+		}
+		ts, err := s.SendAssistantMessage(ctx, userID, ch, thread, q.Text)
+		out["ts"] = ts
+		return out, err
 	case "click":
 		if err := need("action_id", q.ActionID); err != nil {
 			return nil, err
