@@ -77,6 +77,11 @@ type Config struct {
 	// NudgeSchedule is the cron expression of the morning DM, in each
 	// person's own zone. Default DefaultNudgeSchedule (08:30 on workdays).
 	NudgeSchedule string
+	// SetupSlice is how long one run of a history-reading job reads before
+	// it hands over to the next run (it resumes from its stored cursors), so
+	// no job runs long enough to be taken for stuck. Default 8 minutes;
+	// always under RescueAfter.
+	SetupSlice time.Duration
 }
 
 // Runner owns the River client and the workers.
@@ -117,6 +122,9 @@ func New(s *store.Store, model journey.Model, cfg Config) (*Runner, error) {
 		cfg.RescueAfter = 10 * time.Minute
 	}
 	cfg.RescueAfter = max(cfg.RescueAfter, cfg.SendTimeout)
+	if cfg.SetupSlice <= 0 || cfg.SetupSlice > cfg.RescueAfter*4/5 {
+		cfg.SetupSlice = min(8*time.Minute, cfg.RescueAfter*4/5)
+	}
 	if cfg.NudgeSchedule == "" {
 		cfg.NudgeSchedule = DefaultNudgeSchedule
 	}

@@ -69,9 +69,11 @@ type setupWorker struct {
 	r *Runner
 }
 
-// Timeout is long: a big history at Slack's pace takes a while, and a job
-// cut short resumes from its cursors anyway.
-func (w *setupWorker) Timeout(*river.Job[SetupArgs]) time.Duration { return time.Hour }
+// Timeout leaves room for a slice of reading and the proposal after it,
+// and stays under RescueAfter: a run still going is never taken for stuck.
+func (w *setupWorker) Timeout(*river.Job[SetupArgs]) time.Duration {
+	return min(w.r.cfg.SetupSlice+time.Minute, w.r.cfg.RescueAfter)
+}
 
 // Work reads every channel of the run (what is stored already is not read
 // again), records the channels that cannot be read with what to do about
@@ -103,13 +105,22 @@ func (w *setupWorker) Work(ctx context.Context, job *river.Job[SetupArgs]) error
 	reader := r.setupSlack.SetupReader()
 	var problems []bootstrap.Problem
 	last := time.Now()
+	// a big history at Slack's pace takes longer than a job may run: read
+	// for a slice, then hand over to the next run, which resumes from the
+	// stored cursors (a snooze is not a failed attempt)
+	slice, cancel := context.WithTimeout(ctx, r.cfg.SetupSlice)
+	defer cancel()
 	for _, ch := range run.Channels {
-		_, err := reader.ReadChannel(ctx, ch, run.Oldest, run.Latest, r.store.SetupSink(id), func(string, int) {
+		_, err := reader.ReadChannel(slice, ch, run.Oldest, run.Latest, r.store.SetupSink(id), func(string, int) {
 			if time.Since(last) >= progressEvery {
 				last = time.Now()
 				report(run)
 			}
 		})
+		if err != nil && slice.Err() == context.DeadlineExceeded && ctx.Err() == nil {
+			report(run)
+			return river.JobSnooze(0)
+		}
 		var ce *history.ChannelError
 		if errors.As(err, &ce) {
 			problems = append(problems, bootstrap.Problem{Channel: ch, Code: ce.Code, Message: ce.Message})

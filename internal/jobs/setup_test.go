@@ -14,6 +14,7 @@ import (
 
 	"github.com/journeyhq/journey/internal/bootstrap"
 	"github.com/journeyhq/journey/internal/history"
+	"github.com/journeyhq/journey/internal/jobs"
 	"github.com/journeyhq/journey/internal/llm"
 	"github.com/journeyhq/journey/internal/slacksim"
 )
@@ -27,6 +28,8 @@ type flakyAPI struct {
 	failAt   int
 	cursors  []string
 	failures int
+	delay    time.Duration           // each history call takes this long
+	runs     map[context.Context]int // calls per job run (each run has its own context)
 }
 
 func (f *flakyAPI) GetConversationHistoryContext(ctx context.Context, p *slack.GetConversationHistoryParameters) (*slack.GetConversationHistoryResponse, error) {
@@ -34,7 +37,18 @@ func (f *flakyAPI) GetConversationHistoryContext(ctx context.Context, p *slack.G
 	f.calls++
 	n := f.calls
 	f.cursors = append(f.cursors, p.Cursor)
+	if f.runs == nil {
+		f.runs = map[context.Context]int{}
+	}
+	f.runs[ctx]++
 	f.mu.Unlock()
+	if f.delay > 0 {
+		select {
+		case <-time.After(f.delay):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
 	if n == f.failAt {
 		f.mu.Lock()
 		f.failures++
@@ -153,5 +167,67 @@ func TestSetupJobResumesAfterAFailureWithoutDuplicates(t *testing.T) {
 	slackSide.mu.Unlock()
 	if last.Status != bootstrap.RunProposed || last.ProgressTS != "1.000001" {
 		t.Errorf("the last report is %q for message %q", last.Status, last.ProgressTS)
+	}
+}
+
+// A long read is done in slices: each run of the job reads for a while and
+// hands over to the next, which resumes from the stored cursors; the run
+// still finishes with every message once.
+func TestSetupJobReadsInSlices(t *testing.T) {
+	s, ws, _ := book(t)
+	sim := slacksim.New(slacksim.Config{TeamID: "T0SAMPLE", Domain: "sample", Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Users:    []slacksim.User{{ID: "U1", Name: "dana"}},
+		Channels: []slacksim.Channel{{ID: "C1", Name: "sales-leadership", Members: []string{"U0BOT", "U1"}}}})
+	if err := sim.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	var seed []slacksim.SeedMessage
+	for i := 0; i < 40; i++ {
+		text := fmt.Sprintf("note %d", i)
+		if i == 3 {
+			text = "Our stages: Discovery → Demo → Commercials → Closed won → Onboarding → Renewal"
+		}
+		seed = append(seed, slacksim.SeedMessage{User: "dana", At: now.AddDate(0, 0, -10).Add(time.Duration(i) * time.Hour), Text: text})
+	}
+	if _, err := sim.Seed("C1", seed); err != nil {
+		t.Fatal(err)
+	}
+	api := &flakyAPI{Client: slack.New("xoxb-sim", slack.OptionAPIURL(sim.APIURL())), delay: 60 * time.Millisecond}
+	slackSide := &setupSlack{api: api}
+	r, err := jobs.New(s, llm.NewOffline(), jobs.Config{Now: func() time.Time { return now }, Log: quiet, NoSchedule: true,
+		SetupSlice: 150 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.SetSetup(slackSide)
+	startRunner(t, r)
+	ctx := context.Background()
+	id, err := r.StartSetup(ctx, ws.ID, bootstrap.Run{RequestedBy: "U0ADMIN1", Channels: []string{"C1"}, Oldest: now.AddDate(0, 0, -30),
+		Status: bootstrap.RunReading, ProgressChannel: "D0ADMIN", ProgressTS: "1.000001"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var run bootstrap.Run
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if run, err = s.SetupRun(ctx, ws.ID, id); err != nil || run.Status == bootstrap.RunProposed {
+			break
+		}
+	}
+	if err != nil || run.Status != bootstrap.RunProposed {
+		t.Fatalf("the run is %q (%v)", run.Status, err)
+	}
+	api.mu.Lock()
+	runs := len(api.runs)
+	api.mu.Unlock()
+	if runs < 2 {
+		t.Errorf("the read took %d run(s) of the job; with a 150 ms slice and 8 pages of 60 ms it takes several", runs)
+	}
+	n := 0
+	if err := s.EachSetupMessage(ctx, id, func(bootstrap.Message) error { n++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if n != len(seed) {
+		t.Errorf("stored %d messages, want %d once each", n, len(seed))
 	}
 }
