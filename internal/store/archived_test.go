@@ -76,6 +76,13 @@ func TestArchivedRecordsDropOutOfTheBook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// a channel linked to the archived account no longer feeds it
+	if err := s.LinkChannel(ctx, ws.ID, "C0GONE", gone.Account.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	if id, err := s.LinkedAccount(ctx, ws.ID, "C0GONE"); err != nil || id != "" {
+		t.Errorf("a channel linked to an archived account resolves to %q (%v), want none", id, err)
+	}
 	if len(after) != len(before)-1 {
 		t.Errorf("book of %d accounts, want %d", len(after), len(before)-1)
 	}

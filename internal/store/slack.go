@@ -76,7 +76,11 @@ func (s *Store) LinkChannel(ctx context.Context, ws, channelID, accountID, byPer
 // LinkedAccount returns the account a channel is linked to, or "" if none.
 func (s *Store) LinkedAccount(ctx context.Context, ws, channelID string) (string, error) {
 	var id string
-	err := s.pool.QueryRow(ctx, `SELECT account_id::text FROM channel_links WHERE workspace_id = $1 AND channel_id = $2`, ws, channelID).Scan(&id)
+	// an account deleted in the CRM is no longer linked: its channel's
+	// messages go nowhere
+	err := s.pool.QueryRow(ctx, `SELECT l.account_id::text FROM channel_links l
+		JOIN accounts a ON a.workspace_id = l.workspace_id AND a.id = l.account_id AND a.archived_at IS NULL
+		WHERE l.workspace_id = $1 AND l.channel_id = $2`, ws, channelID).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", nil
 	}
