@@ -18,7 +18,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/journeyhq/journey/internal/journey"
-	"github.com/journeyhq/journey/internal/pgtest"
 	"github.com/journeyhq/journey/internal/store"
 )
 
@@ -393,30 +392,5 @@ type scaleBook struct {
 // timing both; the benchmarks share it.
 func loadScale(ctx context.Context, b *testing.B, now time.Time) scaleBook {
 	b.Helper()
-	sb := scaleBook{st: pgtest.NewStore(b)}
-	st := sb.st
-	if err := st.Pool().QueryRow(ctx, `SHOW server_version`).Scan(&sb.serverVersion); err != nil {
-		b.Fatal(err)
-	}
-	if err := st.Pool().QueryRow(ctx, `SHOW shared_buffers`).Scan(&sb.sharedBuffers); err != nil {
-		b.Fatal(err)
-	}
-	ws, err := Setup(ctx, st)
-	if err != nil {
-		b.Fatalf("setup: %v", err)
-	}
-	sb.ws = ws
-	start := time.Now()
-	if sb.sum, err = Load(ctx, st, ScaleConfig(now), ws.ID); err != nil {
-		b.Fatalf("load: %v", err)
-	}
-	sb.loaded = time.Since(start)
-	// VACUUM as well as ANALYZE: freshly copied pages have no hint bits and no
-	// visibility map, so without it the first reads would pay for writes that
-	// a database in steady state (autovacuum on) does not.
-	if _, err := st.Pool().Exec(ctx, `VACUUM (ANALYZE)`); err != nil {
-		b.Fatalf("vacuum analyze: %v", err)
-	}
-	sb.analyzed = time.Since(start) - sb.loaded
-	return sb
+	return loadConfig(ctx, b, ScaleConfig(now))
 }

@@ -206,6 +206,21 @@ func open(ctx context.Context, env Env) (*store.Store, error) {
 
 // workspace picks the workspace a command works on: --workspace, else
 // JOURNEY_WORKSPACE, else the only one there is.
+// openWorkspace opens the store and picks the workspace a command acts on
+// (see workspace); the caller closes the store.
+func openWorkspace(ctx context.Context, env Env, flagTeam string) (*store.Store, journey.Workspace, error) {
+	s, err := open(ctx, env)
+	if err != nil {
+		return nil, journey.Workspace{}, err
+	}
+	ws, err := workspace(ctx, s, flagTeam, env)
+	if err != nil {
+		s.Close()
+		return nil, journey.Workspace{}, err
+	}
+	return s, ws, nil
+}
+
 func workspace(ctx context.Context, s *store.Store, flagTeam string, env Env) (journey.Workspace, error) {
 	team := flagTeam
 	if team == "" {
@@ -414,15 +429,11 @@ func cmdShow(ctx context.Context, args []string, env Env) error {
 			return journey.Errorf(journey.EINVALID, "--at %q is not an RFC 3339 time such as 2026-11-23T09:00:00Z", *at)
 		}
 	}
-	s, err := open(ctx, env)
+	s, ws, err := openWorkspace(ctx, env, *team)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	ws, err := workspace(ctx, s, *team, env)
-	if err != nil {
-		return err
-	}
 	ref, err := findAccount(ctx, s, ws.ID, query)
 	if err != nil {
 		return err
@@ -539,15 +550,11 @@ func cmdExport(ctx context.Context, args []string, env Env) error {
 		}
 		def = d
 	} else {
-		s, err := open(ctx, env)
+		s, ws, err := openWorkspace(ctx, env, *team)
 		if err != nil {
 			return err
 		}
 		defer s.Close()
-		ws, err := workspace(ctx, s, *team, env)
-		if err != nil {
-			return err
-		}
 		key := ""
 		if len(keys) > 0 {
 			key = keys[0]
@@ -606,15 +613,11 @@ func cmdApply(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	def.Source = "yaml"
-	s, err := open(ctx, env)
+	s, ws, err := openWorkspace(ctx, env, *team)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	ws, err := workspace(ctx, s, *team, env)
-	if err != nil {
-		return err
-	}
 	var saved journey.Definition
 	if err := s.InTx(ctx, func(tx *store.Tx) error {
 		var err error
@@ -635,15 +638,11 @@ func cmdAccounts(ctx context.Context, args []string, env Env) error {
 	if _, err := parse(fs, args, env); err != nil {
 		return err
 	}
-	s, err := open(ctx, env)
+	s, ws, err := openWorkspace(ctx, env, *team)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	ws, err := workspace(ctx, s, *team, env)
-	if err != nil {
-		return err
-	}
 	now := env.Now()
 	book, err := s.LoadBook(ctx, ws.ID, now)
 	if err != nil {

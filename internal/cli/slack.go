@@ -450,15 +450,11 @@ func cmdDigest(ctx context.Context, args []string, env Env) error {
 	if _, err := jobs.ParseSchedule(schedule); err != nil {
 		return err
 	}
-	s, err := open(ctx, env)
+	s, ws, err := openWorkspace(ctx, env, *team)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	ws, err := workspace(ctx, s, *team, env)
-	if err != nil {
-		return err
-	}
 	var mgr journey.Person
 	err = s.InTx(ctx, func(tx *store.Tx) error {
 		p, ok, err := tx.PersonByRef(ctx, ws.ID, *manager)

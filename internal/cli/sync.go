@@ -33,15 +33,11 @@ func cmdSync(ctx context.Context, args []string, env Env) error {
 		_, err := hubspot.NewClient(cfg)
 		return err
 	}
-	s, err := open(ctx, env)
+	s, ws, err := openWorkspace(ctx, env, *team)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	ws, err := workspace(ctx, s, *team, env)
-	if err != nil {
-		return err
-	}
 	model, err := llm.New(llm.ConfigFromEnv(env.Getenv), env.Log)
 	if err != nil {
 		return err

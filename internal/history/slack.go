@@ -11,6 +11,7 @@ import (
 
 	"github.com/journeyhq/journey/internal/bootstrap"
 	"github.com/journeyhq/journey/internal/journey"
+	"github.com/journeyhq/journey/internal/wait"
 )
 
 // API is what the reader needs of slack-go's *slack.Client.
@@ -243,16 +244,7 @@ func (r *Reader) defaults() {
 		r.MaxWaits = 10
 	}
 	if r.Sleep == nil {
-		r.Sleep = func(ctx context.Context, d time.Duration) error {
-			t := time.NewTimer(d)
-			defer t.Stop()
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-t.C:
-				return nil
-			}
-		}
+		r.Sleep = wait.Sleep
 	}
 	if r.names == nil {
 		r.names = map[string]string{}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/journeyhq/journey/internal/wait"
 )
 
 // DefaultBaseURL is HubSpot's API.
@@ -171,7 +173,7 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 				return fmt.Errorf("cannot reach HubSpot at %s (check HUBSPOT_BASE_URL and the network) after %d tries of %s %s: %w",
 					c.cfg.BaseURL, attempt+1, method, path, err)
 			}
-			if err := sleep(ctx, backoff); err != nil {
+			if err := wait.Sleep(ctx, backoff); err != nil {
 				return err
 			}
 			backoff = min(backoff*2, 30*time.Second)
@@ -207,16 +209,16 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 				return &Error{Status: 429, Category: "RATE_LIMIT", Message: fmt.Sprintf("HubSpot kept answering 429 (rate limited, %s) after %d waits; the sync kept what it read and resumes on the next run", orPolicy(he.PolicyName), limited)}
 			}
 			limited++
-			wait := retryAfter(resp.Header, c.cfg.Backoff)
-			c.cfg.Log.Debug("hubspot rate limited", "path", path, "wait", wait, "policy", he.PolicyName)
-			if err := sleep(ctx, wait); err != nil {
+			pause := retryAfter(resp.Header, c.cfg.Backoff)
+			c.cfg.Log.Debug("hubspot rate limited", "path", path, "wait", pause, "policy", he.PolicyName)
+			if err := wait.Sleep(ctx, pause); err != nil {
 				return err
 			}
 		case resp.StatusCode >= 500:
 			if attempt-limited >= c.cfg.MaxRetries {
 				return &Error{Status: resp.StatusCode, Message: fmt.Sprintf("HubSpot answered %d to %s %s after %d retries; the sync kept what it read and resumes on the next run", resp.StatusCode, method, path, attempt)}
 			}
-			if err := sleep(ctx, backoff); err != nil {
+			if err := wait.Sleep(ctx, backoff); err != nil {
 				return err
 			}
 			backoff = min(backoff*2, 30*time.Second)
@@ -240,17 +242,6 @@ func retryAfter(h http.Header, def time.Duration) time.Duration {
 		return time.Duration(s * float64(time.Second))
 	}
 	return def
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // apiError turns HubSpot's error answer into a message saying what to do.

@@ -16,6 +16,7 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/journeyhq/journey/internal/journey"
+	"github.com/journeyhq/journey/internal/wait"
 )
 
 // Backoff between retries: base·2^attempt with jitter, at most oaMaxBackoff.
@@ -91,7 +92,7 @@ func (o *OpenAI) complete(ctx context.Context, task string, msgs []openai.ChatCo
 			}
 			continue // not a retry: the same call in the other mode
 		}
-		wait, retry, why := o.retryWait(err, resp.Header(), attempt)
+		pause, retry, why := o.retryWait(err, resp.Header(), attempt)
 		switch {
 		case !retry && oaContentFiltered(err):
 			// Azure answers a prompt its filter rejects with a 400: the same
@@ -110,8 +111,8 @@ func (o *OpenAI) complete(ctx context.Context, task string, msgs []openai.ChatCo
 			return oaReply{}, use, fmt.Errorf("llm: %s: giving up after %d attempts: %w", task, attempt+1, err)
 		}
 		o.log.Warn("llm: call failed; retrying", "task", task, "model", o.cfg.Model, "attempt", attempt+1,
-			"max_retries", o.cfg.MaxRetries, "status", oaStatusOf(err), "reason", why, "wait", wait.Round(time.Millisecond))
-		if err := oaSleep(ctx, wait); err != nil {
+			"max_retries", o.cfg.MaxRetries, "status", oaStatusOf(err), "reason", why, "wait", pause.Round(time.Millisecond))
+		if err := wait.Sleep(ctx, pause); err != nil {
 			return oaReply{}, use, fmt.Errorf("llm: %s: waiting to retry: %w", task, err)
 		}
 		attempt++
@@ -282,18 +283,6 @@ func oaSchemaUnsupported(err error) bool {
 func oaIsNetError(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
-}
-
-// oaSleep waits d or until ctx is done.
-func oaSleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // oaWithSchemaInPrompt adds the schema to the system prompt for JSON mode,
