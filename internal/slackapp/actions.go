@@ -230,15 +230,20 @@ func (a *App) refresh(ctx context.Context, c caller, o origin, action journey.Ac
 	case "ephemeral":
 		return a.replaceEphemeralCard(ctx, c, o.ResponseURL, action.AccountID)
 	}
-	// a message in a DM or channel: re-render this action's blocks in place
-	// and keep the rest of the message as it is
+	st, _ := a.sendStateOf(ctx, c.WS.ID, action)
+	return a.rerenderAction(ctx, o.Channel, o.TS, action, st)
+}
+
+// rerenderAction re-renders one action's blocks in a message in a DM or
+// channel, in place, and keeps the rest of the message as it is.
+func (a *App) rerenderAction(ctx context.Context, channel, ts string, action journey.Action, st sendState) error {
 	var original []slack.Block
 	if h, err := a.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
-		ChannelID: o.Channel, Latest: o.TS, Oldest: o.TS, Inclusive: true, Limit: 1}); err == nil && len(h.Messages) == 1 {
+		ChannelID: channel, Latest: ts, Oldest: ts, Inclusive: true, Limit: 1}); err == nil && len(h.Messages) == 1 {
 		original = h.Messages[0].Blocks.BlockSet
 	}
-	blocks := replaceActionBlocks(original, action, a.cfg.Now(), a.sendStateOf(ctx, c.WS.ID, action))
-	return a.pace.update(ctx, a.api, o.Channel, o.TS, slack.MsgOptionText(escape(action.Title), false), slack.MsgOptionBlocks(blocks...))
+	blocks := replaceActionBlocks(original, action, a.cfg.Now(), st)
+	return a.pace.update(ctx, a.api, channel, ts, slack.MsgOptionText(escape(action.Title), false), slack.MsgOptionBlocks(blocks...))
 }
 
 // replaceActionBlocks swaps one action's blocks (block ids act_, draft_,

@@ -119,13 +119,7 @@ func (a *App) PostDigest(ctx context.Context, ws, channel string, manager journe
 		return "", err
 	}
 	d := journey.BuildDigest(defs, book, byID, since, now)
-	var team []string
-	for _, p := range people {
-		if p.ManagerID == manager.ID {
-			team = append(team, p.ID)
-		}
-	}
-	if d.Sent, err = a.store.FollowUpsSent(ctx, ws, team, since, now); err != nil {
+	if d.Sent, err = a.store.FollowUpsSent(ctx, ws, members, since, now); err != nil {
 		return "", err
 	}
 	summary, thread := digestBlocks(d, dayLabel(day, now, manager.TimeZone))

@@ -89,23 +89,19 @@ func (a *App) handleSendEmail(ctx context.Context, c caller, cb slack.Interactio
 // Home when they approved it there; a failure also comes as a DM, since an
 // edited message does not notify.
 func (a *App) SendOutcome(ctx context.Context, ws string, action journey.Action) error {
-	st := a.sendStateOf(ctx, ws, action)
+	st, approver := a.sendStateOf(ctx, ws, action)
 	if st.Email == nil {
 		return nil
 	}
 	e := st.Email
-	approver, err := a.person(ctx, ws, firstNonEmpty(e.ApprovedBy, action.OwnerID))
-	if err != nil {
-		return err
+	if approver.ID == "" {
+		var err error
+		if approver, err = a.person(ctx, ws, action.OwnerID); err != nil {
+			return err
+		}
 	}
 	if e.SlackChannel != "" && e.SlackTS != "" {
-		var original []slack.Block
-		if h, err := a.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
-			ChannelID: e.SlackChannel, Latest: e.SlackTS, Oldest: e.SlackTS, Inclusive: true, Limit: 1}); err == nil && len(h.Messages) == 1 {
-			original = h.Messages[0].Blocks.BlockSet
-		}
-		blocks := replaceActionBlocks(original, action, a.cfg.Now(), st)
-		if err := a.pace.update(ctx, a.api, e.SlackChannel, e.SlackTS, slack.MsgOptionText(escape(action.Title), false), slack.MsgOptionBlocks(blocks...)); err != nil {
+		if err := a.rerenderAction(ctx, e.SlackChannel, e.SlackTS, action, st); err != nil {
 			a.log.Warn("update the approved message", "action", action.ID, "err", err)
 		}
 	} else if approver.SlackUserID != "" {
@@ -127,7 +123,7 @@ func (a *App) SendOutcome(ctx context.Context, ws string, action journey.Action)
 	}
 	text := fmt.Sprintf(":x: Your email to %s (%s) was not sent: %s. It is back in your actions: fix what it says and press *Try again*, or copy the draft and send it yourself.",
 		escape(firstNonEmpty(e.ToName, e.ToAddr)), escape(action.Title), escape(e.LastError))
-	_, err = a.dm(ctx, ws, approver, text, actionBlocks(action, a.cfg.Now(), st)...)
+	_, err := a.dm(ctx, ws, approver, text, actionBlocks(action, a.cfg.Now(), st)...)
 	return err
 }
 
@@ -191,26 +187,29 @@ func (a *App) personLeft(ctx context.Context, ws string, gone journey.Person) er
 	return nil
 }
 
-// sendStateOf is what the views need to show an action's email.
-func (a *App) sendStateOf(ctx context.Context, ws string, action journey.Action) sendState {
+// sendStateOf is what the views need to show an action's email, and who
+// approved it (zero when unknown).
+func (a *App) sendStateOf(ctx context.Context, ws string, action journey.Action) (sendState, journey.Person) {
 	st := sendState{Mailing: a.mailing()}
 	switch action.State {
 	case journey.ActionApproved, journey.ActionSending, journey.ActionSent, journey.ActionFailed:
 	default:
-		return st
+		return st, journey.Person{}
 	}
 	e, err := a.store.OutboxEmail(ctx, ws, action.ID)
 	if err != nil {
-		return st
+		return st, journey.Person{}
 	}
 	st.Email = &e
-	if p, err := a.person(ctx, ws, e.ApprovedBy); err == nil && p.ID != "" {
-		st.By = p.SlackUserID
-		if loc, err := time.LoadLocation(p.TimeZone); err == nil && p.TimeZone != "" {
-			st.Loc = loc
-		}
+	p, err := a.person(ctx, ws, e.ApprovedBy)
+	if err != nil || p.ID == "" {
+		return st, journey.Person{}
 	}
-	return st
+	st.By = p.SlackUserID
+	if loc, err := time.LoadLocation(p.TimeZone); err == nil && p.TimeZone != "" {
+		st.Loc = loc
+	}
+	return st, p
 }
 
 // person finds one of a workspace's people by id (zero when gone).
