@@ -12,9 +12,7 @@ import (
 	"github.com/journeyhq/journey/internal/importer"
 	"github.com/journeyhq/journey/internal/journey"
 	"github.com/journeyhq/journey/internal/pgtest"
-	"github.com/journeyhq/journey/internal/sample"
 	"github.com/journeyhq/journey/internal/store"
-	"github.com/journeyhq/journey/internal/template"
 )
 
 var now = time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
@@ -30,24 +28,7 @@ type env struct {
 
 func setup(t *testing.T) *env {
 	t.Helper()
-	ctx := context.Background()
-	s := pgtest.NewStore(t)
-	data, err := sample.JSON(now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := importer.Read("sample.json", data, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ws journey.Workspace
-	if err := s.InTx(ctx, func(tx *store.Tx) error {
-		rep, err := importer.Import(ctx, tx, in, importer.Options{Builtin: template.Builtin(), Now: now})
-		ws = rep.Workspace
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	s, ws, in := pgtest.NewSampleStore(t, now)
 	sim := hubspotsim.New("pat-test")
 	fx, err := sim.LoadDocument(in.Doc)
 	if err != nil {

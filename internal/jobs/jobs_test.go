@@ -13,14 +13,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/journeyhq/journey/internal/importer"
 	"github.com/journeyhq/journey/internal/jobs"
 	"github.com/journeyhq/journey/internal/journey"
 	"github.com/journeyhq/journey/internal/llm"
 	"github.com/journeyhq/journey/internal/pgtest"
-	"github.com/journeyhq/journey/internal/sample"
 	"github.com/journeyhq/journey/internal/store"
-	"github.com/journeyhq/journey/internal/template"
 )
 
 var now = time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
@@ -31,24 +28,8 @@ var quiet = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: 
 // workspace and Acme's account id.
 func book(t *testing.T) (*store.Store, journey.Workspace, string) {
 	t.Helper()
-	s := pgtest.NewStore(t)
+	s, ws, _ := pgtest.NewSampleStore(t, now)
 	ctx := context.Background()
-	data, err := sample.JSON(now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := importer.Read("sample.json", data, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ws journey.Workspace
-	if err := s.InTx(ctx, func(tx *store.Tx) error {
-		rep, err := importer.Import(ctx, tx, in, importer.Options{Builtin: template.Builtin(), Now: now})
-		ws = rep.Workspace
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
 	refs, _ := s.AccountRefs(ctx, ws.ID)
 	return s, ws, journey.Match(refs, "acme")[0].ID
 }

@@ -5,9 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/journeyhq/journey/internal/bench"
 	"github.com/journeyhq/journey/internal/journey"
-	"github.com/journeyhq/journey/internal/pgtest"
 	"github.com/journeyhq/journey/internal/store"
 )
 
@@ -16,15 +14,7 @@ import (
 // book, the account lookups or a card; archiving them again does nothing.
 func TestArchivedRecordsDropOutOfTheBook(t *testing.T) {
 	ctx := context.Background()
-	s := pgtest.NewStore(t)
-	ws, err := bench.Setup(ctx, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	if _, err := bench.Load(ctx, s, bench.SmallConfig(now), ws.ID); err != nil {
-		t.Fatal(err)
-	}
+	s, ws, now := smallBook(t)
 	before, err := s.LoadBook(ctx, ws.ID, now)
 	if err != nil {
 		t.Fatal(err)

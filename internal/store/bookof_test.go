@@ -11,6 +11,7 @@ import (
 	"github.com/journeyhq/journey/internal/bench"
 	"github.com/journeyhq/journey/internal/journey"
 	"github.com/journeyhq/journey/internal/pgtest"
+	"github.com/journeyhq/journey/internal/store"
 )
 
 // TestLoadBookOfIsTheirPartOfTheBook: a person's book holds exactly the
@@ -18,15 +19,7 @@ import (
 // it; someone with no accounts gets none.
 func TestLoadBookOfIsTheirPartOfTheBook(t *testing.T) {
 	ctx := context.Background()
-	s := pgtest.NewStore(t)
-	ws, err := bench.Setup(ctx, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	if _, err := bench.Load(ctx, s, bench.SmallConfig(now), ws.ID); err != nil {
-		t.Fatal(err)
-	}
+	s, ws, now := smallBook(t)
 	all, err := s.LoadBook(ctx, ws.ID, now)
 	if err != nil {
 		t.Fatal(err)
@@ -83,15 +76,7 @@ func TestLoadBookOfIsTheirPartOfTheBook(t *testing.T) {
 // books together, each account once.
 func TestLoadBookOfTeamIsTheirBooksTogether(t *testing.T) {
 	ctx := context.Background()
-	s := pgtest.NewStore(t)
-	ws, err := bench.Setup(ctx, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	if _, err := bench.Load(ctx, s, bench.SmallConfig(now), ws.ID); err != nil {
-		t.Fatal(err)
-	}
+	s, ws, now := smallBook(t)
 	people, err := s.People(ctx, ws.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -128,4 +113,20 @@ func TestLoadBookOfTeamIsTheirBooksTogether(t *testing.T) {
 	if none, err := s.LoadBookOfTeam(ctx, ws.ID, nil, now); err != nil || len(none) != 0 {
 		t.Errorf("an empty team's book: %d accounts, %v", len(none), err)
 	}
+}
+
+// smallBook is a fresh store holding bench.SmallConfig's book, as of a
+// fixed time, which it returns.
+func smallBook(t *testing.T) (*store.Store, journey.Workspace, time.Time) {
+	t.Helper()
+	s := pgtest.NewStore(t)
+	ws, err := bench.Setup(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	if _, err := bench.Load(context.Background(), s, bench.SmallConfig(now), ws.ID); err != nil {
+		t.Fatal(err)
+	}
+	return s, ws, now
 }

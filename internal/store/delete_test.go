@@ -7,12 +7,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/journeyhq/journey/internal/importer"
 	"github.com/journeyhq/journey/internal/journey"
 	"github.com/journeyhq/journey/internal/pgtest"
-	"github.com/journeyhq/journey/internal/sample"
 	"github.com/journeyhq/journey/internal/store"
-	"github.com/journeyhq/journey/internal/template"
 )
 
 // TestDeleteWorkspaceLeavesNothing: after a workspace was used (digests set,
@@ -20,24 +17,8 @@ import (
 // any table that has a workspace_id, including tables added later.
 func TestDeleteWorkspaceLeavesNothing(t *testing.T) {
 	ctx := context.Background()
-	s := pgtest.NewStore(t)
 	now := time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
-	data, err := sample.JSON(now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := importer.Read("sample.json", data, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ws journey.Workspace
-	if err := s.InTx(ctx, func(tx *store.Tx) error {
-		rep, err := importer.Import(ctx, tx, in, importer.Options{Builtin: template.Builtin(), Now: now})
-		ws = rep.Workspace
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	s, ws, _ := pgtest.NewSampleStore(t, now)
 	people, _ := s.People(ctx, ws.ID)
 	refs, _ := s.AccountRefs(ctx, ws.ID)
 	if err := s.SetDigestChannel(ctx, ws.ID, "C0MANAGERS", people[0].ID, "0 8 * * 1-5"); err != nil {
