@@ -12,7 +12,9 @@ import (
 	"github.com/journeyhq/journey/internal/importer"
 	"github.com/journeyhq/journey/internal/journey"
 	"github.com/journeyhq/journey/internal/pgtest"
+	"github.com/journeyhq/journey/internal/sample"
 	"github.com/journeyhq/journey/internal/store"
+	"github.com/journeyhq/journey/internal/template"
 )
 
 var now = time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
@@ -402,5 +404,40 @@ func TestCSMPropertyHoldingAnEmail(t *testing.T) {
 	}
 	if got := e.count(`SELECT count(*) FROM accounts a JOIN people p ON p.id = a.csm_id WHERE a.name = 'Globex' AND p.slack_user_id = 'U0CSM2'`); got != 1 {
 		t.Error("and makes them the CSM")
+	}
+}
+
+// After the sync adopts the imported book, importing the same file again
+// updates the adopted records: it creates no second account, contact or
+// deal.
+func TestReimportAfterTheSyncAdoptedTheBook(t *testing.T) {
+	e := setup(t)
+	if _, err := e.sync("pat-test"); err != nil {
+		t.Fatal(err)
+	}
+	counts := func() [3]int {
+		return [3]int{e.count(`SELECT count(*) FROM accounts`), e.count(`SELECT count(*) FROM contacts`), e.count(`SELECT count(*) FROM deals`)}
+	}
+	before := counts()
+	if e.count(`SELECT count(*) FROM accounts WHERE source = 'hubspot'`) == 0 {
+		t.Fatal("the sync adopted no account; the test would prove nothing")
+	}
+	data, err := sample.JSON(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := importer.Read("sample.json", data, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := e.s.InTx(ctx, func(tx *store.Tx) error {
+		_, err := importer.Import(ctx, tx, in, importer.Options{Builtin: template.Builtin(), Now: now})
+		return err
+	}); err != nil {
+		t.Fatalf("import again: %v", err)
+	}
+	if after := counts(); after != before {
+		t.Errorf("accounts, contacts, deals: %v after importing again, want %v", after, before)
 	}
 }

@@ -84,21 +84,25 @@ func (s *Store) CRMOwners(ctx context.Context, ws, source string) ([]CRMOwner, e
 }
 
 // AdoptAccount re-labels an account as coming from source with external id
-// ext (an imported account that the CRM now owns).
+// ext (an imported account that the CRM now owns). The first identity it had
+// stays in adopted_from, so AccountByExternal still finds it by that.
 func (t *Tx) AdoptAccount(ctx context.Context, ws, id, source, ext string) error {
-	_, err := t.q.Exec(ctx, `UPDATE accounts SET source = $3, external_id = $4, updated_at = now() WHERE workspace_id = $1 AND id = $2`, ws, id, source, ext)
+	_, err := t.q.Exec(ctx, `UPDATE accounts SET adopted_from = CASE WHEN adopted_from = '' THEN source || ':' || external_id ELSE adopted_from END,
+		source = $3, external_id = $4, updated_at = now() WHERE workspace_id = $1 AND id = $2`, ws, id, source, ext)
 	return wrap(err, "adopt account "+ext)
 }
 
 // AdoptContact re-labels a contact as coming from source with external id ext.
 func (t *Tx) AdoptContact(ctx context.Context, ws, id, source, ext string) error {
-	_, err := t.q.Exec(ctx, `UPDATE contacts SET external_id = $4, source = $3, updated_at = now() WHERE workspace_id = $1 AND id = $2`, ws, id, source, ext)
+	_, err := t.q.Exec(ctx, `UPDATE contacts SET adopted_from = CASE WHEN adopted_from = '' THEN source || ':' || external_id ELSE adopted_from END,
+		source = $3, external_id = $4, updated_at = now() WHERE workspace_id = $1 AND id = $2`, ws, id, source, ext)
 	return wrap(err, "adopt contact "+ext)
 }
 
 // AdoptDeal re-labels a deal as coming from source with external id ext.
 func (t *Tx) AdoptDeal(ctx context.Context, ws, id, source, ext string) error {
-	_, err := t.q.Exec(ctx, `UPDATE deals SET external_id = $4, source = $3, updated_at = now() WHERE workspace_id = $1 AND id = $2`, ws, id, source, ext)
+	_, err := t.q.Exec(ctx, `UPDATE deals SET adopted_from = CASE WHEN adopted_from = '' THEN source || ':' || external_id ELSE adopted_from END,
+		source = $3, external_id = $4, updated_at = now() WHERE workspace_id = $1 AND id = $2`, ws, id, source, ext)
 	return wrap(err, "adopt deal "+ext)
 }
 

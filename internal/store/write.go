@@ -91,10 +91,12 @@ func scanAccount(row pgx.Row) (journey.Account, error) {
 	return a, err
 }
 
-// AccountByExternal finds an account by its origin and external id.
+// AccountByExternal finds an account by its origin and external id, or by the ones it had
+// before the CRM adopted it (adopted_from).
 func (t *Tx) AccountByExternal(ctx context.Context, ws, source, ext string) (journey.Account, bool, error) {
 	a, err := scanAccount(t.q.QueryRow(ctx, `SELECT `+accountCols+` FROM accounts
-		WHERE workspace_id = $1 AND source = $2 AND external_id = $3`, ws, source, ext))
+		WHERE workspace_id = $1 AND ((source = $2 AND external_id = $3) OR adopted_from = $2 || ':' || $3)
+		ORDER BY source = $2 AND external_id = $3 DESC LIMIT 1`, ws, source, ext))
 	if err == pgx.ErrNoRows {
 		return a, false, nil
 	}
@@ -135,10 +137,12 @@ func scanContact(row pgx.Row) (journey.Contact, error) {
 	return c, err
 }
 
-// ContactByExternal finds a contact by its origin and external id.
+// ContactByExternal finds a contact by its origin and external id, or by the ones it had
+// before the CRM adopted it (adopted_from).
 func (t *Tx) ContactByExternal(ctx context.Context, ws, source, ext string) (journey.Contact, bool, error) {
 	c, err := scanContact(t.q.QueryRow(ctx, `SELECT `+contactCols+` FROM contacts
-		WHERE workspace_id = $1 AND source = $2 AND external_id = $3`, ws, source, ext))
+		WHERE workspace_id = $1 AND ((source = $2 AND external_id = $3) OR adopted_from = $2 || ':' || $3)
+		ORDER BY source = $2 AND external_id = $3 DESC LIMIT 1`, ws, source, ext))
 	if err == pgx.ErrNoRows {
 		return c, false, nil
 	}
@@ -175,10 +179,12 @@ func scanDeal(row pgx.Row) (journey.Deal, error) {
 	return d, err
 }
 
-// DealByExternal finds a deal by its origin and external id.
+// DealByExternal finds a deal by its origin and external id, or by the ones it had
+// before the CRM adopted it (adopted_from).
 func (t *Tx) DealByExternal(ctx context.Context, ws, source, ext string) (journey.Deal, bool, error) {
 	d, err := scanDeal(t.q.QueryRow(ctx, `SELECT `+dealCols+` FROM deals
-		WHERE workspace_id = $1 AND source = $2 AND external_id = $3`, ws, source, ext))
+		WHERE workspace_id = $1 AND ((source = $2 AND external_id = $3) OR adopted_from = $2 || ':' || $3)
+		ORDER BY source = $2 AND external_id = $3 DESC LIMIT 1`, ws, source, ext))
 	if err == pgx.ErrNoRows {
 		return d, false, nil
 	}
