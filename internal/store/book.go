@@ -78,6 +78,15 @@ func (s *Store) loadBook(ctx context.Context, ws string, personIDs []string, now
 			scope = append(scope, a.ID)
 		}
 	}
+	// The whole book's queries test the (NULL) scope once, not per row: an
+	// "IS NULL OR = ANY" on every row keeps a cached plan from treating
+	// the two cases apart.
+	inScope := func(param string) string {
+		if personIDs == nil {
+			return param + "::uuid[] IS NULL"
+		}
+		return "account_id = ANY(" + param + "::uuid[])"
+	}
 
 	people := map[string]journey.Person{}
 	rows, err = tx.Query(ctx, `SELECT `+personCols+` FROM people WHERE workspace_id = $1`, ws)
@@ -103,7 +112,7 @@ func (s *Store) loadBook(ctx context.Context, ws string, personIDs []string, now
 		add  func(pgx.Rows) error
 	}
 	queries := []q{
-		{"deals", `SELECT ` + dealCols + ` FROM deals WHERE workspace_id = $1 AND archived_at IS NULL AND ($2::uuid[] IS NULL OR account_id = ANY($2)) ORDER BY created_at, id`, []any{ws, scope},
+		{"deals", `SELECT ` + dealCols + ` FROM deals WHERE workspace_id = $1 AND archived_at IS NULL AND ` + inScope("$2") + ` ORDER BY created_at, id`, []any{ws, scope},
 			func(r pgx.Rows) error {
 				d, err := scanDeal(r)
 				if a := index[d.AccountID]; err == nil && a != nil {
@@ -111,7 +120,7 @@ func (s *Store) loadBook(ctx context.Context, ws string, personIDs []string, now
 				}
 				return err
 			}},
-		{"contacts", `SELECT ` + contactCols + ` FROM contacts WHERE workspace_id = $1 AND archived_at IS NULL AND ($2::uuid[] IS NULL OR account_id = ANY($2)) ORDER BY name, id`, []any{ws, scope},
+		{"contacts", `SELECT ` + contactCols + ` FROM contacts WHERE workspace_id = $1 AND archived_at IS NULL AND ` + inScope("$2") + ` ORDER BY name, id`, []any{ws, scope},
 			func(r pgx.Rows) error {
 				c, err := scanContact(r)
 				if a := index[c.AccountID]; err == nil && a != nil {
@@ -120,7 +129,7 @@ func (s *Store) loadBook(ctx context.Context, ws string, personIDs []string, now
 				return err
 			}},
 		{"events", `SELECT id::text, account_id::text, coalesce(deal_id::text, ''), coalesce(contact_id::text, ''), kind, occurred_at, direction
-			FROM timeline_events WHERE workspace_id = $1 AND occurred_at >= $2 AND ($3::uuid[] IS NULL OR account_id = ANY($3)) `,
+			FROM timeline_events WHERE workspace_id = $1 AND occurred_at >= $2 AND ` + inScope("$3") + ` `,
 			[]any{ws, now.Add(-BookEventWindow), scope},
 			func(r pgx.Rows) error {
 				var e journey.Event
@@ -133,7 +142,7 @@ func (s *Store) loadBook(ctx context.Context, ws string, personIDs []string, now
 				}
 				return err
 			}},
-		{"completions", `SELECT ` + completionCols + ` FROM milestone_completions WHERE workspace_id = $1 AND ($2::uuid[] IS NULL OR account_id = ANY($2)) ORDER BY completed_at`, []any{ws, scope},
+		{"completions", `SELECT ` + completionCols + ` FROM milestone_completions WHERE workspace_id = $1 AND ` + inScope("$2") + ` ORDER BY completed_at`, []any{ws, scope},
 			func(r pgx.Rows) error {
 				c, err := scanCompletion(r)
 				if a := index[c.AccountID]; err == nil && a != nil {
@@ -141,7 +150,7 @@ func (s *Store) loadBook(ctx context.Context, ws string, personIDs []string, now
 				}
 				return err
 			}},
-		{"changes", `SELECT ` + changeCols + ` FROM property_changes WHERE workspace_id = $1 AND changed_at >= $2 AND ($3::uuid[] IS NULL OR account_id = ANY($3))
+		{"changes", `SELECT ` + changeCols + ` FROM property_changes WHERE workspace_id = $1 AND changed_at >= $2 AND ` + inScope("$3") + `
 			ORDER BY changed_at DESC`, []any{ws, now.Add(-BookEventWindow), scope},
 			func(r pgx.Rows) error {
 				c, err := scanChange(r)
@@ -150,7 +159,7 @@ func (s *Store) loadBook(ctx context.Context, ws string, personIDs []string, now
 				}
 				return err
 			}},
-		{"commitments", `SELECT ` + commitmentCols + ` FROM commitments WHERE workspace_id = $1 AND status = 'open' AND ($2::uuid[] IS NULL OR account_id = ANY($2)) ORDER BY created_at`, []any{ws, scope},
+		{"commitments", `SELECT ` + commitmentCols + ` FROM commitments WHERE workspace_id = $1 AND status = 'open' AND ` + inScope("$2") + ` ORDER BY created_at`, []any{ws, scope},
 			func(r pgx.Rows) error {
 				c, err := scanCommitment(r)
 				if a := index[c.AccountID]; err == nil && a != nil {
@@ -158,7 +167,7 @@ func (s *Store) loadBook(ctx context.Context, ws string, personIDs []string, now
 				}
 				return err
 			}},
-		{"waiting items", `SELECT ` + waitCols + ` FROM waiting_items WHERE workspace_id = $1 AND resolved_at IS NULL AND ($2::uuid[] IS NULL OR account_id = ANY($2)) ORDER BY since`, []any{ws, scope},
+		{"waiting items", `SELECT ` + waitCols + ` FROM waiting_items WHERE workspace_id = $1 AND resolved_at IS NULL AND ` + inScope("$2") + ` ORDER BY since`, []any{ws, scope},
 			func(r pgx.Rows) error {
 				w, err := scanWait(r)
 				if a := index[w.AccountID]; err == nil && a != nil {
