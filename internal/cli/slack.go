@@ -298,7 +298,7 @@ func StartSandbox(ctx context.Context, s *store.Store, addr string, env Env, log
 	// (or is "off": Send then offers Copy draft and Mark sent)
 	var mailbox *mailsim.Server
 	if env.Getenv("SMTP_URL") == "" {
-		if mailbox, err = mailsim.Start("127.0.0.1:0", log); err != nil {
+		if mailbox, err = mailsim.StartConfig(mailsim.Config{Log: log, Now: now}); err != nil {
 			return nil, err
 		}
 		getenv, url := env.Getenv, mailbox.URL()
@@ -311,7 +311,7 @@ func StartSandbox(ctx context.Context, s *store.Store, addr string, env Env, log
 	}
 	sim := slacksim.New(slacksim.Config{
 		Addr: addr, TeamID: in.Doc.Workspace.SlackTeamID, TeamName: in.Doc.Workspace.Name, Domain: "sample",
-		Users: SandboxUsers(in.Doc), Channels: sandboxChannels(in.Doc), Log: log, Handlers: mailHandlers(mailbox),
+		Users: SandboxUsers(in.Doc), Channels: sandboxChannels(in.Doc), Log: log, Handlers: mailHandlers(mailbox), Now: now,
 		Limits: map[string]slacksim.Limit{
 			"chat.postMessage": {PerChannelPerSecond: 5}, "chat.update": {PerMinute: 300}, "views.publish": {PerMinute: 600},
 			"views.open": {PerMinute: 600}, "users.info": {PerMinute: 600},

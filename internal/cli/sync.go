@@ -87,6 +87,7 @@ func sandboxHubSpot(ctx context.Context, s *store.Store, sb *Sandbox, addr strin
 		return nil, err
 	}
 	sim := hubspotsim.New("pat-sandbox")
+	sim.Now = env.Now
 	if _, err := sim.LoadDocument(in.Doc); err != nil {
 		return nil, err
 	}

@@ -384,7 +384,7 @@ func (s *Syncer) dealPage(ctx context.Context, objs []Object) error {
 			}
 			if !found {
 				d.Source, d.ExternalID = Source, o.ID
-				d.CreatedAt = firstTime(parseTime(o.Prop("createdate")), o.CreatedAt)
+				d.CreatedAt = firstTime(parseTime(o.Prop("createdate")), o.CreatedAt, s.Now())
 			}
 			if !found || d != before {
 				saves = append(saves, d)
@@ -533,7 +533,7 @@ func firstTime(ts ...time.Time) time.Time {
 			return t
 		}
 	}
-	return time.Now()
+	return time.Time{}
 }
 
 // record stores the page's changes and queues a question for each new,

@@ -82,6 +82,10 @@ type Server struct {
 	Token string
 	// MaxSearchResults is how far a search can page (HubSpot: 10,000).
 	MaxSearchResults int
+	// Now is the portal's clock: deletions, archiving and the changes made
+	// through its API are stamped with it. Default time.Now; set it before
+	// Start.
+	Now func() time.Time
 
 	mu         sync.Mutex
 	objects    map[string]map[string]*Record // object type → id → record
@@ -114,6 +118,14 @@ func New(token string) *Server {
 	s.faults.daily, s.faults.missing = -1, map[string]bool{}
 	s.MaxSearchResults = 10000
 	return s
+}
+
+// now is the portal's current time, in UTC.
+func (s *Server) now() time.Time {
+	if s.Now == nil {
+		return time.Now().UTC()
+	}
+	return s.Now().UTC()
 }
 
 // Start serves on addr ("127.0.0.1:0" picks a port).
@@ -193,7 +205,7 @@ func (s *Server) Associate(dealID, companyID string) {
 // Delete archives a record now: searches and batch reads no longer return
 // it; the archived listing does.
 func (s *Server) Delete(objectType, id string) {
-	s.DeleteAt(objectType, id, time.Now().UTC())
+	s.DeleteAt(objectType, id, s.now())
 }
 
 // DeleteAt archives a record as deleted at a time.
@@ -540,7 +552,7 @@ func (s *Server) serveSearch(w http.ResponseWriter, r *http.Request, objectType 
 		results = append(results, s.object(objectType, rec, req.Properties, nil))
 		if s.doomed[objectType+"/"+rec.ID] {
 			delete(s.doomed, objectType+"/"+rec.ID)
-			rec.Archived, rec.ArchivedAt = true, time.Now().UTC()
+			rec.Archived, rec.ArchivedAt = true, s.now()
 			s.version++
 		}
 	}
@@ -608,7 +620,7 @@ func (s *Server) serveBatchRead(w http.ResponseWriter, r *http.Request, objectTy
 		}
 		results = append(results, s.object(objectType, rec, req.Properties, req.PropertiesWithHistory))
 	}
-	now := time.Now().UTC().Format(time.RFC3339Nano)
+	now := s.now().Format(time.RFC3339Nano)
 	body := map[string]any{"status": "COMPLETE", "results": nonNil(results), "startedAt": now, "completedAt": now}
 	status := 200
 	if len(missing) > 0 {
@@ -647,7 +659,7 @@ func (s *Server) serveAssociations(w http.ResponseWriter, r *http.Request) {
 			results = append(results, map[string]any{"from": map[string]string{"id": in.ID}, "to": to})
 		}
 	}
-	now := time.Now().UTC().Format(time.RFC3339Nano)
+	now := s.now().Format(time.RFC3339Nano)
 	writeJSON(w, 200, map[string]any{"status": "COMPLETE", "results": nonNil(results), "startedAt": now, "completedAt": now})
 }
 
@@ -688,7 +700,7 @@ func (s *Server) serveDriverSet(w http.ResponseWriter, r *http.Request, objectTy
 		writeErr(w, 404, map[string]any{"status": "error", "message": fmt.Sprintf("no %s %s", objectType, id), "category": "OBJECT_NOT_FOUND"})
 		return
 	}
-	at := time.Now().UTC()
+	at := s.now()
 	for k, v := range req.Properties {
 		rec.Props[k] = append(rec.Props[k], Version{Value: v, At: at, UserID: user})
 	}
@@ -770,7 +782,7 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, objectType st
 // would in HubSpot: DELETE /_sim/objects/deals/1001 archives it now. Like
 // serveDriverSet, it is not part of HubSpot's API and needs no token.
 func (s *Server) serveDriverDelete(w http.ResponseWriter, objectType, id string) {
-	if !s.archive(objectType, id, time.Now().UTC()) {
+	if !s.archive(objectType, id, s.now()) {
 		writeErr(w, 404, map[string]any{"status": "error", "message": fmt.Sprintf("no %s %s", objectType, id), "category": "OBJECT_NOT_FOUND"})
 		return
 	}

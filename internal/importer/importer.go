@@ -384,7 +384,7 @@ func (r *run) importAccounts() error {
 			Name: strings.TrimSpace(a.Name), Domain: a.Domain, Segment: normSegment(a.Segment),
 			OwnerID: r.person(path+".owner", a.Owner), CSMID: r.person(path+".csm", a.CSM),
 			ARRCents: r.money(path+".arr", a.ARR), Currency: r.currency(path+".currency", a.Currency),
-			RenewalDate: r.date(path+".renewal_date", a.RenewalDate), CreatedAt: r.time(path+".created_at", a.CreatedAt),
+			RenewalDate: r.date(path+".renewal_date", a.RenewalDate), CreatedAt: r.timeOrNow(path+".created_at", a.CreatedAt),
 			Source: Source, ExternalID: a.ExternalID,
 		}
 		old, found, err := r.tx.AccountByExternal(r.ctx, r.ws, Source, a.ExternalID)
@@ -501,7 +501,7 @@ func (r *run) importDeals() error {
 			AmountCents: r.money(path+".amount", d.Amount), Currency: r.currency(path+".currency", d.Currency),
 			Stage: strings.ToLower(strings.TrimSpace(d.Stage)), CloseDate: r.date(path+".close_date", d.CloseDate),
 			OwnerID: r.person(path+".owner", d.Owner), Source: dealSource(d), ExternalID: d.ExternalID,
-			CreatedAt: r.time(path+".created_at", d.CreatedAt), ClosedAt: r.time(path+".closed_at", d.ClosedAt)}
+			CreatedAt: r.timeOrNow(path+".created_at", d.CreatedAt), ClosedAt: r.time(path+".closed_at", d.ClosedAt)}
 		old, found, err := r.tx.DealByExternal(r.ctx, r.ws, deal.Source, d.ExternalID)
 		if err != nil {
 			return err
@@ -678,7 +678,7 @@ func (r *run) importCommitments() error {
 		cm := journey.Commitment{AccountID: acc.ID, DealID: r.deal(path+".deal", c.Deal, acc.ID), Side: side,
 			OwnerName: c.Owner, Counterpart: c.Counterpart, What: c.What, DueAt: r.time(path+".due", c.Due), Status: status,
 			DoneAt: r.time(path+".done_at", c.DoneAt), SourceEventID: r.event(path+".evidence", c.Evidence),
-			CreatedAt: r.time(path+".created_at", c.CreatedAt)}
+			CreatedAt: r.timeOrNow(path+".created_at", c.CreatedAt)}
 		if side == journey.SideUs && c.Owner != "" {
 			cm.OwnerID = r.person(path+".owner", c.Owner)
 			if cm.OwnerID != "" {
@@ -780,6 +780,15 @@ func (r *run) date(path, v string) time.Time {
 	}
 	r.problem(path, "%q is not a date (use YYYY-MM-DD)", v)
 	return time.Time{}
+}
+
+// timeOrNow is r.time, or the import's clock when v is empty: a record
+// imported without a creation time was created by the import.
+func (r *run) timeOrNow(path, v string) time.Time {
+	if strings.TrimSpace(v) == "" {
+		return r.opts.Now
+	}
+	return r.time(path, v)
 }
 
 func (r *run) time(path, v string) time.Time {

@@ -54,14 +54,38 @@ type Server struct {
 	messages []Message
 	fault    Fault
 	aborted  int
+	now      func() time.Time
 }
 
-// Start listens on addr ("127.0.0.1:0" for any free port).
+// Config sets up the server. Zero values take the documented defaults.
+type Config struct {
+	// Addr is where it listens; default "127.0.0.1:0" (any free port).
+	Addr string
+	// Log receives its logs; default slog.Default().
+	Log *slog.Logger
+	// Now stamps each accepted message (Message.At); default time.Now.
+	Now func() time.Time
+}
+
+// Start listens on addr ("127.0.0.1:0" for any free port) with the
+// default clock.
 func Start(addr string, log *slog.Logger) (*Server, error) {
-	if log == nil {
-		log = slog.Default()
+	return StartConfig(Config{Addr: addr, Log: log})
+}
+
+// StartConfig starts a server as cfg says.
+func StartConfig(cfg Config) (*Server, error) {
+	if cfg.Addr == "" {
+		cfg.Addr = "127.0.0.1:0"
 	}
-	s := &Server{log: log}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	addr, log := cfg.Addr, cfg.Log
+	s := &Server{log: log, now: cfg.Now}
 	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil }))
 	srv.Domain = "mail.sandbox.local"
 	srv.ReadTimeout = time.Minute
@@ -165,7 +189,7 @@ func (x *session) Data(r io.Reader) error {
 		x.s.mu.Unlock()
 		return err
 	}
-	m := Message{From: x.from, To: append([]string(nil), x.to...), Raw: raw, At: time.Now()}
+	m := Message{From: x.from, To: append([]string(nil), x.to...), Raw: raw, At: x.s.now()}
 	if parsed, err := mail.ReadMessage(bytes.NewReader(raw)); err == nil {
 		m.MessageID = strings.Trim(parsed.Header.Get("Message-Id"), "<>")
 		dec := new(mime).decode

@@ -93,7 +93,7 @@ func (a *App) handleMessage(ctx context.Context, c caller, ev slackevents.Events
 		// "log acme Called Dana; she'll send the PO Friday" — a note on the
 		// account's timeline, as with /journey log
 		r := &dmResponder{post: post}
-		return a.logNote(ctx, c, e.User, "dm:"+e.Channel+":"+e.TimeStamp, strings.TrimSpace(text[len(first):]), tsTime(e.TimeStamp), r.reply)
+		return a.logNote(ctx, c, e.User, "dm:"+e.Channel+":"+e.TimeStamp, strings.TrimSpace(text[len(first):]), tsTime(e.TimeStamp, a.cfg.Now()), r.reply)
 	case a.asks() && first != "mine" && (e.ThreadTimeStamp != "" || looksLikeQuestion(text)):
 		// a question (or anything in a DM thread, as in the assistant pane):
 		// Ask Journey answers, in the thread when it was asked in one

@@ -120,7 +120,7 @@ func (a *App) ingestChannelMessage(ctx context.Context, c caller, e *slackevents
 		return nil
 	}
 	w := a.author(ctx, c, e.User, accountID)
-	at := tsTime(e.TimeStamp)
+	at := tsTime(e.TimeStamp, a.cfg.Now())
 	_, _, err = a.cfg.Ingester.Ingest(ctx, c.WS.ID, journey.Event{
 		AccountID: accountID, ActorID: w.ActorID, ContactID: w.ContactID, Kind: journey.EventMessage, Source: SourceSlack,
 		ExternalID: journey.MessageRef(e.Channel, e.TimeStamp, e.ThreadTimeStamp), At: at, Direction: w.Side,
@@ -130,8 +130,9 @@ func (a *App) ingestChannelMessage(ctx context.Context, c caller, e *slackevents
 	return err
 }
 
-// tsTime reads a Slack ts ("1700000000.000100") as a time.
-func tsTime(ts string) time.Time {
+// tsTime reads a Slack ts ("1700000000.000100") as a time; an empty or
+// unreadable one is now.
+func tsTime(ts string, now time.Time) time.Time {
 	sec, frac, _ := strings.Cut(ts, ".")
 	var s, us int64
 	fmt.Sscan(sec, &s)
@@ -139,7 +140,7 @@ func tsTime(ts string) time.Time {
 		fmt.Sscan(frac, &us)
 	}
 	if s == 0 {
-		return time.Now().UTC()
+		return now.UTC()
 	}
 	return time.Unix(s, us*1000).UTC()
 }

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"time"
 )
 
 // The driver acts as a person in the workspace. Users and channels may be
@@ -433,7 +432,7 @@ func findAction(blocks json.RawMessage, blockID, actionID, value string) (elemen
 // actionFor builds the "actions" entry of a block_actions payload.
 func (s *Server) actionForLocked(e element, value string) (map[string]any, error) {
 	t, _ := e.el["type"].(string)
-	now := time.Now()
+	now := s.cfg.Now()
 	a := map[string]any{
 		"type":      t,
 		"action_id": e.el["action_id"],
@@ -675,7 +674,7 @@ func (s *Server) applySubmissionAck(v *view, payload json.RawMessage) error {
 		if errs := ValidateView(resp.View); len(errs) > 0 {
 			return fmt.Errorf("slacksim: response_action update has an invalid view:\n%s", strings.Join(errs, "\n"))
 		}
-		v.setBody(resp.View)
+		v.setBody(resp.View, s.cfg.Now())
 		s.recordLocked(change{kind: "view", op: "updated", viewID: v.id})
 	case "push":
 		if errs := ValidateView(resp.View); len(errs) > 0 {

@@ -30,7 +30,7 @@ type hook struct {
 func (s *Server) newHookLocked(kind, user, channel, origTS string, origEphemeral bool) string {
 	h := &hook{
 		id: randUpper(11), secret: randFrom(alnum, 24), kind: kind, user: user, channel: channel,
-		created: time.Now(), origTS: origTS, origEphemeral: origEphemeral,
+		created: s.cfg.Now(), origTS: origTS, origEphemeral: origEphemeral,
 	}
 	s.hooks[h.id] = h
 	return s.base + "hooks/" + kind + "/" + s.cfg.TeamID + "/" + h.id + "/" + h.secret
@@ -80,8 +80,8 @@ func (s *Server) useHook(id, secret string, body hookBody) (int, map[string]any)
 	if !ok || h.secret != secret {
 		return http.StatusNotFound, map[string]any{"ok": false, "error": "invalid_url"}
 	}
-	if time.Since(h.created) > hookLifetime || h.uses >= hookMaxUses {
-		s.log.Warn("response_url used up", "uses", h.uses, "age", time.Since(h.created).Round(time.Second))
+	if age := s.cfg.Now().Sub(h.created); age > hookLifetime || h.uses >= hookMaxUses {
+		s.log.Warn("response_url used up", "uses", h.uses, "age", age.Round(time.Second))
 		return http.StatusNotFound, map[string]any{"ok": false, "error": "expired_url"}
 	}
 	if errs := ValidateBlocks(body.Blocks); len(errs) > 0 {

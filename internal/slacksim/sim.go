@@ -86,6 +86,15 @@ type Config struct {
 	// "too_many_websockets".
 	NumConnectionsHint int
 
+	// Now is the workspace's clock: message and event timestamps
+	// (ts, action_ts, event_ts, event_time), trigger_id and response_url
+	// expiry, view hashes and the users' zone offsets follow it. Default
+	// time.Now. A test that fixes its clock gets a workspace living on that
+	// day. Connection mechanics (ack timeouts, pings, redelivery delays,
+	// rate limits, Socket Mode tickets) run on real time, as they must for
+	// a real client.
+	Now func() time.Time
+
 	// Log receives the simulator's logs; default slog.Default().
 	Log *slog.Logger
 	// Handlers are served beside the simulator, by path (the sandbox's
@@ -126,6 +135,9 @@ func (c *Config) defaults() {
 	}
 	if c.Log == nil {
 		c.Log = slog.Default()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
 	}
 }
 

@@ -390,7 +390,7 @@ func (j *eventJob) isAcked() bool {
 // is redelivered (new envelope, same event_id) while not acked, after
 // AckTimeout and RetryDelays.
 func (s *Server) publishLocked(ev map[string]any) *eventJob {
-	now := time.Now()
+	now := s.cfg.Now()
 	typ, _ := ev["type"].(string)
 	job := &eventJob{eventID: "Ev" + randUpper(10), eventType: typ, acked: make(chan struct{})}
 	if _, ok := ev["event_ts"]; !ok {

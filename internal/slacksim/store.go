@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // msg is a stored message.
@@ -110,7 +109,7 @@ func (s *Server) msgObject(m *msg, withChannel bool) map[string]any {
 // nextTSLocked returns a message timestamp from the current time, unique and
 // increasing: "1700000000.000100".
 func (s *Server) nextTSLocked() string {
-	now := time.Now().UnixMicro()
+	now := s.cfg.Now().UnixMicro()
 	if now <= s.lastTS {
 		now = s.lastTS + 1
 	}

@@ -43,15 +43,17 @@ type trigger struct {
 }
 
 func (s *Server) newTriggerLocked(user, fromView string) string {
-	id := fmt.Sprintf("%d.%d.%s", 1000000000000+rand.Int64N(9000000000000), time.Now().Unix(), randHex(32))
-	s.triggers[id] = &trigger{id: id, user: user, issued: time.Now(), viewID: fromView}
+	now := s.cfg.Now()
+	id := fmt.Sprintf("%d.%d.%s", 1000000000000+rand.Int64N(9000000000000), now.Unix(), randHex(32))
+	s.triggers[id] = &trigger{id: id, user: user, issued: now, viewID: fromView}
 	return id
 }
 
-func newHash() string { return fmt.Sprintf("%d.%s", time.Now().Unix(), randFrom(alnum, 8)) }
+// newHash is a view hash as Slack makes them: the time, then a random part.
+func newHash(now time.Time) string { return fmt.Sprintf("%d.%s", now.Unix(), randFrom(alnum, 8)) }
 
-// setBody applies a view argument (already validated).
-func (v *view) setBody(body json.RawMessage) {
+// setBody applies a view argument (already validated) at time now.
+func (v *view) setBody(body json.RawMessage, now time.Time) {
 	var b struct {
 		Type            string          `json:"type"`
 		Title           json.RawMessage `json:"title"`
@@ -74,7 +76,7 @@ func (v *view) setBody(body json.RawMessage) {
 	}
 	v.privateMetadata, v.callbackID, v.externalID = b.PrivateMetadata, b.CallbackID, b.ExternalID
 	v.clearOnClose, v.notifyOnClose, v.submitDisabled = b.ClearOnClose, b.NotifyOnClose, b.SubmitDisabled
-	v.hash = newHash()
+	v.hash = newHash(now)
 	v.errors = nil
 	// Keep what the user typed into inputs that are still there.
 	old := v.state
@@ -192,7 +194,7 @@ func (s *Server) checkTriggerLocked(id string) (*trigger, *apiErr) {
 		return nil, fail("invalid_trigger_id")
 	case t.used:
 		return nil, fail("exchanged_trigger_id")
-	case time.Since(t.issued) > s.cfg.TriggerTTL:
+	case s.cfg.Now().Sub(t.issued) > s.cfg.TriggerTTL:
 		return nil, fail("expired_trigger_id")
 	}
 	t.used = true
@@ -223,7 +225,7 @@ func viewArg(a args, want string) (json.RawMessage, *apiErr) {
 
 func (s *Server) newViewLocked(user string, body json.RawMessage) *view {
 	v := &view{id: "V" + randUpper(10), user: user}
-	v.setBody(body)
+	v.setBody(body, s.cfg.Now())
 	v.rootID = v.id
 	s.views[v.id] = v
 	s.viewOrder = append(s.viewOrder, v.id)
@@ -342,7 +344,7 @@ func (s *Server) viewsUpdate(a args) (map[string]any, *apiErr) {
 	if h := a.str("hash"); h != "" && h != v.hash {
 		return nil, fail("hash_conflict")
 	}
-	v.setBody(body)
+	v.setBody(body, s.cfg.Now())
 	s.recordLocked(change{kind: "view", op: "updated", viewID: v.id})
 	return map[string]any{"view": v.object(s)}, nil
 }
@@ -364,7 +366,7 @@ func (s *Server) viewsPublish(a args) (map[string]any, *apiErr) {
 		if h := a.str("hash"); h != "" && h != s.views[id].hash {
 			return nil, fail("hash_conflict")
 		}
-		s.views[id].setBody(body)
+		s.views[id].setBody(body, s.cfg.Now())
 	} else {
 		v := s.newViewLocked(user, body)
 		s.homes[user] = v.id

@@ -812,7 +812,7 @@ func (s *Server) conversationsReplies(a args) (map[string]any, *apiErr) {
 
 // --- users.*
 
-func tzInfo(name string) (label string, offset int) {
+func tzInfo(name string, now time.Time) (label string, offset int) {
 	if name == "" {
 		return "Coordinated Universal Time", 0
 	}
@@ -820,12 +820,12 @@ func tzInfo(name string) (label string, offset int) {
 	if err != nil {
 		return name, 0
 	}
-	abbr, off := time.Now().In(loc).Zone()
+	abbr, off := now.In(loc).Zone()
 	return abbr, off
 }
 
 func (s *Server) userObjectLocked(u *User) map[string]any {
-	label, off := tzInfo(u.TZ)
+	label, off := tzInfo(u.TZ, s.cfg.Now())
 	tz := u.TZ
 	if tz == "" {
 		tz = "UTC"
@@ -890,7 +890,7 @@ func (s *Server) usersList(a args) (map[string]any, *apiErr) {
 		members = append(members, s.userObjectLocked(s.users[id]))
 	}
 	return map[string]any{
-		"members": members, "cache_ts": time.Now().Unix(),
+		"members": members, "cache_ts": s.cfg.Now().Unix(),
 		"response_metadata": map[string]any{"next_cursor": next},
 	}, nil
 }
