@@ -16,6 +16,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/journeyhq/journey/internal/journey"
+	"github.com/journeyhq/journey/internal/slacksim"
 	"github.com/journeyhq/journey/internal/template"
 )
 
@@ -110,17 +111,12 @@ func (re *ecma) MatchString(s string) bool {
 }
 func (re *ecma) String() string { return (*regexp2.Regexp)(re).String() }
 
-// validBlocks checks blocks against the Block Kit schema in ../shared/ext and
+// validBlocks checks blocks against the Block Kit schema slacksim embeds and
 // Slack's per-message limits.
 func validBlocks(t *testing.T, blocks []slack.Block, surface string) {
 	t.Helper()
 	if blockKit == nil {
-		f, err := os.Open("../../../shared/ext/slack-block-kit/slack-block-kit.schema.json")
-		if err != nil {
-			t.Fatalf("Block Kit schema missing: %v", err)
-		}
-		doc, err := jsonschema.UnmarshalJSON(f)
-		f.Close()
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(slacksim.BlockKitSchema()))
 		if err != nil {
 			t.Fatal(err)
 		}

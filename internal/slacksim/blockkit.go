@@ -26,6 +26,10 @@ var blockKitSchemaJSON []byte
 
 const blockKitSchemaURL = "https://tightknit.com/schemas/slack-block-kit.schema.json"
 
+// BlockKitSchema returns a copy of the embedded Block Kit JSON Schema, for
+// callers that compile it with rules of their own.
+func BlockKitSchema() []byte { return bytes.Clone(blockKitSchemaJSON) }
+
 // surface is where blocks are shown; the limits differ per surface.
 type surface string
 
