@@ -16,9 +16,11 @@ import (
 	"github.com/journeyhq/journey/internal/cli"
 	"github.com/journeyhq/journey/internal/pgtest"
 	"github.com/journeyhq/journey/internal/store"
+	"github.com/journeyhq/journey/internal/testclock"
 )
 
-var now = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+// now is the test date (testclock) at 09:00 UTC.
+var now = testclock.Now().Truncate(24 * time.Hour).Add(9 * time.Hour)
 
 type bot struct {
 	t   *testing.T

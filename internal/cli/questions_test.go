@@ -6,13 +6,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/journeyhq/journey/internal/store"
 )
 
 // TestCSVImportAsksWhyLikeTheSync: a deal re-imported from CSV that moved
 // backwards and had its close date pushed asks its owner why, as a HubSpot
-// sync would; importing the same file again asks nothing more.
+// sync would (the close date moves three months past today, well after
+// the sample's); importing the same file again asks nothing more.
 func TestCSVImportAsksWhyLikeTheSync(t *testing.T) {
 	b := newBot(t)
 	if out := b.ok("import", "--sample"); strings.Contains(out, "questions") {
@@ -22,7 +24,8 @@ func TestCSVImportAsksWhyLikeTheSync(t *testing.T) {
 	dir := t.TempDir()
 	csv := filepath.Join(dir, "deals.csv")
 	if err := os.WriteFile(csv, []byte("external_id,account,name,kind,amount,stage,close_date,owner,source\n"+
-		"hs-deal-1001,hs-company-2001,Acme Corp — Platform (60 seats),new,48000,presentationscheduled,2027-02-15,maya.patel@sample.example,hubspot\n"), 0o644); err != nil {
+		"hs-deal-1001,hs-company-2001,Acme Corp — Platform (60 seats),new,48000,presentationscheduled,"+
+		b.now.AddDate(0, 3, 0).Format(time.DateOnly)+",maya.patel@sample.example,hubspot\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	out := b.ok("import", csv)

@@ -12,6 +12,7 @@ import (
 	"github.com/journeyhq/journey/internal/cli"
 	"github.com/journeyhq/journey/internal/journey"
 	"github.com/journeyhq/journey/internal/pgtest"
+	"github.com/journeyhq/journey/internal/sample"
 	"github.com/journeyhq/journey/internal/slacksim"
 )
 
@@ -102,6 +103,30 @@ func (e *env) botReplies(channel, thread string) []slacksim.Message {
 	return out
 }
 
+// renewalQuestion asks for the quarter Quillfeather Learning renews in:
+// the sample renews it four weeks from today, this quarter or the next.
+func renewalQuestion(t *testing.T) (string, []string) {
+	t.Helper()
+	var renews time.Time
+	for _, a := range sample.Generate(now).Accounts {
+		if a.Name == "Quillfeather Learning" {
+			d, err := time.Parse(time.DateOnly, a.RenewalDate)
+			if err != nil {
+				t.Fatalf("Quillfeather's renewal date: %v", err)
+			}
+			renews = d
+		}
+	}
+	if renews.IsZero() {
+		t.Fatal("the sample has no Quillfeather Learning")
+	}
+	q := "which of my accounts renew this quarter?"
+	if quarter := func(d time.Time) int { return d.Year()*4 + (int(d.Month())-1)/3 }; quarter(renews) != quarter(now) {
+		q = "which of my accounts renew next quarter?"
+	}
+	return q, []string{"Quillfeather Learning", renews.Format("Jan 2, 2006")}
+}
+
 func shown(m slacksim.Message) string { return m.Text + "\n" + blocksText(m.Blocks) }
 
 func wantAll(t *testing.T, what string, got string, want ...string) {
@@ -117,6 +142,7 @@ func wantAll(t *testing.T, what string, got string, want ...string) {
 // @Journey in a channel, are answered from the journey with their sources.
 func TestAskTheIssueQuestionsInADMAndInAThread(t *testing.T) {
 	e := start(t)
+	renewQ, renewWant := renewalQuestion(t)
 	cases := []struct {
 		as, q string
 		want  []string
@@ -127,7 +153,7 @@ func TestAskTheIssueQuestionsInADMAndInAThread(t *testing.T) {
 		{maya, "who is the champion at Initech?", []string{"Joanna Reyes"}},
 		{maya, "what did we promise Acme last week?", []string{"no promise", "SOC 2 Type II report", "https://sample.slack.com/archives/C0ACME/"}},
 		{dana, "what changed in my pipeline since Monday?", []string{"Tidewater Insurance", "Order form sent after the procurement call", "reason unknown"}},
-		{maya, "which of my accounts renew this quarter?", []string{"Quillfeather Learning", "Dec 21, 2026"}},
+		{maya, renewQ, renewWant},
 		{dana, "which reps have overdue follow-ups?", []string{"Maya Patel", "Jordan Lee", "Sofia Alvarez"}},
 		{maya, "what should I do first today?", []string{"Send the SOC 2 Type II report", "Send"}},
 	}

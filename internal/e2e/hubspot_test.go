@@ -34,6 +34,7 @@ func startCRM(t *testing.T) *crm {
 		t.Fatal(err)
 	}
 	hs := hubspotsim.New("pat-e2e")
+	hs.Now = func() time.Time { return now }
 	fx, err := hs.LoadDocument(in.Doc)
 	if err != nil {
 		t.Fatal(err)
@@ -144,7 +145,7 @@ func TestClosedLostToWonInHubSpotAsksTheOwnerWhy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.sb.App.PostDigest(ctx(t), c.ws.ID, "C0MANAGERS", dana, "2026-11-23", now.Add(-24*time.Hour), now); err != nil {
+	if _, err := c.sb.App.PostDigest(ctx(t), c.ws.ID, "C0MANAGERS", dana, now.Format(time.DateOnly), now.Add(-24*time.Hour), now); err != nil {
 		t.Fatal(err)
 	}
 	digest := ""
@@ -248,8 +249,8 @@ func TestCSMReassignedInHubSpotShowsCustomerToldUntilConfirmed(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.sync()
-	ask := c.dmWith("U0CSM2", "Globex: the CSM changed from Priya Raman to Marcus Green on Nov 23, 2026. Was the customer told, and by whom?")
-	c.card("U0CSM2", "globex", "CSM changed from Priya Raman to Marcus Green on Nov 23, 2026 (hubspot) — customer told: not yet")
+	ask := c.dmWith("U0CSM2", "Globex: the CSM changed from Priya Raman to Marcus Green on "+now.Format("Jan 2, 2006")+". Was the customer told, and by whom?")
+	c.card("U0CSM2", "globex", "CSM changed from Priya Raman to Marcus Green on "+now.Format("Jan 2, 2006")+" (hubspot) — customer told: not yet")
 	// "Not yet" keeps it so
 	seen := len(c.sim.Ephemerals("U0CSM2"))
 	if _, err := c.sim.Click(ctx(t), "U0CSM2", slacksim.Target{ChannelID: ask.Channel, MessageTS: ask.TS}, "csm_told:3", ""); err != nil {
@@ -263,13 +264,13 @@ func TestCSMReassignedInHubSpotShowsCustomerToldUntilConfirmed(t *testing.T) {
 		}
 		return false
 	})
-	c.card("U0CSM2", "globex", "Marcus Green on Nov 23, 2026 (hubspot) — customer told: not yet")
+	c.card("U0CSM2", "globex", "Marcus Green on "+now.Format("Jan 2, 2006")+" (hubspot) — customer told: not yet")
 	// then Marcus confirms he told them
 	if _, err := c.sim.Click(ctx(t), "U0CSM2", slacksim.Target{ChannelID: ask.Channel, MessageTS: ask.TS}, "csm_told:0", ""); err != nil {
 		t.Fatal(err)
 	}
 	c.dmWith("U0CSM2", "customer told of the new CSM, by Marcus Green")
-	card := c.card("U0CSM2", "globex", "CSM changed from Priya Raman to Marcus Green on Nov 23, 2026 (hubspot) — customer told: yes, by Marcus Green")
+	card := c.card("U0CSM2", "globex", "CSM changed from Priya Raman to Marcus Green on "+now.Format("Jan 2, 2006")+" (hubspot) — customer told: yes, by Marcus Green")
 	if !strings.Contains(card, "CSM <@U0CSM2>") {
 		t.Errorf("the card's CSM should be Marcus now:\n%s", card)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/journeyhq/journey/internal/slackapp"
 	"github.com/journeyhq/journey/internal/slacksim"
 	"github.com/journeyhq/journey/internal/store"
+	"github.com/journeyhq/journey/internal/testclock"
 )
 
 // workerEnv makes this test binary run as a separate bot worker process,
@@ -48,13 +49,22 @@ func runWorker() int {
 		return 1
 	}
 	sender, _ := mail.NewSender(mc)
-	r, err := jobs.New(s, llm.NewOffline(), jobs.Config{NoSchedule: true, Mailer: sender, Log: log})
+	clock := time.Now
+	if v := os.Getenv(workerNowEnv); v != "" {
+		at, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "worker:", err)
+			return 1
+		}
+		clock = func() time.Time { return at }
+	}
+	r, err := jobs.New(s, llm.NewOffline(), jobs.Config{NoSchedule: true, Mailer: sender, Log: log, Now: clock})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "worker:", err)
 		return 1
 	}
 	app, err := slackapp.New(slackapp.Config{BotToken: os.Getenv("SLACK_BOT_TOKEN"), AppToken: os.Getenv("SLACK_APP_TOKEN"),
-		APIURL: os.Getenv("SLACK_API_URL"), Outbox: r, Log: log}, s)
+		APIURL: os.Getenv("SLACK_API_URL"), Outbox: r, Log: log, Now: clock}, s)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "worker:", err)
 		return 1
@@ -67,18 +77,25 @@ func runWorker() int {
 	select {}
 }
 
-// clock is a test's controllable clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
+// workerNowEnv gives the worker process the test's clock (RFC 3339).
+const workerNowEnv = "JOURNEY_E2E_NOW"
+
+// weekIn returns the days of the test's week in loc: day(0, 10, 0) is
+// Monday 10:00 there, day(4, 8, 30) Friday 08:30, day(7, 8, 0) the next
+// Monday 08:00. The week is the one that holds the test date (testclock).
+func weekIn(loc *time.Location) func(n, hh, mm int) time.Time {
+	mon := testclock.Monday(loc, 0, 0)
+	return func(n, hh, mm int) time.Time {
+		return time.Date(mon.Year(), mon.Month(), mon.Day()+n, hh, mm, 0, 0, loc)
+	}
 }
 
-func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+// dayLabel is how the morning DM and the digest head a day: "Wed Nov 25".
+func dayLabel(t time.Time) string { return t.Format("Mon Jan 2") }
 
 // tick runs the schedule at every quarter hour from from to to, waiting for
 // what each tick queues to be sent.
-func (e *env) tick(r *jobs.Runner, c *clock, from, to time.Time, after func(at time.Time)) {
+func (e *env) tick(r *jobs.Runner, c *testclock.Clock, from, to time.Time, after func(at time.Time)) {
 	e.t.Helper()
 	for at := from; !at.After(to); at = at.Add(15 * time.Minute) {
 		c.Set(at)
@@ -118,7 +135,8 @@ func (e *env) dmWith(user, want string) (slacksim.Message, bool) {
 // digest shows it done.
 func TestPromiseToSentEmail(t *testing.T) {
 	ny, _ := time.LoadLocation("America/New_York")
-	c := &clock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, ny)} // Monday 10:00 in New York
+	day := weekIn(ny)
+	c := testclock.New(day(0, 10, 0)) // Monday 10:00 in New York
 	e := startAt(t, c.Now)
 	if _, err := e.sim.Post(ctx(t), maya, "C0ACME", "", "Thanks Tom! I'll send the pricing sheet Thursday."); err != nil {
 		t.Fatal(err)
@@ -133,7 +151,7 @@ func TestPromiseToSentEmail(t *testing.T) {
 	// on Wednesday (due Thursday), not again on Thursday (nothing changed),
 	// and on Friday morning at 08:30 her time, when it is late.
 	mornings := map[string]string{}
-	e.tick(e.sb.Jobs, c, time.Date(2026, 11, 24, 0, 0, 0, 0, ny), time.Date(2026, 11, 27, 8, 30, 0, 0, ny), func(at time.Time) {
+	e.tick(e.sb.Jobs, c, day(1, 0, 0), day(4, 8, 30), func(at time.Time) {
 		for _, m := range e.sim.DMs(maya) {
 			text := blocksText(m.Blocks)
 			if i := strings.Index(text, "Your day — "); m.BotID != "" && i >= 0 {
@@ -141,13 +159,14 @@ func TestPromiseToSentEmail(t *testing.T) {
 			}
 		}
 	})
-	if !strings.Contains(mornings["Wed Nov 25"], "pricing sheet (due Nov 26") {
-		t.Errorf("Wednesday's DM should bring the promise due Thursday:\n%s", mornings["Wed Nov 25"])
+	wed, thu := dayLabel(day(2, 0, 0)), dayLabel(day(3, 0, 0))
+	if !strings.Contains(mornings[wed], "pricing sheet (due "+day(3, 0, 0).Format("Jan 2")) {
+		t.Errorf("Wednesday's DM should bring the promise due Thursday:\n%s", mornings[wed])
 	}
-	if strings.Contains(mornings["Thu Nov 26"], "pricing sheet") {
-		t.Errorf("Thursday's DM repeats an unchanged nudge:\n%s", mornings["Thu Nov 26"])
+	if strings.Contains(mornings[thu], "pricing sheet") {
+		t.Errorf("Thursday's DM repeats an unchanged nudge:\n%s", mornings[thu])
 	}
-	friday, ok := e.dmWith(maya, "Your day — Fri Nov 27")
+	friday, ok := e.dmWith(maya, "Your day — "+dayLabel(day(4, 0, 0)))
 	if !ok || !strings.Contains(blocksText(friday.Blocks), "late") || !strings.Contains(blocksText(friday.Blocks), "pricing sheet") {
 		t.Fatalf("no Friday morning nudge about the late pricing sheet; mornings: %v", mornings)
 	}
@@ -161,7 +180,7 @@ func TestPromiseToSentEmail(t *testing.T) {
 	stop, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	_ = e.sb.Jobs.Stop(stop)
 	cancel()
-	c.Set(time.Date(2026, 11, 27, 9, 14, 0, 0, ny))
+	c.Set(day(4, 9, 14))
 	held := make(chan mailsim.Message, 1)
 	release := make(chan struct{})
 	e.sb.Mail.SetFault(mailsim.Fault{Hold: func(m mailsim.Message) { held <- m; <-release }})
@@ -181,7 +200,8 @@ func TestPromiseToSentEmail(t *testing.T) {
 	cfg := e.sim.Config()
 	worker := exec.Command(os.Args[0], "-test.run=^$")
 	worker.Env = append(os.Environ(), workerEnv+"=1", "DATABASE_URL="+e.s.Pool().Config().ConnString(), "SMTP_URL="+e.sb.Mail.URL(),
-		"SLACK_API_URL="+e.sim.APIURL(), "SLACK_BOT_TOKEN="+cfg.BotToken, "SLACK_APP_TOKEN="+cfg.AppToken)
+		"SLACK_API_URL="+e.sim.APIURL(), "SLACK_BOT_TOKEN="+cfg.BotToken, "SLACK_APP_TOKEN="+cfg.AppToken,
+		workerNowEnv+"="+c.Now().Format(time.RFC3339))
 	worker.Stderr = os.Stderr
 	if err := worker.Start(); err != nil {
 		t.Fatal(err)
@@ -257,10 +277,10 @@ func TestPromiseToSentEmail(t *testing.T) {
 	}
 
 	// Monday 08:00 in Dana's zone: the digest shows it done.
-	e.tick(r2, c, time.Date(2026, 11, 27, 9, 15, 0, 0, ny), time.Date(2026, 11, 30, 8, 0, 0, 0, ny), nil)
+	e.tick(r2, c, day(4, 9, 15), day(7, 8, 0), nil)
 	var digest string
 	for _, m := range e.sim.Messages("C0MANAGERS") {
-		if text := blocksText(m.Blocks); m.ThreadTS == "" && strings.Contains(text, "Team digest — Mon Nov 30") {
+		if text := blocksText(m.Blocks); m.ThreadTS == "" && strings.Contains(text, "Team digest — "+dayLabel(day(7, 0, 0))) {
 			digest = text
 		}
 	}
@@ -419,7 +439,7 @@ func TestSendBadInput(t *testing.T) {
 			mayaP = p
 		}
 	}
-	ts, err = e.sb.App.PostDigest(c, e.ws.ID, "C0RANDOM", dana, "2026-11-23", now.Add(-24*time.Hour), now)
+	ts, err = e.sb.App.PostDigest(c, e.ws.ID, "C0RANDOM", dana, now.Format(time.DateOnly), now.Add(-24*time.Hour), now)
 	if err != nil || ts != "" {
 		t.Fatalf("digest in a channel the bot is not in: ts %q, err %v", ts, err)
 	}
@@ -432,7 +452,7 @@ func TestSendBadInput(t *testing.T) {
 	// hears of it once
 	e.sim.DeactivateUser(maya)
 	for i := 0; i < 2; i++ {
-		if ts, err := e.sb.App.SendNudge(c, e.ws.ID, mayaP, "2026-11-24"); err != nil || ts != "" {
+		if ts, err := e.sb.App.SendNudge(c, e.ws.ID, mayaP, now.AddDate(0, 0, 1).Format(time.DateOnly)); err != nil || ts != "" {
 			t.Fatalf("nudge to a person who left: ts %q, err %v", ts, err)
 		}
 	}
@@ -461,7 +481,8 @@ func escapeWant(s string) string {
 // morning's DM does not repeat it.
 func TestSnoozedActionComesBack(t *testing.T) {
 	ny, _ := time.LoadLocation("America/New_York")
-	c := &clock{t: time.Date(2026, 11, 23, 11, 0, 0, 0, ny)} // Monday 11:00
+	day := weekIn(ny)
+	c := testclock.New(day(0, 11, 0)) // Monday 11:00
 	e := startAt(t, c.Now)
 	v, ids := e.home(maya)
 	if _, err := e.sim.Click(ctx(t), maya, slacksim.Target{ViewID: v.ID}, "action_snooze", ids[0]+"|1d"); err != nil {
@@ -482,22 +503,22 @@ func TestSnoozedActionComesBack(t *testing.T) {
 		return n
 	}
 	// Monday 11:15 to Tuesday 10:45: still snoozed, nothing comes back
-	e.tick(e.sb.Jobs, c, time.Date(2026, 11, 23, 11, 15, 0, 0, ny), time.Date(2026, 11, 24, 10, 45, 0, 0, ny), nil)
+	e.tick(e.sb.Jobs, c, day(0, 11, 15), day(1, 10, 45), nil)
 	if back() != 0 {
 		t.Fatal("the action came back before its snooze ended")
 	}
-	if m, ok := e.dmWith(maya, "Your day — Tue Nov 24"); ok && strings.Contains(blocksText(m.Blocks), a.Title) {
+	if m, ok := e.dmWith(maya, "Your day — "+dayLabel(day(1, 0, 0))); ok && strings.Contains(blocksText(m.Blocks), a.Title) {
 		t.Error("Tuesday's morning DM shows an action still snoozed")
 	}
 	// Tuesday 11:00 the snooze ends: one DM brings it back
-	e.tick(e.sb.Jobs, c, time.Date(2026, 11, 24, 11, 0, 0, 0, ny), time.Date(2026, 11, 25, 9, 0, 0, 0, ny), nil)
+	e.tick(e.sb.Jobs, c, day(1, 11, 0), day(2, 9, 0), nil)
 	if n := back(); n != 1 {
 		t.Fatalf("the snoozed action came back %d times, want once", n)
 	}
 	if a, _ := e.s.Action(context.Background(), e.ws.ID, ids[0]); a.State != journey.ActionProposed {
 		t.Errorf("after its snooze the action is %s, want proposed", a.State)
 	}
-	if m, ok := e.dmWith(maya, "Your day — Wed Nov 25"); ok && strings.Contains(blocksText(m.Blocks), a.Title) {
+	if m, ok := e.dmWith(maya, "Your day — "+dayLabel(day(2, 0, 0))); ok && strings.Contains(blocksText(m.Blocks), a.Title) {
 		t.Error("Wednesday's morning DM repeats the action that just came back, unchanged")
 	}
 }

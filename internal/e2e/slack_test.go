@@ -23,10 +23,13 @@ import (
 	"github.com/journeyhq/journey/internal/slackapp"
 	"github.com/journeyhq/journey/internal/slacksim"
 	"github.com/journeyhq/journey/internal/store"
+	"github.com/journeyhq/journey/internal/testclock"
 )
 
-// now is the fixed clock of the sandbox in these tests.
-var now = time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
+// now is the fixed clock of the sandbox in these tests: 14:00 UTC on the
+// Monday of the week that holds the test date (testclock), so the stories
+// below ("Thursday", "since Monday") read the same in any week.
+var now = testclock.Monday(time.UTC, 14, 0)
 
 const (
 	maya   = "U0REP1"
@@ -89,6 +92,25 @@ func (e *env) waitFor(what string, cond func() bool) {
 	defer cancel()
 	if err := e.sim.WaitFor(c, cond); err != nil {
 		e.t.Fatalf("waiting for %s: %v", what, err)
+	}
+}
+
+// quiet waits until nothing is in progress anywhere: the simulator serves
+// no call and waits for no ack, the bot's Slack app runs no handler, and no
+// job waits or runs. Whatever a test then finds is all that will happen.
+func (e *env) quiet() {
+	e.t.Helper()
+	c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := e.sim.Quiet(c, func() bool {
+		if !e.sb.App.Idle() {
+			return false
+		}
+		idle, err := e.sb.Jobs.Idle(c)
+		return err == nil && idle
+	})
+	if err != nil {
+		e.t.Fatalf("waiting for the bot and the simulator to be idle: %v", err)
 	}
 }
 
@@ -361,7 +383,7 @@ func TestAppHomeAndActionButtons(t *testing.T) {
 		a, err := e.s.Action(context.Background(), e.ws.ID, ids[1])
 		return err == nil && a.State == journey.ActionDone
 	})
-	time.Sleep(300 * time.Millisecond)
+	e.quiet()
 	tr, _ = e.s.ActionTransitions(context.Background(), e.ws.ID, ids[1])
 	if len(tr) != 1 {
 		t.Errorf("a double click must act once, recorded %d transitions", len(tr))
@@ -577,7 +599,7 @@ func TestEventsAreProcessedOnce(t *testing.T) {
 		return false
 	})
 	e.waitFor("the card", func() bool { return len(botReplies(e.sim.Thread("C0GENERAL", parent))) > 0 })
-	time.Sleep(500 * time.Millisecond)
+	e.quiet()
 	if n := len(botReplies(e.sim.Thread("C0GENERAL", parent))); n != 1 {
 		t.Errorf("the bot answered %d times to one mention delivered twice", n)
 	}
@@ -593,7 +615,7 @@ func TestEventsAreProcessedOnce(t *testing.T) {
 	if err := e.sim.ResendLastEvent(ctx(t)); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(500 * time.Millisecond)
+	e.quiet()
 	if n := len(botReplies(e.sim.Thread("C0GENERAL", parent2))); n != 1 {
 		t.Errorf("the bot answered %d times to one event delivered twice", n)
 	}
@@ -662,8 +684,8 @@ func TestHugeAccountCardFits(t *testing.T) {
 func TestRefreshDropsNothing(t *testing.T) {
 	e := start(t)
 	e.sim.Disconnect("refresh_requested")
-	time.Sleep(1500 * time.Millisecond) // the simulator closes refreshed connections shortly after
-	e.waitFor("the bot to reconnect", func() bool { return e.sim.Connections() == 2 })
+	// the refreshed connections close shortly after; two new ones replace them
+	e.waitFor("the bot to reconnect", func() bool { return e.sim.LiveConnections() == 2 && e.sim.Connections() == 2 })
 	if _, err := e.sim.SlashCommand(ctx(t), maya, "C0ACME", "/journey", "hooli"); err != nil {
 		t.Fatal(err)
 	}
@@ -705,8 +727,8 @@ func TestPromiseInLinkedChannel(t *testing.T) {
 		return len(cs) == 1 && cs[0].Status == journey.CommitmentOpen
 	})
 	cm := e.commitments("acme", "pricing sheet")[0]
-	// Monday Nov 23 → Thursday Nov 26, end of day
-	if cm.DueAt.Format("2006-01-02") != "2026-11-26" || cm.OwnerName != "Maya Patel" {
+	// Monday → Thursday, end of day
+	if want := now.AddDate(0, 0, 3).Format(time.DateOnly); cm.DueAt.Format(time.DateOnly) != want || cm.OwnerName != "Maya Patel" {
 		t.Errorf("commitment = %+v", cm)
 	}
 	if _, err := e.sim.SlashCommand(ctx(t), maya, "C0ACME", "/journey", "acme"); err != nil {
@@ -811,7 +833,8 @@ func TestWeekOfNudgesAndDigestsTwoProcesses(t *testing.T) {
 	_ = e.sb.Jobs.Stop(stop)
 	cancelStop()
 	var mu sync.Mutex
-	clock := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC) // Monday
+	monday := testclock.Monday(time.UTC, 0, 0)
+	clock := monday
 	nowFn := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
 	cfg := e.sim.Config()
 	var runners []*jobs.Runner
@@ -844,7 +867,7 @@ func TestWeekOfNudgesAndDigestsTwoProcesses(t *testing.T) {
 	}
 	for step := 0; step < 7*24*4; step++ {
 		mu.Lock()
-		clock = time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC).Add(time.Duration(step) * 15 * time.Minute)
+		clock = monday.Add(time.Duration(step) * 15 * time.Minute)
 		at := clock
 		mu.Unlock()
 		var wg sync.WaitGroup

@@ -15,9 +15,11 @@ import (
 	"github.com/journeyhq/journey/internal/sample"
 	"github.com/journeyhq/journey/internal/store"
 	"github.com/journeyhq/journey/internal/template"
+	"github.com/journeyhq/journey/internal/testclock"
 )
 
-var now = time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
+// now is the test date (testclock), 14:00 UTC on a Monday by default.
+var now = testclock.Now()
 
 type env struct {
 	t   *testing.T
@@ -32,6 +34,7 @@ func setup(t *testing.T) *env {
 	t.Helper()
 	s, ws, in := pgtest.NewSampleStore(t, now)
 	sim := hubspotsim.New("pat-test")
+	sim.Now = func() time.Time { return now }
 	fx, err := sim.LoadDocument(in.Doc)
 	if err != nil {
 		t.Fatal(err)
@@ -258,7 +261,7 @@ func TestFaultsKeepProgressAndSayWhatToDo(t *testing.T) {
 	var before time.Time
 	_ = e.s.Pool().QueryRow(context.Background(), `SELECT modified_after FROM crm_sync_cursors WHERE object_type = 'deals'`).Scan(&before)
 	id := e.dealID("Acme Corp")
-	_ = e.sim.Set("deals", id, now.Add(-time.Hour), 0, map[string]string{"closedate": "2026-12-20T00:00:00Z"})
+	_ = e.sim.Set("deals", id, now.Add(-time.Hour), 0, map[string]string{"closedate": now.AddDate(0, 0, 27).Format("2006-01-02") + "T00:00:00Z"})
 	e.sim.RateLimit(100, 0)
 	if _, err := e.sync("pat-test"); err == nil || !strings.Contains(err.Error(), "429") {
 		t.Errorf("429 storm: %v", err)

@@ -53,6 +53,7 @@ func TestPeriodicHubSpotSync(t *testing.T) {
 		t.Fatal(err)
 	}
 	sim := hubspotsim.New("pat-jobs")
+	sim.Now = func() time.Time { return now }
 	fx, err := sim.LoadDocument(in.Doc)
 	if err != nil {
 		t.Fatal(err)

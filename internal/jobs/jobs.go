@@ -18,6 +18,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/journeyhq/journey/internal/hubspot"
 	"github.com/journeyhq/journey/internal/journey"
@@ -178,3 +179,15 @@ func (r *Runner) Stop(ctx context.Context) error {
 
 // Model returns the model the runner analyses with.
 func (r *Runner) Model() journey.Model { return r.model }
+
+// Idle reports whether no job waits or runs: none available, running,
+// retrying or scheduled. With the Slack app and the simulator idle too, a
+// test knows nothing more will happen.
+func (r *Runner) Idle(ctx context.Context) (bool, error) {
+	res, err := r.client.JobList(ctx, river.NewJobListParams().States(rivertype.JobStateAvailable, rivertype.JobStateRunning,
+		rivertype.JobStateRetryable, rivertype.JobStateScheduled).First(1))
+	if err != nil {
+		return false, fmt.Errorf("list unfinished jobs: %w", err)
+	}
+	return len(res.Jobs) == 0, nil
+}

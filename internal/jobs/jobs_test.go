@@ -18,9 +18,12 @@ import (
 	"github.com/journeyhq/journey/internal/llm"
 	"github.com/journeyhq/journey/internal/pgtest"
 	"github.com/journeyhq/journey/internal/store"
+	"github.com/journeyhq/journey/internal/testclock"
 )
 
-var now = time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
+// now is 14:00 UTC on the Monday of the test's week (testclock): the
+// messages below speak of "Thursday" and "the 15th".
+var now = testclock.Monday(time.UTC, 14, 0)
 
 var quiet = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 
@@ -63,6 +66,14 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Fatalf("timed out waiting for %s", what)
 }
 
+// nextDayOfMonth is the next day d of a month on or after t's date.
+func nextDayOfMonth(t time.Time, d int) time.Time {
+	if t.Day() <= d {
+		return time.Date(t.Year(), t.Month(), d, 0, 0, 0, 0, t.Location())
+	}
+	return time.Date(t.Year(), t.Month()+1, d, 0, 0, 0, 0, t.Location())
+}
+
 func message(accountID, ts, user, text string, side journey.Side) journey.Event {
 	return journey.Event{AccountID: accountID, Kind: journey.EventMessage, Source: "slack", ExternalID: "C0ACME:" + ts,
 		At: now.Add(-time.Hour), Direction: side, Summary: text, AuthorRef: user, AuthorName: user, Text: text}
@@ -84,7 +95,7 @@ func TestIngestAnalyseOnceAndIdempotent(t *testing.T) {
 		data, _ := s.LoadAccount(ctx, ws.ID, acme)
 		for _, c := range data.Commitments {
 			if strings.Contains(c.What, "pricing sheet") {
-				return c.OwnerName == "Maya Patel" && c.DueAt.Format("2006-01-02") == "2026-11-26"
+				return c.OwnerName == "Maya Patel" && c.DueAt.Format(time.DateOnly) == now.AddDate(0, 0, 3).Format(time.DateOnly)
 			}
 		}
 		return false
@@ -97,7 +108,7 @@ func TestIngestAnalyseOnceAndIdempotent(t *testing.T) {
 		data, _ := s.LoadAccount(ctx, ws.ID, acme)
 		for _, c := range data.Commitments {
 			if strings.Contains(c.What, "MSA redlines") && c.Side == journey.SideCustomer && c.Status == journey.CommitmentOpen &&
-				c.DueAt.Format("2006-01-02") == "2026-12-15" {
+				c.DueAt.Format(time.DateOnly) == nextDayOfMonth(now, 15).Format(time.DateOnly) {
 				return true
 			}
 		}
@@ -123,7 +134,7 @@ func fakeLLM(t *testing.T, answer func(n int) (int, string)) (*httptest.Server, 
 			"usage":   map[string]any{"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
 		})
 		w.Header().Set("Content-Type", "application/json")
-		w.Write(b)
+		_, _ = w.Write(b)
 	}))
 	t.Cleanup(srv.Close)
 	return srv, &calls
@@ -191,7 +202,8 @@ func TestLiveDraftReplacesTemplateUnlessEdited(t *testing.T) {
 		a, _ := s.Action(ctx, ws.ID, ids[0])
 		return a.DraftSubject == "SOC 2 report for Acme"
 	})
-	time.Sleep(300 * time.Millisecond)
+	// once no job waits or runs, the second draft request has been worked
+	waitFor(t, "the draft jobs to finish", func() bool { idle, err := r.Idle(ctx); return err == nil && idle })
 	if a, _ := s.Action(ctx, ws.ID, ids[1]); a.DraftBody != "My own words" {
 		t.Errorf("an edited draft was overwritten: %q", a.DraftBody)
 	}

@@ -79,7 +79,7 @@ func (s *setupSlack) ReportSetup(_ context.Context, _ string, run bootstrap.Run,
 
 func TestSetupJobResumesAfterAFailureWithoutDuplicates(t *testing.T) {
 	s, ws, _ := book(t)
-	sim := slacksim.New(slacksim.Config{TeamID: "T0SAMPLE", Domain: "sample", Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	sim := slacksim.New(slacksim.Config{TeamID: "T0SAMPLE", Domain: "sample", Now: func() time.Time { return now }, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Users: []slacksim.User{{ID: "U1", Name: "dana"}, {ID: "U2", Name: "priya"}},
 		Channels: []slacksim.Channel{
 			{ID: "C1", Name: "sales-leadership", Members: []string{"U0BOT", "U1", "U2"}},
@@ -175,7 +175,7 @@ func TestSetupJobResumesAfterAFailureWithoutDuplicates(t *testing.T) {
 // still finishes with every message once.
 func TestSetupJobReadsInSlices(t *testing.T) {
 	s, ws, _ := book(t)
-	sim := slacksim.New(slacksim.Config{TeamID: "T0SAMPLE", Domain: "sample", Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	sim := slacksim.New(slacksim.Config{TeamID: "T0SAMPLE", Domain: "sample", Now: func() time.Time { return now }, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Users:    []slacksim.User{{ID: "U1", Name: "dana"}},
 		Channels: []slacksim.Channel{{ID: "C1", Name: "sales-leadership", Members: []string{"U0BOT", "U1"}}}})
 	if err := sim.Start(); err != nil {

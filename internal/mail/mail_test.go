@@ -113,9 +113,10 @@ func TestSendNoAnswerAfterHandOver(t *testing.T) {
 	if !errors.As(err, &se) || se.Stage != mail.StageUnknown {
 		t.Fatalf("got %#v, want an unknown outcome", err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for len(srv.Messages()) == 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.WaitFor(ctx, func() bool { return len(srv.Messages()) > 0 }); err != nil {
+		t.Fatal(err)
 	}
 	if len(srv.Messages()) != 1 {
 		t.Error("the server kept nothing; it should have taken the handed-over message")
@@ -130,7 +131,12 @@ func TestHandOverFailureSendsNothing(t *testing.T) {
 	if !errors.As(err, &se) || se.Stage != mail.StageBefore {
 		t.Fatalf("got %#v", err)
 	}
-	time.Sleep(100 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	// once the client's session is over, nothing more can arrive from it
+	if err := srv.WaitFor(ctx, func() bool { return srv.Sessions() > 0 }); err != nil {
+		t.Fatal(err)
+	}
 	if n := len(srv.Messages()); n != 0 {
 		t.Errorf("%d messages delivered; want none", n)
 	}

@@ -5,6 +5,7 @@ package mailsim
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -54,6 +55,8 @@ type Server struct {
 	messages []Message
 	fault    Fault
 	aborted  int
+	ended    int
+	changed  chan struct{} // closed and replaced when a message is kept or a session ends
 	now      func() time.Time
 }
 
@@ -85,7 +88,7 @@ func StartConfig(cfg Config) (*Server, error) {
 		cfg.Now = time.Now
 	}
 	addr, log := cfg.Addr, cfg.Log
-	s := &Server{log: log, now: cfg.Now}
+	s := &Server{log: log, now: cfg.Now, changed: make(chan struct{})}
 	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil }))
 	srv.Domain = "mail.sandbox.local"
 	srv.ReadTimeout = time.Minute
@@ -151,6 +154,38 @@ func (s *Server) Handler() http.Handler {
 	})
 }
 
+func (s *Server) notifyLocked() {
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+// WaitFor waits until cond holds or ctx ends; cond is checked again each
+// time a message is kept or a session ends, and runs without the server's
+// lock (it may call Messages).
+func (s *Server) WaitFor(ctx context.Context, cond func() bool) error {
+	for {
+		s.mu.Lock()
+		ch := s.changed
+		s.mu.Unlock()
+		if cond() {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("mailsim: condition not met: %w", ctx.Err())
+		}
+	}
+}
+
+// Sessions counts the client sessions that have ended (the client quit or
+// hung up): once a session has ended, whatever it delivered is in Messages.
+func (s *Server) Sessions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ended
+}
+
 // Aborted counts messages whose sender hung up before finishing them.
 func (s *Server) Aborted() int {
 	s.mu.Lock()
@@ -164,8 +199,14 @@ type session struct {
 	to   []string
 }
 
-func (x *session) Reset()        { x.from, x.to = "", nil }
-func (x *session) Logout() error { return nil }
+func (x *session) Reset() { x.from, x.to = "", nil }
+func (x *session) Logout() error {
+	x.s.mu.Lock()
+	x.s.ended++
+	x.s.notifyLocked()
+	x.s.mu.Unlock()
+	return nil
+}
 
 func (x *session) Mail(from string, _ *smtp.MailOptions) error {
 	x.from = from
@@ -215,6 +256,7 @@ func (x *session) Data(r io.Reader) error {
 	}
 	x.s.mu.Lock()
 	x.s.messages = append(x.s.messages, m)
+	x.s.notifyLocked()
 	x.s.mu.Unlock()
 	x.s.log.Info("mail accepted", "from", m.From, "to", m.To, "subject", m.Subject, "message_id", m.MessageID)
 	return nil

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/journeyhq/journey/internal/importer"
+	"github.com/journeyhq/journey/internal/testclock"
 )
 
 // templateKeys are the milestone keys of the built-in journeys.
@@ -69,6 +70,7 @@ var clocks = []time.Time{
 	time.Date(2026, 2, 1, 0, 0, 1, 0, time.UTC),
 	time.Date(2026, 6, 6, 9, 30, 0, 0, time.UTC),
 	time.Date(2026, 12, 31, 12, 0, 0, 0, time.FixedZone("EST", -5*3600)),
+	testclock.Now(),
 }
 
 // fixture indexes one generated document.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -133,6 +134,8 @@ type App struct {
 
 	mu    sync.Mutex
 	stats Stats
+	// busy counts envelopes being routed and handlers running (see Idle).
+	busy atomic.Int64
 }
 
 // Stats counts what the router did, for tests and benchmarks.
@@ -160,6 +163,20 @@ func New(cfg Config, store Store) (*App, error) {
 
 // API returns the Web API client the app uses.
 func (a *App) API() *slack.Client { return a.api }
+
+// Idle reports whether the app has nothing in progress: no envelope being
+// routed, no handler running or waiting for a worker. Work the handlers
+// queued as jobs is the job runner's to report.
+func (a *App) Idle() bool { return a.busy.Load() == 0 }
+
+// goBusy runs f in a goroutine, counted as work in progress from now.
+func (a *App) goBusy(f func()) {
+	a.busy.Add(1)
+	go func() {
+		defer a.busy.Add(-1)
+		f()
+	}()
+}
 
 // Stats returns a copy of the router's counters.
 func (a *App) Stats() Stats {
@@ -203,7 +220,8 @@ func (a *App) Run(ctx context.Context) error {
 		conns.Add(2)
 		go func() {
 			defer conns.Done()
-			if err := client.RunContext(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			// RunContext returns only with an error
+			if err := client.RunContext(ctx); !errors.Is(err, context.Canceled) {
 				errs <- fmt.Errorf("socket mode connection: %w", err)
 			}
 		}()
@@ -254,7 +272,9 @@ func (a *App) drain(ctx context.Context, client *socketmode.Client, errs chan<- 
 				a.log.Warn("slack connection error; retrying", "data", evt.Data)
 			case socketmode.EventTypeEventsAPI, socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive:
 				a.count(func(s *Stats) { s.Envelopes++ })
+				a.busy.Add(1)
 				a.route(ctx, client, evt)
+				a.busy.Add(-1)
 			}
 		}
 	}

@@ -111,12 +111,14 @@ func (a *App) route(ctx context.Context, client *socketmode.Client, evt socketmo
 		r := newResponder(cmd.ResponseURL)
 		// waits for the answer up to the budget in its own goroutine, so
 		// the connection's envelopes keep flowing meanwhile
-		go a.withBudget(ctx, client, evt, r, func(hctx context.Context) error {
-			c, err := a.caller(hctx, cmd.TeamID, cmd.UserID, cmd.ChannelID)
-			if err != nil {
-				return r.Reply(hctx, ephemeral(journey.ErrorMessage(err)))
-			}
-			return h(hctx, c, cmd, r)
+		a.goBusy(func() {
+			a.withBudget(ctx, client, evt, r, func(hctx context.Context) error {
+				c, err := a.caller(hctx, cmd.TeamID, cmd.UserID, cmd.ChannelID)
+				if err != nil {
+					return r.Reply(hctx, ephemeral(journey.ErrorMessage(err)))
+				}
+				return h(hctx, c, cmd, r)
+			})
 		})
 	case socketmode.EventTypeInteractive:
 		cb, ok := evt.Data.(slack.InteractionCallback)
@@ -164,13 +166,15 @@ func (a *App) routeInteraction(ctx context.Context, client *socketmode.Client, e
 			return
 		}
 		r := newResponder("")
-		go a.withBudget(ctx, client, evt, r, func(hctx context.Context) error {
-			c, err := a.caller(hctx, cb.Team.ID, cb.User.ID, channel)
-			if err != nil {
-				r.Ack(viewErrors(BlockSubject, journey.ErrorMessage(err)))
-				return nil
-			}
-			return h(hctx, c, cb, r)
+		a.goBusy(func() {
+			a.withBudget(ctx, client, evt, r, func(hctx context.Context) error {
+				c, err := a.caller(hctx, cb.Team.ID, cb.User.ID, channel)
+				if err != nil {
+					r.Ack(viewErrors(BlockSubject, journey.ErrorMessage(err)))
+					return nil
+				}
+				return h(hctx, c, cb, r)
+			})
 		})
 	default: // view_closed and shortcuts: nothing to do
 		a.ackEmpty(ctx, client, evt)
@@ -255,7 +259,9 @@ func (a *App) withBudget(ctx context.Context, client *socketmode.Client, evt soc
 
 // run executes h on the worker pool with its own timeout, counting outcomes.
 func (a *App) run(h func(context.Context) error) {
+	a.busy.Add(1)
 	a.submit(func() {
+		defer a.busy.Add(-1)
 		ctx, cancel := context.WithTimeout(context.Background(), handlerTimeout)
 		defer cancel()
 		defer func() {

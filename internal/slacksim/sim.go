@@ -232,6 +232,11 @@ type Server struct {
 	changed   chan struct{}
 	closed    bool
 	dropAcks  int // acks of events to lose, for fault tests (faults.go)
+	// busy counts Web API and response_url calls being served, requests
+	// waiting for their ack and events not yet acked; activity counts every
+	// start and end of one (see Idle).
+	busy     int
+	activity uint64
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -288,9 +293,9 @@ func (s *Server) Start() error {
 	}
 	s.base = "http://" + net.JoinHostPort(host, port) + "/"
 	mux := http.NewServeMux()
-	mux.HandleFunc("/api/", s.track(s.handleAPI))
+	mux.HandleFunc("/api/", s.track(s.busyWhile(s.handleAPI)))
 	mux.HandleFunc("/link/", s.track(s.handleLink))
-	mux.HandleFunc("/hooks/", s.track(s.handleHook))
+	mux.HandleFunc("/hooks/", s.track(s.busyWhile(s.handleHook)))
 	mux.HandleFunc("/driver/", s.track(s.handleDriver))
 	for path, h := range s.cfg.Handlers {
 		mux.Handle(path, h)
@@ -328,6 +333,64 @@ func (s *Server) track(h http.HandlerFunc) http.HandlerFunc {
 		defer s.wg.Done()
 		h(w, r)
 	}
+}
+
+// busyWhile counts a call as work in progress while h serves it.
+func (s *Server) busyWhile(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.begin()
+		defer s.end()
+		h(w, r)
+	}
+}
+
+// begin and end bracket one piece of work in progress (a call, a request
+// awaiting its ack, an event awaiting its ack).
+func (s *Server) begin() {
+	s.mu.Lock()
+	s.beginLocked()
+	s.mu.Unlock()
+}
+
+func (s *Server) beginLocked() {
+	s.busy++
+	s.activity++
+}
+
+func (s *Server) end() {
+	s.mu.Lock()
+	s.busy--
+	s.activity++
+	s.notifyLocked()
+	s.mu.Unlock()
+}
+
+// Idle reports whether the simulator has nothing in progress: no Web API or
+// response_url call being served, no request waiting for its ack, no event
+// waiting for its ack or its redelivery. activity moves whenever a piece of
+// work starts or ends, so a caller that sees the same activity before and
+// after checking the bot's side knows nothing happened in between (see
+// Quiet).
+func (s *Server) Idle() (idle bool, activity uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.busy == 0, s.activity
+}
+
+// Quiet waits until the simulator and the bot are both idle at once and
+// nothing started meanwhile, or ctx ends. botIdle reports the bot's side
+// (its Slack handlers and its jobs); it runs without the simulator's lock.
+// It is how a test proves that nothing more will happen (a double click
+// acted once) without sleeping.
+func (s *Server) Quiet(ctx context.Context, botIdle func() bool) error {
+	return s.WaitFor(ctx, func() bool {
+		idle, before := s.Idle()
+		if !idle || !botIdle() {
+			return false
+		}
+		idle, after := s.Idle()
+		return idle && after == before
+	})
 }
 
 // goTracked runs f in a goroutine that Close waits for; it does nothing after
@@ -503,6 +566,20 @@ func (s *Server) Connections() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.conns)
+}
+
+// LiveConnections counts the open Socket Mode connections that were not
+// told to go away (Disconnect marks every connection open at the time).
+func (s *Server) LiveConnections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for c := range s.conns {
+		if !c.draining {
+			n++
+		}
+	}
+	return n
 }
 
 // Messages lists a channel's messages and thread replies in ts order (not

@@ -17,6 +17,8 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
+
+	"github.com/journeyhq/journey/internal/testclock"
 )
 
 func slackErr(t *testing.T, err error, want string) slack.SlackErrorResponse {
@@ -644,7 +646,8 @@ func noteInput() slack.Block {
 }
 
 func TestViews(t *testing.T) {
-	s := startSim(t, nil)
+	clock := testclock.New(testclock.Now())
+	s := startSim(t, func(c *Config) { c.Now = clock.Now })
 	api := apiClient(s)
 	type opened struct {
 		view *slack.ViewResponse
@@ -704,7 +707,7 @@ func TestViews(t *testing.T) {
 		t.Fatal(err)
 	}
 	late := <-triggers
-	time.Sleep(s.Config().TriggerTTL + 50*time.Millisecond)
+	clock.Advance(s.Config().TriggerTTL + time.Millisecond)
 	_, err = api.OpenViewContext(ctx, late, modal("Late", noteInput()))
 	slackErr(t, err, "expired_trigger_id")
 

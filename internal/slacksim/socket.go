@@ -324,6 +324,8 @@ func (s *Server) ackEnvelope(id string, payload json.RawMessage) {
 // ack (at most AckTimeout). These are not redelivered.
 func (s *Server) request(ctx context.Context, typ, subtype string, payload any) (Ack, error) {
 	e := &envelope{typ: typ, payload: encode(payload), accepts: true, eventType: subtype}
+	s.begin()
+	defer s.end()
 	if err := s.send(e); err != nil {
 		return Ack{}, err
 	}
@@ -409,7 +411,13 @@ func (s *Server) publishLocked(ev map[string]any) *eventJob {
 		"is_ext_shared_channel": s.chans[ch] != nil && s.chans[ch].IsExtShared,
 		"event_context":         fmt.Sprintf("4-%s-%s-%s", typ, s.cfg.TeamID, ch),
 	})
-	s.goTrackedLocked(func() { s.runEvent(job, payload) })
+	if !s.closed { // goTrackedLocked runs nothing after Close
+		s.beginLocked()
+	}
+	s.goTrackedLocked(func() {
+		defer s.end()
+		s.runEvent(job, payload)
+	})
 	return job
 }
 

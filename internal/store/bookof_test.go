@@ -12,6 +12,7 @@ import (
 	"github.com/journeyhq/journey/internal/journey"
 	"github.com/journeyhq/journey/internal/pgtest"
 	"github.com/journeyhq/journey/internal/store"
+	"github.com/journeyhq/journey/internal/testclock"
 )
 
 // TestLoadBookOfIsTheirPartOfTheBook: a person's book holds exactly the
@@ -124,7 +125,7 @@ func smallBook(t *testing.T) (*store.Store, journey.Workspace, time.Time) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	now := testclock.Now()
 	if _, err := bench.Load(context.Background(), s, bench.SmallConfig(now), ws.ID); err != nil {
 		t.Fatal(err)
 	}

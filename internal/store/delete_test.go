@@ -3,13 +3,13 @@ package store_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/journeyhq/journey/internal/journey"
 	"github.com/journeyhq/journey/internal/pgtest"
 	"github.com/journeyhq/journey/internal/store"
+	"github.com/journeyhq/journey/internal/testclock"
 )
 
 // TestDeleteWorkspaceLeavesNothing: after a workspace was used (digests set,
@@ -17,7 +17,7 @@ import (
 // any table that has a workspace_id, including tables added later.
 func TestDeleteWorkspaceLeavesNothing(t *testing.T) {
 	ctx := context.Background()
-	now := time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
+	now := testclock.Now()
 	s, ws, _ := pgtest.NewSampleStore(t, now)
 	people, _ := s.People(ctx, ws.ID)
 	refs, _ := s.AccountRefs(ctx, ws.ID)
