@@ -158,8 +158,8 @@ func (e *env) ephemeralWith(user, want string) (slacksim.Message, bool) {
 
 func TestSlashCommandShowsTheCard(t *testing.T) {
 	e := start(t)
-	ack, err := e.sim.SlashCommand(ctx(t), maya, "C0ACME", "/journey", "acme")
-	if err != nil {
+	// the simulator fails a command not acked within Slack's 3 s
+	if _, err := e.sim.SlashCommand(ctx(t), maya, "C0ACME", "/journey", "acme"); err != nil {
 		t.Fatal(err)
 	}
 	var card slacksim.Message
@@ -174,9 +174,6 @@ func TestSlashCommandShowsTheCard(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("card lacks %q:\n%s", want, text)
 		}
-	}
-	if ack.Latency > 3*time.Second {
-		t.Errorf("ack took %v; Slack's limit is 3s", ack.Latency)
 	}
 	if len(e.sim.Messages("C0ACME")) != 0 {
 		t.Error("a /journey card must be visible only to the caller")

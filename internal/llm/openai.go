@@ -13,6 +13,7 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/journeyhq/journey/internal/journey"
+	"github.com/journeyhq/journey/internal/wait"
 )
 
 // oaMaxRepairEcho caps the invalid answer sent back in a repair request.
@@ -30,7 +31,9 @@ type OpenAI struct {
 	log         *slog.Logger
 	mayMatter   func(text string) bool
 	backoffBase time.Duration
-	jsonMode    atomic.Bool // structured output is off: by configuration or after a 400
+	// sleep waits between attempts; wait.Sleep, or a test's recorder.
+	sleep    func(ctx context.Context, d time.Duration) error
+	jsonMode atomic.Bool // structured output is off: by configuration or after a 400
 }
 
 var _ journey.Model = (*OpenAI)(nil)
@@ -62,6 +65,7 @@ func NewOpenAI(cfg Config, log *slog.Logger) (*OpenAI, error) {
 		log:         log,
 		mayMatter:   MayMatter,
 		backoffBase: oaDefaultBackoff,
+		sleep:       wait.Sleep,
 	}
 	if cfg.JSONSchema != nil && !*cfg.JSONSchema {
 		o.jsonMode.Store(true)
@@ -74,8 +78,8 @@ func NewOpenAI(cfg Config, log *slog.Logger) (*OpenAI, error) {
 // Name is the configured model's name (for Azure, the deployment's).
 func (o *OpenAI) Name() string { return o.cfg.Model }
 
-// oaErrTruncated says the model ran out of output tokens: the batch is split.
-var oaErrTruncated = errors.New("the model's answer was cut off (finish_reason length)")
+// errOATruncated says the model ran out of output tokens: the batch is split.
+var errOATruncated = errors.New("the model's answer was cut off (finish_reason length)")
 
 // Analyze finds commitments, waiting-on items, milestone evidence,
 // stakeholders and fulfilments in in.Messages. Messages the pre-filter says
@@ -153,7 +157,7 @@ func (o *OpenAI) selectMessages(all []journey.Message) []journey.Message {
 // cut off or the prompt does not fit the model's context.
 func (o *OpenAI) analyzeBatch(ctx context.Context, in journey.AnalysisInput, batch []journey.Message, now time.Time, tz *time.Location) (journey.Analysis, journey.Usage, error) {
 	a, use, err := o.analyzeOnce(ctx, in, batch, now, tz)
-	truncated, tooLong := errors.Is(err, oaErrTruncated), errors.Is(err, oaErrContextTooLong)
+	truncated, tooLong := errors.Is(err, errOATruncated), errors.Is(err, errOAContextTooLong)
 	if !truncated && !tooLong {
 		return a, use, err
 	}
@@ -208,7 +212,7 @@ func (o *OpenAI) analyzeOnce(ctx context.Context, in journey.AnalysisInput, batc
 			return journey.Analysis{}, use, journey.Errorf(journey.EINVALID, "llm: the model refused to analyse these messages (%s)", oaRefusalReason(rep))
 		}
 		if rep.finish == openai.FinishReasonLength {
-			return journey.Analysis{}, use, oaErrTruncated
+			return journey.Analysis{}, use, errOATruncated
 		}
 		a, drops, unknown, err := oaParseAnalysis(rep.content, rules)
 		var shape *oaShapeError

@@ -16,7 +16,6 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/journeyhq/journey/internal/journey"
-	"github.com/journeyhq/journey/internal/wait"
 )
 
 // Backoff between retries: base·2^attempt with jitter, at most oaMaxBackoff.
@@ -99,7 +98,7 @@ func (o *OpenAI) complete(ctx context.Context, task string, msgs []openai.ChatCo
 			// messages would be rejected forever, so it is a refusal.
 			return oaReply{}, use, journey.Errorf(journey.EINVALID, "llm: %s: the endpoint's content filter rejected the prompt", task)
 		case !retry && oaContextTooLong(err):
-			return oaReply{}, use, fmt.Errorf("llm: %s: %w: %w", task, oaErrContextTooLong, err)
+			return oaReply{}, use, fmt.Errorf("llm: %s: %w: %w", task, errOAContextTooLong, err)
 		}
 		if !retry {
 			if why != "" {
@@ -112,7 +111,7 @@ func (o *OpenAI) complete(ctx context.Context, task string, msgs []openai.ChatCo
 		}
 		o.log.Warn("llm: call failed; retrying", "task", task, "model", o.cfg.Model, "attempt", attempt+1,
 			"max_retries", o.cfg.MaxRetries, "status", oaStatusOf(err), "reason", why, "wait", pause.Round(time.Millisecond))
-		if err := wait.Sleep(ctx, pause); err != nil {
+		if err := o.sleep(ctx, pause); err != nil {
 			return oaReply{}, use, fmt.Errorf("llm: %s: waiting to retry: %w", task, err)
 		}
 		attempt++
@@ -233,9 +232,9 @@ func oaErrorText(err error) string {
 	return strings.ToLower(strings.Join(parts, " "))
 }
 
-// oaErrContextTooLong says the prompt does not fit the model's context: an
+// errOAContextTooLong says the prompt does not fit the model's context: an
 // analysis splits its batch.
-var oaErrContextTooLong = errors.New("the prompt is longer than the model's context")
+var errOAContextTooLong = errors.New("the prompt is longer than the model's context")
 
 // oaContextTooLong reports whether the endpoint rejected the prompt as too
 // long (OpenAI's context_length_exceeded, vLLM's "maximum context length",

@@ -2,6 +2,7 @@ package llm
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -104,6 +105,24 @@ func (f *oaFake) requests() []oaWireRequest {
 
 // model returns an OpenAI model talking to the fake server, with quick
 // backoffs and a log captured in the returned buffer.
+// recordWaits makes m's backoffs return at once and record what they asked
+// for; the returned function lists them.
+func recordWaits(m *OpenAI) func() []time.Duration {
+	var mu sync.Mutex
+	var waits []time.Duration
+	m.sleep = func(ctx context.Context, d time.Duration) error {
+		mu.Lock()
+		waits = append(waits, d)
+		mu.Unlock()
+		return ctx.Err()
+	}
+	return func() []time.Duration {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]time.Duration(nil), waits...)
+	}
+}
+
 func (f *oaFake) model(t *testing.T, edit func(*Config)) (*OpenAI, *oaSyncBuffer) {
 	t.Helper()
 	cfg := Config{BaseURL: f.srv.URL + "/v1", APIKey: oaTestKey, Model: "gpt-test", Timeout: 5 * time.Second, MaxRetries: 3}
