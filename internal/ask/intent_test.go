@@ -16,6 +16,7 @@ var testNames = journey.NewNameIndex([]journey.NamedRef{
 var testPeople = []journey.Person{{ID: "p1", Name: "Maya Patel"}, {ID: "p2", Name: "Jordan Lee"}}
 
 func TestParse(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		q                          string
 		kind, account, role, side  string
@@ -68,6 +69,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestParsePeriod(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC) // a Monday
 	day := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 0, 0, 0, 0, time.UTC) }
 	cases := []struct {
@@ -95,6 +97,7 @@ func TestParsePeriod(t *testing.T) {
 }
 
 func TestFinalizeKeepsOnlyCitedSourcesInOrder(t *testing.T) {
+	t.Parallel()
 	cites := []Citation{{ID: "a"}, {ID: "b"}, {ID: "c"}}
 	text, out := finalize("x [3] y [1][1] z [9]", cites)
 	if text != "x [1] y [2] z" || len(out) != 2 || out[0].ID != "c" || out[1].ID != "b" && out[1].ID != "a" {

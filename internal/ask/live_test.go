@@ -52,6 +52,7 @@ func (f *fixture) asker(t *testing.T, slackID string) ask.Asker {
 // The model reaches the journey only through the read-only tools, and its
 // answer keeps the citations of the facts it used.
 func TestLiveModelAnswersThroughToolsWithCitations(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, asktest.KeywordPlan)
 	ctx := context.Background()
 	a, err := f.svc.Ask(ctx, f.ws.ID, f.asker(t, "U0REP1"), "which of my deals are at risk?", ask.Thread{})
@@ -96,6 +97,7 @@ func TestLiveModelAnswersThroughToolsWithCitations(t *testing.T) {
 
 // A follow-up sends the earlier turns, and the thread keeps the account.
 func TestLiveModelFollowUpKeepsTheConversation(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, asktest.KeywordPlan)
 	ctx := context.Background()
 	maya := f.asker(t, "U0REP1")
@@ -127,6 +129,7 @@ func TestLiveModelFollowUpKeepsTheConversation(t *testing.T) {
 // However the model is talked into it, the tools refuse another rep's drafts
 // and have nothing that acts: the answer leaks nothing and approves nothing.
 func TestLiveModelCannotLeakDraftsOrAct(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, asktest.KeywordPlan)
 	ctx := context.Background()
 	jordan := f.asker(t, "U0REP2")
@@ -183,6 +186,7 @@ func TestLiveModelCannotLeakDraftsOrAct(t *testing.T) {
 // A model that answers without looking anything up, or an endpoint that
 // fails, falls back to the offline answer.
 func TestLiveModelFallsBackOffline(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, func(string, asktest.Request) []asktest.Call { return nil })
 	f.srv.Reply = "Acme is doing great, trust me."
 	a, err := f.svc.Ask(context.Background(), f.ws.ID, f.asker(t, "U0REP1"), "where is Acme?", ask.Thread{})

@@ -14,6 +14,7 @@ import (
 // TestSmallBook checks that the generator is deterministic and that what it
 // makes loads, reads back and derives, at a small size.
 func TestSmallBook(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
 	cfg := SmallConfig(now)
 	const ws = "01900000-0000-7000-8000-000000000001"

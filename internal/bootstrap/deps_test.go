@@ -9,6 +9,7 @@ import (
 // TestBootstrapIsPure keeps the suggester free of I/O packages: it may use
 // the standard library and the journey domain, nothing else.
 func TestBootstrapIsPure(t *testing.T) {
+	t.Parallel()
 	out, err := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", ".").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go list: %v\n%s", err, out)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestOutlineRoundTrip(t *testing.T) {
+	t.Parallel()
 	def, _ := template.BuiltinByKey("saas-sales-led")
 	text := bootstrap.Outline(def, 3000)
 	if len([]rune(text)) > 3000 {
@@ -30,6 +31,7 @@ func TestOutlineRoundTrip(t *testing.T) {
 }
 
 func TestOutlineEdits(t *testing.T) {
+	t.Parallel()
 	def, _ := template.BuiltinByKey("saas-sales-led")
 	text := bootstrap.Outline(def, 0)
 	// rename Proposal, move Evaluation after it, drop Advocacy, add a stage
@@ -96,6 +98,7 @@ func TestOutlineEdits(t *testing.T) {
 }
 
 func TestOutlineProblems(t *testing.T) {
+	t.Parallel()
 	def, _ := template.BuiltinByKey("saas-sales-led")
 	cases := map[string]string{
 		"- Orphan milestone\nDiscovery":                           "line 1: the milestone \"Orphan milestone\" comes before any stage",
@@ -113,6 +116,7 @@ func TestOutlineProblems(t *testing.T) {
 }
 
 func TestOutlinePartsFitTheirInputs(t *testing.T) {
+	t.Parallel()
 	def, _ := template.BuiltinByKey("enterprise")
 	whole := bootstrap.Outline(def, 0)
 	parts := bootstrap.OutlineParts(def, 600)

@@ -98,6 +98,7 @@ func stage(t *testing.T, p bootstrap.Proposal, key string) (journey.Stage, boots
 }
 
 func TestTerseBullets(t *testing.T) {
+	t.Parallel()
 	p := propose(t, "terse.txt")
 	t.Logf("stages: %v", stageNames(p.Definition))
 	if p.Template != "saas-sales-led" {
@@ -163,6 +164,7 @@ func TestTerseBullets(t *testing.T) {
 }
 
 func TestLongDebateEnterprise(t *testing.T) {
+	t.Parallel()
 	p := propose(t, "debate.txt")
 	t.Logf("stages: %v", stageNames(p.Definition))
 	for _, d := range p.Disagreements {
@@ -213,6 +215,7 @@ func TestLongDebateEnterprise(t *testing.T) {
 }
 
 func TestMixedLanguages(t *testing.T) {
+	t.Parallel()
 	p := propose(t, "mixed.txt")
 	t.Logf("stages: %v", stageNames(p.Definition))
 	for _, d := range p.Disagreements {
@@ -248,6 +251,7 @@ func TestMixedLanguages(t *testing.T) {
 }
 
 func TestNoProcessTalkGivesTheTemplate(t *testing.T) {
+	t.Parallel()
 	p := propose(t, "noise.txt")
 	def, _ := template.BuiltinByKey("saas-sales-led")
 	if !slices.Equal(stageKeys(p.Definition), stageKeys(def)) {
@@ -264,6 +268,7 @@ func TestNoProcessTalkGivesTheTemplate(t *testing.T) {
 }
 
 func TestEmptyHistory(t *testing.T) {
+	t.Parallel()
 	p := bootstrap.NewSuggester(template.Builtin()).Proposal()
 	if p.Messages != 0 || len(p.Definition.Stages) == 0 || len(p.Definition.Validate()) > 0 {
 		t.Errorf("empty history: %d messages, %d stages, problems %v", p.Messages, len(p.Definition.Stages), p.Definition.Validate())

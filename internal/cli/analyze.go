@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -177,7 +178,8 @@ func tsToTime(ts string, fallback time.Time) time.Time {
 		return fallback
 	}
 	if frac != "" {
-		fmt.Sscan(frac, &us)
+		// base 10: Sscan would read "000100" as octal
+		us, _ = strconv.ParseInt(frac, 10, 64)
 	}
 	return time.Unix(s, us*1000).UTC()
 }

@@ -66,6 +66,7 @@ func (b *bot) fails(args ...string) string {
 // TestReadmePath follows the README as a new user would: migrate, load the
 // sample, print the card of Acme Corp.
 func TestReadmePath(t *testing.T) {
+	t.Parallel()
 	b := newBot(t)
 	if out := b.ok("migrate"); !strings.Contains(out, "up to date") {
 		t.Errorf("migrate on a migrated database: %q", out)
@@ -113,6 +114,7 @@ func TestReadmePath(t *testing.T) {
 func firstLine(s string) string { return strings.SplitN(s, "\n", 2)[0] }
 
 func TestSampleScenarios(t *testing.T) {
+	t.Parallel()
 	b := newBot(t)
 	b.ok("import", "--sample")
 	cases := []struct {
@@ -147,6 +149,7 @@ func TestSampleScenarios(t *testing.T) {
 }
 
 func TestJourneyExportApplyRoundTrip(t *testing.T) {
+	t.Parallel()
 	b := newBot(t)
 	b.ok("import", "--sample")
 	list := b.ok("journey", "list")
@@ -217,6 +220,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // TestConcurrentStartups runs migrate from several processes' worth of
 // goroutines at once on a fresh database: the advisory lock serialises them.
 func TestConcurrentStartups(t *testing.T) {
+	t.Parallel()
 	b := &bot{t: t, url: pgtest.NewEmptyDB(t), now: now}
 	var wg sync.WaitGroup
 	codes := make([]int, 4)
@@ -251,6 +255,7 @@ func TestConcurrentStartups(t *testing.T) {
 }
 
 func TestUsageAndBadCommands(t *testing.T) {
+	t.Parallel()
 	b := newBot(t)
 	if out := b.ok(); !strings.Contains(out, "bot journey show ACCOUNT") {
 		t.Errorf("usage: %s", out)
@@ -274,6 +279,7 @@ func TestUsageAndBadCommands(t *testing.T) {
 }
 
 func TestSampleFromAnotherDayNeedsReset(t *testing.T) {
+	t.Parallel()
 	b := newBot(t)
 	b.ok("import", "--sample")
 	// a channel linked to an account must not stop the reset
@@ -304,6 +310,7 @@ func TestSampleFromAnotherDayNeedsReset(t *testing.T) {
 }
 
 func TestDigestSetting(t *testing.T) {
+	t.Parallel()
 	b := newBot(t)
 	b.ok("import", "--sample")
 	if out := b.ok("digest", "--channel", "C0MANAGERS", "--manager", "dana.whitfield@sample.example", "--at", "07:45"); !strings.Contains(out, "Dana Whitfield's team digest will be posted in C0MANAGERS at 07:45 on workdays (America/New_York time)") {

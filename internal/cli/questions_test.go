@@ -16,6 +16,7 @@ import (
 // sync would (the close date moves three months past today, well after
 // the sample's); importing the same file again asks nothing more.
 func TestCSVImportAsksWhyLikeTheSync(t *testing.T) {
+	t.Parallel()
 	b := newBot(t)
 	if out := b.ok("import", "--sample"); strings.Contains(out, "questions") {
 		// the sample's own recent changes without a reason may be asked about; that is fine

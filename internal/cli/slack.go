@@ -236,7 +236,7 @@ type Sandbox struct {
 	// SMTP_URL points at another).
 	Mail   *mailsim.Server
 	cancel context.CancelFunc
-	done   chan error
+	done   chan struct{} // closed when the bot has stopped
 }
 
 // Close stops the bot and the simulator.
@@ -365,8 +365,13 @@ func StartSandbox(ctx context.Context, s *store.Store, addr string, env Env, log
 		}
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	sb := &Sandbox{Sim: sim, App: app, Jobs: runner, Mail: mailbox, cancel: cancel, done: make(chan error, 1)}
-	go func() { sb.done <- app.Run(runCtx) }()
+	sb := &Sandbox{Sim: sim, App: app, Jobs: runner, Mail: mailbox, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(sb.done)
+		if err := app.Run(runCtx); err != nil && log != nil {
+			log.Error("the sandbox bot stopped", "err", err)
+		}
+	}()
 	wait, stop := context.WithTimeout(ctx, 15*time.Second)
 	defer stop()
 	if err := sim.WaitFor(wait, func() bool { return sim.Connections() >= 2 }); err != nil {

@@ -58,6 +58,7 @@ func writeExport(t *testing.T) string {
 }
 
 func TestJourneySuggestFromExportThenApply(t *testing.T) {
+	t.Parallel()
 	b := newBot(t)
 	dir := writeExport(t)
 	code, out, errs := b.run("", "journey", "suggest", "--export", dir, "--channels", "sales-leadership,#cs-leads", "--url", "https://acme.slack.com")
@@ -110,6 +111,7 @@ func TestJourneySuggestFromExportThenApply(t *testing.T) {
 const realExport = "../history/testdata/slack-export-houstondatavis"
 
 func TestJourneySuggestRealExportAndBadInput(t *testing.T) {
+	t.Parallel()
 	b := newBot(t)
 	code, out, errs := b.run("", "journey", "suggest", "--export", realExport)
 	if code != 0 {
@@ -197,6 +199,7 @@ func chatServer(t *testing.T) (*httptest.Server, *int) {
 }
 
 func TestJourneySuggestWithAModel(t *testing.T) {
+	t.Parallel()
 	srv, calls := chatServer(t)
 	dir := writeExport(t)
 	var out, errb bytes.Buffer

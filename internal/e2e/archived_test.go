@@ -11,6 +11,7 @@ import (
 // would); after one sync it is gone from her Home tab and `/journey initech`
 // no longer finds it.
 func TestCompanyDeletedInHubSpotLeavesHomeAndLookups(t *testing.T) {
+	t.Parallel()
 	const sofia = "U0REP3"
 	c := startCRM(t)
 	v, _ := c.home(sofia)

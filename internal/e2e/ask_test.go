@@ -141,6 +141,7 @@ func wantAll(t *testing.T, what string, got string, want ...string) {
 // The issue's questions, asked by the people they fit in a DM and with
 // @Journey in a channel, are answered from the journey with their sources.
 func TestAskTheIssueQuestionsInADMAndInAThread(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	renewQ, renewWant := renewalQuestion(t)
 	cases := []struct {
@@ -178,6 +179,7 @@ func TestAskTheIssueQuestionsInADMAndInAThread(t *testing.T) {
 // A DM conversation keeps its context: "and Globex?" and "why?" follow on;
 // account names, "mine" and "help" still work as before.
 func TestAskFollowUpsInADMAndTheOldCommandsStillWork(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	wantAll(t, "where is acme", shown(e.askDM(maya, "where is Acme?")), "Acme Corp is in Proposal")
 	and := shown(e.askDM(maya, "and Globex?"))
@@ -197,6 +199,7 @@ func TestAskFollowUpsInADMAndTheOldCommandsStillWork(t *testing.T) {
 // follow-up mention in that thread keeps its context, and someone else in
 // the same thread has their own.
 func TestAskInAThread(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	thread, reply := e.askThread(maya, "C0GENERAL", "", "which of my deals are at risk?")
 	wantAll(t, "at risk in a thread", shown(reply), "Acme Corp", "Massive Dynamic", "*Sources*")
@@ -230,6 +233,7 @@ func TestAskInAThread(t *testing.T) {
 // clear refusal; nothing is approved, and only the asker's own actions come
 // with buttons.
 func TestAskRefusesToLeakOrAct(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	// Jordan's drafts exist once he has seen his day
 	e.askDM(jordan, "show my drafts")
@@ -282,6 +286,7 @@ func (e *env) actionsOf(slackUser string) []journey.Action {
 // question shows "thinking…" until the answer comes in the thread; the
 // answer's buttons act on the asker's own action.
 func TestAskInTheAssistantPane(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	ch, thread, err := e.sim.StartAssistantThread(ctx(t), maya)
 	if err != nil {
@@ -349,6 +354,7 @@ func TestAskInTheAssistantPane(t *testing.T) {
 // the tools' facts, with their sources; a follow-up in a thread carries the
 // earlier turn; asking for another rep's drafts is refused by the tools.
 func TestAskWithALiveModelThroughTheSimulator(t *testing.T) {
+	t.Parallel()
 	srv := asktest.Start(asktest.KeywordPlan)
 	t.Cleanup(srv.Close)
 	e := startWith(t, map[string]string{"LLM_BASE_URL": srv.URL(), "LLM_MODEL": "local-tools", "LLM_MAX_RETRIES": "-1"})

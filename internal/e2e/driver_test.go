@@ -10,6 +10,7 @@ import (
 // TestAssistantPaneThroughTheDriver: the sandbox's HTTP driver opens the
 // assistant pane and asks in it, as the README shows with curl.
 func TestAssistantPaneThroughTheDriver(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	base := strings.TrimSuffix(e.sim.APIURL(), "api/")
 	post := func(body string) map[string]any {

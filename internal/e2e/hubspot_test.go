@@ -110,6 +110,7 @@ func (c *crm) card(user, query, want string) string {
 }
 
 func TestClosedLostToWonInHubSpotAsksTheOwnerWhy(t *testing.T) {
+	t.Parallel()
 	c := startCRM(t)
 	acme := c.deal("Acme Corp")
 	mayaUser := c.fx.UserOf["maya.patel@sample.example"]
@@ -237,6 +238,7 @@ func TestClosedLostToWonInHubSpotAsksTheOwnerWhy(t *testing.T) {
 }
 
 func TestCSMReassignedInHubSpotShowsCustomerToldUntilConfirmed(t *testing.T) {
+	t.Parallel()
 	c := startCRM(t)
 	var globex string
 	for _, a := range c.doc.Accounts {

@@ -134,6 +134,7 @@ func (e *env) dmWith(user, want string) (slacksim.Message, bool) {
 // middle of sending; the DM reads "Sent 09:14 by @maya"; the next morning's
 // digest shows it done.
 func TestPromiseToSentEmail(t *testing.T) {
+	t.Parallel()
 	ny, _ := time.LoadLocation("America/New_York")
 	day := weekIn(ny)
 	c := testclock.New(day(0, 10, 0)) // Monday 10:00 in New York
@@ -319,6 +320,7 @@ func (e *env) actionByKey(key string) (journey.Action, error) {
 // in, a person who left — each told to the right person, the action kept,
 // nothing sent twice.
 func TestSendBadInput(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	c := context.Background()
 	v, ids := e.home(maya)
@@ -480,6 +482,7 @@ func escapeWant(s string) string {
 // of its own when the snooze ends (at a working hour), once; the next
 // morning's DM does not repeat it.
 func TestSnoozedActionComesBack(t *testing.T) {
+	t.Parallel()
 	ny, _ := time.LoadLocation("America/New_York")
 	day := weekIn(ny)
 	c := testclock.New(day(0, 11, 0)) // Monday 11:00

@@ -79,6 +79,7 @@ func initialOutline(t *testing.T, v slacksim.View) string {
 }
 
 func TestAdminBootstrapsTheJourneyFromLeadershipChannels(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	e.seedLeadership()
 
@@ -221,6 +222,7 @@ func TestAdminBootstrapsTheJourneyFromLeadershipChannels(t *testing.T) {
 }
 
 func TestSetupFromTemplate(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	// a Slack workspace admin who is not one of Journey's people may set up too
 	const olga = "U0OWNER"
@@ -256,6 +258,7 @@ func TestSetupFromTemplate(t *testing.T) {
 }
 
 func TestSetupEmptyChannel(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	e.sim.AddChannel(slacksim.Channel{ID: "C0QUIET", Name: "revops", Members: []string{"U0BOT", alex}})
 	if _, err := e.sim.SlashCommand(ctx(t), alex, "C0GENERAL", "/journey", "setup"); err != nil {

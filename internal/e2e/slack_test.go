@@ -157,6 +157,7 @@ func (e *env) ephemeralWith(user, want string) (slacksim.Message, bool) {
 }
 
 func TestSlashCommandShowsTheCard(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	// the simulator fails a command not acked within Slack's 3 s
 	if _, err := e.sim.SlashCommand(ctx(t), maya, "C0ACME", "/journey", "acme"); err != nil {
@@ -181,6 +182,7 @@ func TestSlashCommandShowsTheCard(t *testing.T) {
 }
 
 func TestSlashCommandHelpAndBadInput(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	cases := []struct{ text, want string }{
 		{"", "/journey ACCOUNT"},
@@ -209,6 +211,7 @@ func TestSlashCommandHelpAndBadInput(t *testing.T) {
 }
 
 func TestDidYouMeanAndMine(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	if _, err := e.sim.SlashCommand(ctx(t), maya, "C0GENERAL", "/journey", "globx"); err != nil {
 		t.Fatal(err)
@@ -251,6 +254,7 @@ func TestDidYouMeanAndMine(t *testing.T) {
 }
 
 func TestMentionInThreadAndLinkedChannel(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	parent, err := e.sim.Post(ctx(t), maya, "C0GENERAL", "", "How is Globex doing?")
 	if err != nil {
@@ -335,6 +339,7 @@ func elements(raw json.RawMessage) []element {
 }
 
 func TestAppHomeAndActionButtons(t *testing.T) {
+	t.Parallel()
 	e := start(t, "SMTP_URL=off")
 	v, ids := e.home(maya)
 	if len(ids) < 3 || len(ids) > 5 {
@@ -447,6 +452,7 @@ func TestAppHomeAndActionButtons(t *testing.T) {
 }
 
 func TestEditDraftModal(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	v, _ := e.home(maya)
 	editable := ""
@@ -493,6 +499,7 @@ func TestEditDraftModal(t *testing.T) {
 }
 
 func TestShareInChannel(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	for _, ch := range []string{"C0ACME", "C0RANDOM"} {
 		if _, err := e.sim.SlashCommand(ctx(t), maya, ch, "/journey", "acme"); err != nil {
@@ -541,6 +548,7 @@ func TestShareInChannel(t *testing.T) {
 }
 
 func TestDMAndGuest(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	ch, _, err := e.sim.SendDM(ctx(t), maya, "initech")
 	if err != nil {
@@ -576,6 +584,7 @@ func TestDMAndGuest(t *testing.T) {
 }
 
 func TestEventsAreProcessedOnce(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	// A mention whose ack the simulator never sees is redelivered in a new
 	// envelope with retry_attempt; the bot answers once.
@@ -639,6 +648,7 @@ func botReplies(ms []slacksim.Message) []slacksim.Message {
 
 // TestHugeAccountCardFits: 200 events and 40 contacts never get rejected by Slack.
 func TestHugeAccountCardFits(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	c := context.Background()
 	refs, _ := e.s.AccountRefs(c, e.ws.ID)
@@ -679,6 +689,7 @@ func TestHugeAccountCardFits(t *testing.T) {
 // TestRefreshDropsNothing: Slack refreshes Socket Mode connections; the bot
 // reconnects and keeps answering.
 func TestRefreshDropsNothing(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	e.sim.Disconnect("refresh_requested")
 	// the refreshed connections close shortly after; two new ones replace them
@@ -714,6 +725,7 @@ func (e *env) commitments(account, what string) []journey.Commitment {
 // TestPromiseInLinkedChannel: a promise in the deal channel shows on the card
 // with a link to the message, and a later message that delivers it closes it.
 func TestPromiseInLinkedChannel(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	ts, err := e.sim.Post(ctx(t), maya, "C0ACME", "", "Thanks Tom! I'll send the pricing sheet Thursday.")
 	if err != nil {
@@ -751,6 +763,7 @@ func TestPromiseInLinkedChannel(t *testing.T) {
 
 // TestEditsAndDeletesAreHonoured: a promise edited away, or deleted, is withdrawn.
 func TestEditsAndDeletesAreHonoured(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	ts, err := e.sim.Post(ctx(t), maya, "C0ACME", "", "I'll send the revised SLA appendix tomorrow.")
 	if err != nil {
@@ -779,6 +792,7 @@ func TestEditsAndDeletesAreHonoured(t *testing.T) {
 }
 
 func TestLinkAndLog(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	if _, err := e.sim.SlashCommand(ctx(t), maya, "C0GENERAL", "/journey", "link globex"); err != nil {
 		t.Fatal(err)
@@ -803,6 +817,7 @@ func TestLinkAndLog(t *testing.T) {
 }
 
 func TestLogByDM(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	if _, _, err := e.sim.SendDM(ctx(t), maya, "log hooli Spoke with their CFO. I'll send the renewal quote by Friday."); err != nil {
 		t.Fatal(err)
@@ -823,6 +838,7 @@ func TestLogByDM(t *testing.T) {
 // the sandbox's own, all on one database: every rep gets one morning DM per
 // workday, the managers' channel one digest per workday, never twice.
 func TestWeekOfNudgesAndDigestsTwoProcesses(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	// the sandbox's own runner keeps the sandbox's fixed clock: stop it,
 	// so the week runs on the two processes below
@@ -930,6 +946,7 @@ func TestWeekOfNudgesAndDigestsTwoProcesses(t *testing.T) {
 // TestDigestNudgeRep: the sandbox posts Dana's digest on its morning tick;
 // her "Nudge" button sends the rep their actions at once.
 func TestDigestNudgeRep(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	var digest slacksim.Message
 	e.waitFor("the morning digest in #sales-managers", func() bool {

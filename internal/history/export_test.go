@@ -23,6 +23,7 @@ import (
 const realExport = "testdata/slack-export-houstondatavis"
 
 func TestReadsTheRealExport(t *testing.T) {
+	t.Parallel()
 	e, err := history.Open(realExport)
 	if err != nil {
 		t.Fatal(err)
@@ -76,6 +77,7 @@ func TestReadsTheRealExport(t *testing.T) {
 }
 
 func TestTimeWindow(t *testing.T) {
+	t.Parallel()
 	e, err := history.Open(realExport)
 	if err != nil {
 		t.Fatal(err)
@@ -122,6 +124,7 @@ func copyExport(t *testing.T) string {
 }
 
 func TestTruncatedDayFileKeepsTheRest(t *testing.T) {
+	t.Parallel()
 	dir := copyExport(t)
 	day := filepath.Join(dir, "general", "2015-06-05.json")
 	b, err := os.ReadFile(day)
@@ -167,6 +170,7 @@ func TestTruncatedDayFileKeepsTheRest(t *testing.T) {
 }
 
 func TestCorruptExport(t *testing.T) {
+	t.Parallel()
 	dir := copyExport(t)
 	if err := os.WriteFile(filepath.Join(dir, "channels.json"), []byte(`[{"id": "C1", "name": `), 0o644); err != nil {
 		t.Fatal(err)
@@ -222,6 +226,7 @@ func zipExport(t *testing.T, top string) string {
 }
 
 func TestZipExport(t *testing.T) {
+	t.Parallel()
 	for _, top := range []string{"", "houstondatavis Slack export"} {
 		path := zipExport(t, top)
 		e, err := history.Open(path)
@@ -250,6 +255,7 @@ func TestZipExport(t *testing.T) {
 }
 
 func TestCallbackErrorStops(t *testing.T) {
+	t.Parallel()
 	e, err := history.Open(realExport)
 	if err != nil {
 		t.Fatal(err)

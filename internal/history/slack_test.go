@@ -113,6 +113,7 @@ func (s *failingSink) SavePage(ctx context.Context, ch, name string, msgs []boot
 }
 
 func TestReadsHistoryAndRepliesAndResumesWithoutDuplicates(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	total := f.seed(t, 50)
 	ctx := context.Background()
@@ -171,6 +172,7 @@ func TestReadsHistoryAndRepliesAndResumesWithoutDuplicates(t *testing.T) {
 }
 
 func TestHonoursRetryAfter(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, map[string]slacksim.Limit{"conversations.history": {PerChannelPerSecond: 1}})
 	total := f.seed(t, 20)
 	var mu sync.Mutex
@@ -200,6 +202,7 @@ func TestHonoursRetryAfter(t *testing.T) {
 }
 
 func TestChannelProblemsSayWhatToDo(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	r := &history.Reader{API: f.api}
 	ctx := context.Background()
@@ -247,6 +250,7 @@ func TestChannelProblemsSayWhatToDo(t *testing.T) {
 }
 
 func TestTimeWindowOnSlack(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	f.seed(t, 48) // two days, hourly
 	from := time.Date(2026, 9, 2, 0, 0, 0, 0, time.UTC)

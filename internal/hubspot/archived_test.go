@@ -14,6 +14,7 @@ import (
 // HubSpot archived them and one change each; a second sync writes nothing,
 // and the deal no longer counts in the book.
 func TestDeletedInHubSpotIsArchivedOnceAndLeavesTheBook(t *testing.T) {
+	t.Parallel()
 	e := setup(t)
 	ctx := context.Background()
 	if _, err := e.sync("pat-test"); err != nil {
@@ -134,6 +135,7 @@ func TestDeletedInHubSpotIsArchivedOnceAndLeavesTheBook(t *testing.T) {
 // with a change naming the survivor; a record merged away is never listed
 // as archived, so only the survivor's hs_merged_object_ids says so.
 func TestMergedAwayRecordLivingApartIsArchived(t *testing.T) {
+	t.Parallel()
 	e := setup(t)
 	if _, err := e.sync("pat-test"); err != nil {
 		t.Fatal(err)
@@ -164,6 +166,7 @@ func TestMergedAwayRecordLivingApartIsArchived(t *testing.T) {
 // TestDriverDeletesARecord: the sandbox's driver deletes a record as a
 // person would in HubSpot, and the next sync archives it.
 func TestDriverDeletesARecord(t *testing.T) {
+	t.Parallel()
 	e := setup(t)
 	if _, err := e.sync("pat-test"); err != nil {
 		t.Fatal(err)

@@ -77,6 +77,7 @@ func (e *env) dealID(name string) string {
 }
 
 func TestFirstSyncAdoptsTheImportedBookAndRerunChangesNothing(t *testing.T) {
+	t.Parallel()
 	e := setup(t)
 	// a move made just before Journey was connected: recorded, nobody asked
 	_ = e.sim.Set("deals", e.dealID("Acme Corp"), now.Add(-2*time.Hour), e.fx.UserOf["maya.patel@sample.example"], map[string]string{"dealstage": "closedlost"})
@@ -132,6 +133,7 @@ func TestFirstSyncAdoptsTheImportedBookAndRerunChangesNothing(t *testing.T) {
 }
 
 func TestClosedLostToWonBecomesChangesAndAsksTheOwnerOnce(t *testing.T) {
+	t.Parallel()
 	e := setup(t)
 	if _, err := e.sync("pat-test"); err != nil {
 		t.Fatal(err)
@@ -182,6 +184,7 @@ func TestClosedLostToWonBecomesChangesAndAsksTheOwnerOnce(t *testing.T) {
 }
 
 func TestCSMReassignmentAsksTheNewCSM(t *testing.T) {
+	t.Parallel()
 	e := setup(t)
 	if _, err := e.sync("pat-test"); err != nil {
 		t.Fatal(err)
@@ -221,6 +224,7 @@ func TestCSMReassignmentAsksTheNewCSM(t *testing.T) {
 }
 
 func TestFaultsKeepProgressAndSayWhatToDo(t *testing.T) {
+	t.Parallel()
 	e := setup(t)
 	// a 429 storm and 5xx are waited out
 	e.sim.RateLimit(5, 0)
@@ -274,6 +278,7 @@ func TestFaultsKeepProgressAndSayWhatToDo(t *testing.T) {
 }
 
 func TestDeletedMergedMissingPropertyAndLongHistory(t *testing.T) {
+	t.Parallel()
 	e := setup(t)
 	c, err := hubspot.NewClient(hubspot.Config{Token: "pat-test", BaseURL: e.sim.URL(), CSMProperty: "no_such_property", Backoff: time.Millisecond})
 	if err != nil {
@@ -313,6 +318,7 @@ func TestDeletedMergedMissingPropertyAndLongHistory(t *testing.T) {
 }
 
 func TestSearchPastItsResultCapStartsAgainFromTheCursor(t *testing.T) {
+	t.Parallel()
 	e := setup(t)
 	e.sim.MaxSearchResults = 400
 	e.sim.Generate(1000, 3, 2, now.AddDate(0, -1, 0))
@@ -334,6 +340,7 @@ func TestSearchPastItsResultCapStartsAgainFromTheCursor(t *testing.T) {
 }
 
 func TestRecordDeletedBetweenSearchAndReadIsSkippedAndNamed(t *testing.T) {
+	t.Parallel()
 	e := setup(t)
 	if _, err := e.sync("pat-test"); err != nil {
 		t.Fatal(err)
@@ -358,6 +365,7 @@ func TestRecordDeletedBetweenSearchAndReadIsSkippedAndNamed(t *testing.T) {
 }
 
 func TestMergedIntoANewRecordKeepsTheDealAndItsHistory(t *testing.T) {
+	t.Parallel()
 	e := setup(t)
 	if _, err := e.sync("pat-test"); err != nil {
 		t.Fatal(err)
@@ -388,6 +396,7 @@ func TestMergedIntoANewRecordKeepsTheDealAndItsHistory(t *testing.T) {
 }
 
 func TestCSMPropertyHoldingAnEmail(t *testing.T) {
+	t.Parallel()
 	e := setup(t)
 	if _, err := e.sync("pat-test"); err != nil {
 		t.Fatal(err)
@@ -414,6 +423,7 @@ func TestCSMPropertyHoldingAnEmail(t *testing.T) {
 // updates the adopted records: it creates no second account, contact or
 // deal.
 func TestReimportAfterTheSyncAdoptedTheBook(t *testing.T) {
+	t.Parallel()
 	e := setup(t)
 	if _, err := e.sync("pat-test"); err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 // lists only deleted deals, 100 at most a page, each with archived and
 // archivedAt; a deleted deal leaves the search.
 func TestArchivedListingInHubSpotsShape(t *testing.T) {
+	t.Parallel()
 	s := portal(t)
 	for i := 0; i < 120; i++ {
 		id := strconv.Itoa(500 + i)

@@ -51,6 +51,7 @@ func call(t *testing.T, s *hubspotsim.Server, method, path, token string, body a
 }
 
 func TestSearchPagesOldestModificationFirst(t *testing.T) {
+	t.Parallel()
 	s := portal(t)
 	body := map[string]any{"filterGroups": []any{map[string]any{"filters": []any{map[string]any{"propertyName": "hs_lastmodifieddate", "operator": "GTE",
 		"value": "1761998400000"}}}}, "sorts": []any{map[string]string{"propertyName": "hs_lastmodifieddate", "direction": "ASCENDING"}},
@@ -81,6 +82,7 @@ func TestSearchPagesOldestModificationFirst(t *testing.T) {
 }
 
 func TestBatchReadWithHistoryAndMissingRecords(t *testing.T) {
+	t.Parallel()
 	s := portal(t)
 	code, _, out := call(t, s, "POST", "/crm/v3/objects/deals/batch/read", "tok", map[string]any{
 		"inputs": []any{map[string]string{"id": "21"}, map[string]string{"id": "404"}}, "properties": []string{"dealstage"},
@@ -105,6 +107,7 @@ func TestBatchReadWithHistoryAndMissingRecords(t *testing.T) {
 }
 
 func TestFaultsAnswerAsHubSpotDoes(t *testing.T) {
+	t.Parallel()
 	s := portal(t)
 	if code, _, out := call(t, s, "GET", "/crm/v3/owners/?limit=500", "wrong", nil); code != 401 || out["category"] != "INVALID_AUTHENTICATION" {
 		t.Errorf("wrong token: %d %v", code, out)

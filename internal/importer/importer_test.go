@@ -63,6 +63,7 @@ func counts(t *testing.T, s *store.Store) map[string]int {
 }
 
 func TestImportIsIdempotentAndTracksChanges(t *testing.T) {
+	t.Parallel()
 	s := pgtest.NewStore(t)
 	ctx := context.Background()
 	reps, err := doImport(t, s, read(t, "book.json"))
@@ -138,6 +139,7 @@ func equal(a, b map[string]int) bool {
 }
 
 func TestBadFileChangesNothingAndNamesEveryProblem(t *testing.T) {
+	t.Parallel()
 	s := pgtest.NewStore(t)
 	if _, err := doImport(t, s, read(t, "book.json")); err != nil {
 		t.Fatal(err)
@@ -169,6 +171,7 @@ func TestBadFileChangesNothingAndNamesEveryProblem(t *testing.T) {
 }
 
 func TestSyntaxErrorsNameTheLine(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, data, want string
 	}{
@@ -189,6 +192,7 @@ func TestSyntaxErrorsNameTheLine(t *testing.T) {
 }
 
 func TestCSVImport(t *testing.T) {
+	t.Parallel()
 	s := pgtest.NewStore(t)
 	if _, err := doImport(t, s, read(t, "book.json"), read(t, "accounts.csv")); err != nil {
 		t.Fatal(err)

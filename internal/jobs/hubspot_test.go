@@ -46,6 +46,7 @@ func (p *prompter) calls() int { p.mu.Lock(); defer p.mu.Unlock(); return len(p.
 // once, records the run, queues the questions and hands them to the Slack
 // app; an expired token is recorded on the run with what to do.
 func TestPeriodicHubSpotSync(t *testing.T) {
+	t.Parallel()
 	s, ws, _ := book(t)
 	data, _ := sample.JSON(now)
 	in, err := importer.Read("sample.json", data, "")

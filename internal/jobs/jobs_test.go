@@ -80,6 +80,7 @@ func message(accountID, ts, user, text string, side journey.Side) journey.Event 
 }
 
 func TestIngestAnalyseOnceAndIdempotent(t *testing.T) {
+	t.Parallel()
 	s, ws, acme := book(t)
 	r := runner(t, s, llm.NewOffline())
 	ctx := context.Background()
@@ -152,6 +153,7 @@ func liveModel(t *testing.T, url string) journey.Model {
 // TestModelDownLeavesMessagesQueued: a model that is down fails the job, the
 // message stays pending for River's retry, and the failure is recorded.
 func TestModelDownLeavesMessagesQueued(t *testing.T) {
+	t.Parallel()
 	s, ws, acme := book(t)
 	srv, calls := fakeLLM(t, func(int) (int, string) { return http.StatusServiceUnavailable, "" })
 	r := runner(t, s, liveModel(t, srv.URL))
@@ -179,6 +181,7 @@ func TestModelDownLeavesMessagesQueued(t *testing.T) {
 // TestLiveDraftReplacesTemplateUnlessEdited: with a live model, new actions
 // get the model's draft; a draft the owner edited is never overwritten.
 func TestLiveDraftReplacesTemplateUnlessEdited(t *testing.T) {
+	t.Parallel()
 	s, ws, acme := book(t)
 	srv, _ := fakeLLM(t, func(int) (int, string) {
 		return http.StatusOK, `{"subject":"SOC 2 report for Acme","body":"Hi Victor,\n\nHere is the SOC 2 Type II report.\n\nBest,\nMaya"}`

@@ -99,6 +99,7 @@ func waitState(t *testing.T, s *store.Store, ws, id string, want journey.ActionS
 // Approving twice (a double click) queues one send and sends one email,
 // recorded on the timeline.
 func TestApproveTwiceSendsOnce(t *testing.T) {
+	t.Parallel()
 	s, ws, a, r, srv, o := sendSetup(t)
 	ctx := context.Background()
 	var wg sync.WaitGroup
@@ -142,6 +143,7 @@ func TestApproveTwiceSendsOnce(t *testing.T) {
 // An attempt that stopped before the hand-over (phase sending) is sent
 // again; one that stopped after it (handed_over) is not.
 func TestCrashedAttempts(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		phase string
 		sent  int
@@ -176,6 +178,7 @@ func TestCrashedAttempts(t *testing.T) {
 // A refusal fails the action with the server's reason; approving again
 // reuses the same email and Message-ID.
 func TestRefusalThenRetry(t *testing.T) {
+	t.Parallel()
 	s, ws, a, r, srv, _ := sendSetup(t)
 	ctx := context.Background()
 	srv.SetFault(mailsim.Fault{Code: 554, Text: "5.7.1 relay denied"})

@@ -78,6 +78,7 @@ func (s *setupSlack) ReportSetup(_ context.Context, _ string, run bootstrap.Run,
 }
 
 func TestSetupJobResumesAfterAFailureWithoutDuplicates(t *testing.T) {
+	t.Parallel()
 	s, ws, _ := book(t)
 	sim := slacksim.New(slacksim.Config{TeamID: "T0SAMPLE", Domain: "sample", Now: func() time.Time { return now }, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Users: []slacksim.User{{ID: "U1", Name: "dana"}, {ID: "U2", Name: "priya"}},
@@ -174,6 +175,7 @@ func TestSetupJobResumesAfterAFailureWithoutDuplicates(t *testing.T) {
 // hands over to the next, which resumes from the stored cursors; the run
 // still finishes with every message once.
 func TestSetupJobReadsInSlices(t *testing.T) {
+	t.Parallel()
 	s, ws, _ := book(t)
 	sim := slacksim.New(slacksim.Config{TeamID: "T0SAMPLE", Domain: "sample", Now: func() time.Time { return now }, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Users:    []slacksim.User{{ID: "U1", Name: "dana"}},

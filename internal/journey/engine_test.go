@@ -1,6 +1,7 @@
 package journey
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -44,6 +45,7 @@ func done(key string, at time.Time, persona string) Completion {
 }
 
 func TestDerivePosition(t *testing.T) {
+	t.Parallel()
 	def := testDef()
 	if ps := def.Validate(); len(ps) > 0 {
 		t.Fatalf("test definition invalid: %v", ps)
@@ -132,6 +134,7 @@ func TestDerivePosition(t *testing.T) {
 }
 
 func TestLoopBackRequiresOnboardingAgain(t *testing.T) {
+	t.Parallel()
 	def := testDef()
 	won := Deal{ID: "d1", Name: "Platform", Kind: DealNew, Stage: "closedwon", CreatedAt: daysAgo(200), ClosedAt: daysAgo(150)}
 	exp := Deal{ID: "d2", Name: "More seats", Kind: DealExpansion, Stage: "closedwon", CreatedAt: daysAgo(40), ClosedAt: daysAgo(14)}
@@ -163,6 +166,7 @@ func TestLoopBackRequiresOnboardingAgain(t *testing.T) {
 }
 
 func TestPersonaStuckWhileDealLooksHealthy(t *testing.T) {
+	t.Parallel()
 	def := testDef()
 	won := Deal{ID: "d1", Name: "Platform", Kind: DealNew, Stage: "closedwon", CreatedAt: daysAgo(200), ClosedAt: daysAgo(150)}
 	data := AccountData{
@@ -203,6 +207,7 @@ func TestPersonaStuckWhileDealLooksHealthy(t *testing.T) {
 }
 
 func TestHealthFactorsSumToScore(t *testing.T) {
+	t.Parallel()
 	def := testDef()
 	deal := Deal{ID: "d1", Name: "Platform", Kind: DealNew, Stage: "contractsent", CreatedAt: daysAgo(90), CloseDate: now.Add(5 * 24 * time.Hour)}
 	champion := Contact{ID: "k1", Name: "Dana Lee", Persona: "revops", BuyingRole: BuyerChampion}
@@ -265,6 +270,7 @@ func TestHealthFactorsSumToScore(t *testing.T) {
 }
 
 func TestHealthExplainNamesTheBiggestLosses(t *testing.T) {
+	t.Parallel()
 	h := Health{Score: 64, Factors: []Factor{
 		{Key: "a", Weight: 15, Points: 5, Sentence: "champion Dana silent 12 days"},
 		{Key: "b", Weight: 20, Points: 12, Sentence: "success criteria not agreed"},
@@ -278,6 +284,7 @@ func TestHealthExplainNamesTheBiggestLosses(t *testing.T) {
 }
 
 func TestPriorityOrder(t *testing.T) {
+	t.Parallel()
 	def := testDef()
 	mk := func(id, name string, amount int64, stage string, closeIn int) AccountData {
 		return AccountData{Account: Account{ID: id, Name: name}, Deals: []Deal{{ID: "d" + id, AccountID: id, Name: name, Kind: DealNew,
@@ -319,6 +326,7 @@ func TestPriorityOrder(t *testing.T) {
 }
 
 func TestCSClasses(t *testing.T) {
+	t.Parallel()
 	def := testDef()
 	won := Deal{ID: "d1", Name: "Platform", Kind: DealNew, Stage: "closedwon", CreatedAt: daysAgo(300), ClosedAt: daysAgo(250)}
 	allDone := []Completion{
@@ -353,6 +361,7 @@ func TestCSClasses(t *testing.T) {
 }
 
 func TestRankActions(t *testing.T) {
+	t.Parallel()
 	prio := map[string]Priority{"a": {Score: 40, ClosingThisMonth: true}, "b": {Score: 70}}
 	actions := []Action{
 		{ID: "1", AccountID: "b", Kind: "no_reply", State: ActionProposed},
@@ -372,6 +381,7 @@ func TestRankActions(t *testing.T) {
 }
 
 func TestActionStateMachine(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		from ActionState
 		verb ActionVerb
@@ -398,7 +408,7 @@ func TestActionStateMachine(t *testing.T) {
 		switch {
 		case tt.err == "" && err != nil:
 			t.Errorf("%s+%s: unexpected error %v", tt.from, tt.verb, err)
-		case tt.err == "same" && err != ErrSameState:
+		case tt.err == "same" && !errors.Is(err, ErrSameState):
 			t.Errorf("%s+%s: want ErrSameState, got %v", tt.from, tt.verb, err)
 		case tt.err != "" && tt.err != "same" && (err == nil || !strings.Contains(err.Error(), tt.err) || ErrorCode(err) != EINVALID):
 			t.Errorf("%s+%s: want EINVALID %q, got %v", tt.from, tt.verb, tt.err, err)
@@ -410,6 +420,7 @@ func TestActionStateMachine(t *testing.T) {
 }
 
 func TestLookup(t *testing.T) {
+	t.Parallel()
 	refs := []NamedRef{{"1", "Acme Corp"}, {"2", "Acme Widgets, Inc."}, {"3", "Globex"}, {"4", "The Initech Company"}, {"5", "Umbrella Health"}}
 	cases := []struct {
 		q    string
@@ -453,6 +464,7 @@ func TestLookup(t *testing.T) {
 }
 
 func TestDefinitionValidate(t *testing.T) {
+	t.Parallel()
 	d := testDef()
 	d.Stages[1].Key = "discovery"
 	d.Stages[2].Milestones[0].Key = "demo_held"
@@ -470,6 +482,7 @@ func TestDefinitionValidate(t *testing.T) {
 }
 
 func TestNextStepsAndCard(t *testing.T) {
+	t.Parallel()
 	def := testDef()
 	data := AccountData{
 		Account:     Account{ID: "a", Name: "Acme Corp"},
@@ -508,6 +521,7 @@ func TestNextStepsAndCard(t *testing.T) {
 }
 
 func TestSuggestActions(t *testing.T) {
+	t.Parallel()
 	def := testDef()
 	data := AccountData{
 		Account:  Account{ID: "a", Name: "Acme Corp", OwnerID: "rep"},
@@ -572,6 +586,7 @@ func TestSuggestActions(t *testing.T) {
 }
 
 func TestNudgeRules(t *testing.T) {
+	t.Parallel()
 	def := testDef()
 	base := func() AccountData {
 		return AccountData{
@@ -648,6 +663,7 @@ func keysOf(m map[string]Action) []string {
 }
 
 func TestBusinessDays(t *testing.T) {
+	t.Parallel()
 	mon := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	cases := []struct {
 		from time.Time
@@ -666,6 +682,7 @@ func TestBusinessDays(t *testing.T) {
 }
 
 func TestDigest(t *testing.T) {
+	t.Parallel()
 	def := testDef()
 	people := map[string]Person{"r1": {ID: "r1", Name: "Maya"}, "r2": {ID: "r2", Name: "Jordan"}}
 	atRisk := AccountData{
@@ -714,6 +731,7 @@ func (w weekdaysAt) Next(t time.Time) time.Time {
 }
 
 func TestSchedules(t *testing.T) {
+	t.Parallel()
 	nudge := weekdaysAt{8, 30}
 	cases := []struct {
 		at  string // UTC
@@ -743,6 +761,7 @@ func TestSchedules(t *testing.T) {
 
 // A definition's own won stage closes a deal for close-date slips too.
 func TestSlipsFollowTheDefinitionsWonStages(t *testing.T) {
+	t.Parallel()
 	def := testDef()
 	def.WonStages = []string{"signed"}
 	def.Stages[3].CRMStages = []string{"signed"}

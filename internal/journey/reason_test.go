@@ -6,6 +6,7 @@ import (
 )
 
 func TestNeedsReason(t *testing.T) {
+	t.Parallel()
 	def := testDef()
 	tests := []struct {
 		name       string
@@ -50,6 +51,7 @@ func TestNeedsReason(t *testing.T) {
 }
 
 func TestCSMChangeSentence(t *testing.T) {
+	t.Parallel()
 	c := Change{Field: "csm", Old: "Priya Raman", New: "Marcus Green", At: daysAgo(2), Source: "hubspot", Told: ToldNotYet}
 	if got, want := ChangeSentence(c), "CSM changed from Priya Raman to Marcus Green on Nov 21, 2026 (hubspot) — customer told: not yet"; got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
@@ -64,6 +66,7 @@ func TestCSMChangeSentence(t *testing.T) {
 }
 
 func TestBuildHandoff(t *testing.T) {
+	t.Parallel()
 	def := testDef()
 	def.Stages[3].Checklist = []ChecklistItem{
 		{"why_buy", "Deal context", "Why did they buy?"},
@@ -122,6 +125,7 @@ func TestBuildHandoff(t *testing.T) {
 }
 
 func TestExpansionReadiness(t *testing.T) {
+	t.Parallel()
 	def := testDef()
 	won := Deal{ID: "d1", Kind: DealNew, Stage: "closedwon", CreatedAt: daysAgo(200), ClosedAt: daysAgo(150), AmountCents: 100, Currency: "USD", Name: "Platform"}
 	data := AccountData{
@@ -161,6 +165,7 @@ func TestExpansionReadiness(t *testing.T) {
 }
 
 func TestMoney(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]int64{"48000": 4800000, "48000.5": 4800050, "": 0, " 12.34 ": 1234} {
 		if got, ok := Money(in); !ok || got != want {
 			t.Errorf("Money(%q) = %d, %v", in, got, ok)

@@ -15,6 +15,7 @@ func oaEnv(kv map[string]string) func(string) string {
 }
 
 func TestConfigFromEnv(t *testing.T) {
+	t.Parallel()
 	c := ConfigFromEnv(oaEnv(map[string]string{
 		"LLM_BASE_URL": " http://localhost:11434/v1 ", "LLM_API_KEY": oaTestKey, "LLM_MODEL": "llama3.1:8b",
 		"LLM_TIMEOUT": "45s", "LLM_MAX_RETRIES": "2", "LLM_BATCH_SIZE": "10", "LLM_JSON_SCHEMA": "false",
@@ -36,6 +37,7 @@ func TestConfigFromEnv(t *testing.T) {
 }
 
 func TestConfigSecretsStayOut(t *testing.T) {
+	t.Parallel()
 	c := Config{BaseURL: "https://user:pw@llm.example.com/v1?token=abc", APIKey: oaTestKey, Model: "gpt-4o-mini"}
 	for _, s := range []string{c.String(), fmt.Sprintf("%v %+v %#v %s", c, c, c, c), c.LogValue().String()} {
 		if strings.Contains(s, oaTestKey) || strings.Contains(s, "pw@") || strings.Contains(s, "abc") {
@@ -45,6 +47,7 @@ func TestConfigSecretsStayOut(t *testing.T) {
 }
 
 func TestConfigErrors(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct {
 		cfg  Config
 		want string
@@ -69,6 +72,7 @@ func TestConfigErrors(t *testing.T) {
 }
 
 func TestConfigDefaults(t *testing.T) {
+	t.Parallel()
 	c, err := Config{APIKey: oaTestKey, Model: "gpt-4o-mini"}.withDefaults()
 	if err != nil {
 		t.Fatal(err)
@@ -91,6 +95,7 @@ func TestConfigDefaults(t *testing.T) {
 }
 
 func TestNewSelectsTheModel(t *testing.T) {
+	t.Parallel()
 	m, err := New(Config{}, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -23,6 +23,7 @@ func day(s string) time.Time {
 }
 
 func TestResolveDue(t *testing.T) {
+	t.Parallel()
 	ny := mustLoc(t, "America/New_York")
 	berlin := mustLoc(t, "Europe/Berlin")
 	wed := time.Date(2026, 3, 4, 10, 0, 0, 0, ny)       // Wednesday morning
@@ -166,6 +167,7 @@ func TestResolveDue(t *testing.T) {
 }
 
 func TestFindDue(t *testing.T) {
+	t.Parallel()
 	ny := mustLoc(t, "America/New_York")
 	wed := time.Date(2026, 3, 4, 10, 0, 0, 0, ny)
 	tests := []struct {

@@ -99,7 +99,6 @@ var (
 	offCondRe       = regexp.MustCompile(`\b(if|unless|assuming|provided that|provided|as long as|in case|whether)\b`)
 	offPoliteCondRe = regexp.MustCompile(`\bif (that|it) (works|helps|is ok|is okay|is easier|is useful|is helpful)\b|\bif (helpful|useful|you like|you would like|you want|you prefer)\b`)
 	offHedgeRe      = regexp.MustCompile(`\b(hopefully|probably|maybe|perhaps|possibly|might|no promises|not sure|i doubt|likely|ideally)\b`)
-	offNegRe        = regexp.MustCompile(`\b(not|never|no longer|unable)\b`)
 	offTagRe        = regexp.MustCompile(`,?\s*\b(ok|okay|right|yeah|sound good|sounds good|does that work|works for you|cool)\s*\?+\s*$`)
 	offInternalRe   = regexp.MustCompile(`\b(hubspot|crm|close date|the opp|opportunity|internally|with corporate|to corporate|with (my|our) (team|boss|manager|leadership)|with leadership)\b`)
 	offRelDueRe     = regexp.MustCompile(`^\s*(of|after)\s+(receiving|getting|receipt|we|you|the|it|them|that|signature|kickoff)`)
@@ -497,7 +496,7 @@ func (b *offBatch) parsePromise(m *offMsg, orig, low string, w []string, lastPer
 			v, need, ok := offChain(w, i+1, reported)
 			if !ok && i+3 < len(w) && (w[i+1] == "promised" || w[i+1] == "agreed" || w[i+1] == "committed") && w[i+2] == "to" && offVerbBase(w[i+3]) != "" {
 				// "they promised to send sandbox credentials by Wednesday"
-				v, need, ok, reported = i+3, false, true, w[i] == "they"
+				v, need, ok = i+3, false, true
 			}
 			if !ok {
 				continue

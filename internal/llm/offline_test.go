@@ -70,6 +70,7 @@ func waitsOf(an journey.Analysis) []string {
 }
 
 func TestOfflineCommitmentsAndWaits(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		user, text  string
 		commitments []string
@@ -140,6 +141,7 @@ func TestOfflineCommitmentsAndWaits(t *testing.T) {
 }
 
 func TestOfflineWhat(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ text, want string }{
 		{"I'll send you the SOC 2 report by Friday.", "the SOC 2 report"},
 		{"We'll get you the pricing sheet tomorrow.", "the pricing sheet"},
@@ -155,6 +157,7 @@ func TestOfflineWhat(t *testing.T) {
 }
 
 func TestOfflineDueInAuthorsZone(t *testing.T) {
+	t.Parallel()
 	late := time.Date(2026, 3, 5, 6, 0, 0, 0, time.UTC) // 22:00 on the 4th in Los Angeles, 01:00 on the 5th in New York
 	at := func(in *journey.AnalysisInput) { in.Messages[0].At = late }
 	if got := commitmentsOf(analyzeOne(t, "U_TOM", "I'll send the form tomorrow.", at)); strings.Join(got, " ") != "U_TOM>us@03-05" {
@@ -184,6 +187,7 @@ func TestOfflineDueInAuthorsZone(t *testing.T) {
 }
 
 func TestOfflineMilestones(t *testing.T) {
+	t.Parallel()
 	ms := func(in *journey.AnalysisInput) {
 		in.Milestones = []journey.MilestoneRef{
 			{Key: "success_criteria_agreed", Name: "Success criteria agreed"},
@@ -230,6 +234,7 @@ func TestOfflineMilestones(t *testing.T) {
 }
 
 func TestOfflineStakeholders(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		user, text string
 		want       []string // "name:role"
@@ -262,6 +267,7 @@ func TestOfflineStakeholders(t *testing.T) {
 }
 
 func TestOfflineFulfilments(t *testing.T) {
+	t.Parallel()
 	open := func(in *journey.AnalysisInput) {
 		in.Open = []journey.Commitment{
 			{ID: "c1", Side: journey.SideUs, What: "the pricing sheet", Status: journey.CommitmentOpen},
@@ -297,6 +303,7 @@ func TestOfflineFulfilments(t *testing.T) {
 }
 
 func TestOfflineBatch(t *testing.T) {
+	t.Parallel()
 	// One batch: the budget holder named first, then speaking; the same
 	// open commitment delivered twice is fulfilled once.
 	at := offTestAt
@@ -331,6 +338,7 @@ func TestOfflineBatch(t *testing.T) {
 }
 
 func TestOfflineContextAndConcurrency(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	in := journey.AnalysisInput{Messages: []journey.Message{{TS: "1.1", User: "U_MAYA", Text: "I'll send it tomorrow"}}, Speakers: offTestSpeakers}
@@ -360,6 +368,7 @@ func TestOfflineContextAndConcurrency(t *testing.T) {
 }
 
 func TestOfflineName(t *testing.T) {
+	t.Parallel()
 	var m journey.Model = NewOffline()
 	if m.Name() != "offline" {
 		t.Errorf("Name() = %q", m.Name())
@@ -367,6 +376,7 @@ func TestOfflineName(t *testing.T) {
 }
 
 func TestOfflineDraft(t *testing.T) {
+	t.Parallel()
 	owner := journey.Person{Name: "Maya Patel"}
 	due := time.Date(2026, 3, 6, 0, 0, 0, 0, time.UTC)
 	facts := []string{"Success criteria: forecast accuracy within 5%", "Champion: Priya Shah", "", strings.Repeat("x", 300), "Renewal on 30 June", "A fourth fact"}

@@ -128,7 +128,7 @@ func (o *OpenAI) SuggestJourney(ctx context.Context, in bootstrap.ModelInput) (b
 	for repaired := false; ; repaired = true {
 		rep, u, err := o.complete(ctx, "journey", msgs, oaJourneySchema)
 		use = use.Add(u)
-		if errors.Is(err, oaErrContextTooLong) {
+		if errors.Is(err, errOAContextTooLong) {
 			return in.Draft, use, journey.Errorf(journey.EINVALID, "llm: the journey messages are longer than the model's context")
 		}
 		if err != nil {

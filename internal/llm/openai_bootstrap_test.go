@@ -44,6 +44,7 @@ const oaJourneyAnswer = `{"stages":[
 ],"disagreements":[{"stage":"handoff","topic":"where handoff happens","positions":[{"claim":"at signature","evidence":["m1"]},{"claim":"at kickoff","evidence":["m2"]},{"claim":"made up","evidence":["m42"]}]}]}`
 
 func TestOpenAISuggestJourney(t *testing.T) {
+	t.Parallel()
 	f := newOAFake(t, func(n int, req oaWireRequest, w http.ResponseWriter, r *http.Request) {
 		oaCompletion(w, oaJourneyAnswer, "stop", 3000, 600)
 	})
@@ -72,9 +73,9 @@ func TestOpenAISuggestJourney(t *testing.T) {
 	if len(doc.Messages) != 3 || doc.Messages[0].ID != "m1" || doc.Draft.Template != "saas-sales-led" || len(doc.Templates) != 3 {
 		t.Errorf("prompt document: %d messages, template %q, %d templates", len(doc.Messages), doc.Draft.Template, len(doc.Templates))
 	}
-	var keys, names []string
+	var names []string
 	for _, s := range p.Definition.Stages {
-		keys, names = append(keys, s.Key), append(names, s.Name)
+		names = append(names, s.Name)
 	}
 	if strings.Join(names, ",") != "Discovery,Demo,Security review,Commercials,Closed won,Onboarding,Renewal" {
 		t.Errorf("stages %v", names)
@@ -102,6 +103,7 @@ func TestOpenAISuggestJourney(t *testing.T) {
 }
 
 func TestOpenAISuggestJourneyRepairsThenGivesUp(t *testing.T) {
+	t.Parallel()
 	bad := `{"stages":[{"key":"discovery","name":"A","owner_team":"","exit_criteria":[],"milestones":[],"evidence":[]},{"key":"discovery","name":"B","owner_team":"","exit_criteria":[],"milestones":[],"evidence":[]}],"disagreements":[]}`
 	answers := []string{bad, oaJourneyAnswer}
 	f := newOAFake(t, func(n int, req oaWireRequest, w http.ResponseWriter, r *http.Request) {

@@ -92,7 +92,7 @@ func (o *OpenAI) Draft(ctx context.Context, in journey.DraftInput) (journey.Draf
 	for repaired := false; ; repaired = true {
 		rep, u, err := o.complete(ctx, "draft", msgs, oaDraftSchema)
 		use = use.Add(u)
-		if errors.Is(err, oaErrContextTooLong) {
+		if errors.Is(err, errOAContextTooLong) {
 			return journey.Draft{}, use, journey.Errorf(journey.EINVALID, "llm: the draft's facts are longer than the model's context")
 		}
 		if err != nil {

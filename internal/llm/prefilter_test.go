@@ -3,6 +3,7 @@ package llm
 import "testing"
 
 func TestMayMatter(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		text string
 		want bool

@@ -39,6 +39,7 @@ func email() mail.Email {
 }
 
 func TestSendDelivers(t *testing.T) {
+	t.Parallel()
 	srv, s := server(t)
 	handed := 0
 	if err := s.Send(context.Background(), email(), func() error { handed++; return nil }); err != nil {
@@ -61,6 +62,7 @@ func TestSendDelivers(t *testing.T) {
 }
 
 func TestSendRefusedAndTemporary(t *testing.T) {
+	t.Parallel()
 	srv, s := server(t)
 	srv.SetFault(mailsim.Fault{Code: 550, Text: "mailbox unavailable"})
 	err := s.Send(context.Background(), email(), func() error { return nil })
@@ -82,6 +84,7 @@ func TestSendRefusedAndTemporary(t *testing.T) {
 }
 
 func TestSendBadAddressAndNoServer(t *testing.T) {
+	t.Parallel()
 	_, s := server(t)
 	e := email()
 	e.ToAddr = "tom at acme"
@@ -104,6 +107,7 @@ func TestSendBadAddressAndNoServer(t *testing.T) {
 // A server that takes the message but never answers leaves the outcome
 // unknown: the caller must not send it again blindly.
 func TestSendNoAnswerAfterHandOver(t *testing.T) {
+	t.Parallel()
 	srv, s := server(t)
 	release := make(chan struct{})
 	srv.SetFault(mailsim.Fault{Hold: func(mailsim.Message) { <-release }})
@@ -125,6 +129,7 @@ func TestSendNoAnswerAfterHandOver(t *testing.T) {
 
 // If recording the hand-over fails, nothing is handed over.
 func TestHandOverFailureSendsNothing(t *testing.T) {
+	t.Parallel()
 	srv, s := server(t)
 	err := s.Send(context.Background(), email(), func() error { return errors.New("database gone") })
 	var se *mail.SendError
@@ -143,6 +148,7 @@ func TestHandOverFailureSendsNothing(t *testing.T) {
 }
 
 func TestParseURL(t *testing.T) {
+	t.Parallel()
 	c, err := mail.ParseURL("smtp://bot%40sample.co:s3cret@mail.sample.co?tls=required&from=journey@sample.co")
 	if err != nil || c.Host != "mail.sample.co" || c.Port != 587 || c.Username != "bot@sample.co" || c.Password != "s3cret" || c.TLS != "starttls" || c.From != "journey@sample.co" {
 		t.Errorf("%+v %v", c, err)

@@ -241,6 +241,7 @@ func forEachClock(t *testing.T, fn func(t *testing.T, f *fixture)) {
 }
 
 func TestDeterministicPerDay(t *testing.T) {
+	t.Parallel()
 	morning := time.Date(2026, 3, 18, 0, 0, 0, 0, time.UTC)
 	evening := time.Date(2026, 3, 18, 23, 59, 59, 0, time.UTC)
 	a, err := JSON(morning)
@@ -274,6 +275,7 @@ func TestDeterministicPerDay(t *testing.T) {
 }
 
 func TestReferencesResolve(t *testing.T) {
+	t.Parallel()
 	forEachClock(t, func(t *testing.T, f *fixture) {
 		person := func(what, ref string) {
 			t.Helper()
@@ -361,6 +363,7 @@ func TestReferencesResolve(t *testing.T) {
 }
 
 func TestExternalIDsUnique(t *testing.T) {
+	t.Parallel()
 	forEachClock(t, func(t *testing.T, f *fixture) {
 		check := func(kind string, ids []string) {
 			t.Helper()
@@ -421,6 +424,7 @@ func TestExternalIDsUnique(t *testing.T) {
 }
 
 func TestMilestoneKeysBelongToTemplate(t *testing.T) {
+	t.Parallel()
 	forEachClock(t, func(t *testing.T, f *fixture) {
 		for _, c := range f.doc.Completions {
 			a := f.accounts[c.Account]
@@ -433,6 +437,7 @@ func TestMilestoneKeysBelongToTemplate(t *testing.T) {
 }
 
 func TestFormatsAndVocabulary(t *testing.T) {
+	t.Parallel()
 	personas := []string{"exec", "revops", "cs_lead", "it", "end_user", "finance", "legal", "procurement"}
 	roles := []string{"champion", "economic_buyer", "decision_maker", "influencer", "user", "technical_owner"}
 	stages := []string{"appointmentscheduled", "qualifiedtobuy", "presentationscheduled", "decisionmakerboughtin", "contractsent", "closedwon", "closedlost"}
@@ -551,6 +556,7 @@ func TestFormatsAndVocabulary(t *testing.T) {
 }
 
 func TestBookShape(t *testing.T) {
+	t.Parallel()
 	forEachClock(t, func(t *testing.T, f *fixture) {
 		if n := len(f.doc.Accounts); n < 23 || n > 27 {
 			t.Errorf("%d accounts, want about 25", n)
@@ -707,6 +713,7 @@ func TestBookShape(t *testing.T) {
 }
 
 func TestSpecialChanges(t *testing.T) {
+	t.Parallel()
 	forEachClock(t, func(t *testing.T, f *fixture) {
 		var csm, revived []importer.ChangeRecord
 		for _, c := range f.doc.Changes {
@@ -741,6 +748,7 @@ func TestSpecialChanges(t *testing.T) {
 }
 
 func TestScenarioAcme(t *testing.T) {
+	t.Parallel()
 	forEachClock(t, func(t *testing.T, f *fixture) {
 		a := f.account(t, "Acme Corp")
 		if a.Segment != "mid_market" || f.people[a.Owner].Role != "rep" {
@@ -819,6 +827,7 @@ func TestScenarioAcme(t *testing.T) {
 }
 
 func TestScenarioGlobex(t *testing.T) {
+	t.Parallel()
 	forEachClock(t, func(t *testing.T, f *fixture) {
 		a := f.account(t, "Globex")
 		if a.Segment != "enterprise" {
@@ -857,6 +866,7 @@ func TestScenarioGlobex(t *testing.T) {
 }
 
 func TestScenarioUmbrella(t *testing.T) {
+	t.Parallel()
 	forEachClock(t, func(t *testing.T, f *fixture) {
 		a := f.account(t, "Umbrella Health")
 		if a.Segment != "mid_market" || a.CSM == "" {
@@ -906,6 +916,7 @@ func TestScenarioUmbrella(t *testing.T) {
 }
 
 func TestScenarioRenewalsGrowthRisk(t *testing.T) {
+	t.Parallel()
 	forEachClock(t, func(t *testing.T, f *fixture) {
 		renewingWithoutEBR := 0
 		for _, a := range f.doc.Accounts {
@@ -960,6 +971,7 @@ func TestScenarioRenewalsGrowthRisk(t *testing.T) {
 }
 
 func TestAtLeastOneOverdueOpenCommitment(t *testing.T) {
+	t.Parallel()
 	f := load(t, clocks[0])
 	for _, c := range f.doc.Commitments {
 		if f.overdue(t, c) {

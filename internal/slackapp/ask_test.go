@@ -10,6 +10,7 @@ import (
 )
 
 func TestAnswerGolden(t *testing.T) {
+	t.Parallel()
 	ans := ask.Answer{
 		Text: "1 of your accounts is at risk:\n• Acme Corp (Proposal, health 76): reached Proposal while \"Success criteria agreed\" is missing [1]\n• <!channel> *not bold* [2]",
 		Citations: []ask.Citation{
@@ -37,6 +38,7 @@ func TestAnswerGolden(t *testing.T) {
 }
 
 func TestLooksLikeQuestion(t *testing.T) {
+	t.Parallel()
 	for text, want := range map[string]bool{
 		"acme": false, "Acme Corp": false, "umbrella health": false, "where is acme": true, "acme?": true,
 		"which of my deals are at risk": true, "and Globex": true, "approve all my drafts": true, "Why": true,

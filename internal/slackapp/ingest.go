@@ -3,6 +3,7 @@ package slackapp
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -134,10 +135,11 @@ func (a *App) ingestChannelMessage(ctx context.Context, c caller, e *slackevents
 // unreadable one is now.
 func tsTime(ts string, now time.Time) time.Time {
 	sec, frac, _ := strings.Cut(ts, ".")
-	var s, us int64
-	fmt.Sscan(sec, &s)
+	// base 10: Sscan would read "000100" as octal
+	s, _ := strconv.ParseInt(sec, 10, 64)
+	var us int64
 	if frac != "" {
-		fmt.Sscan(frac, &us)
+		us, _ = strconv.ParseInt(frac, 10, 64)
 	}
 	if s == 0 {
 		return now.UTC()

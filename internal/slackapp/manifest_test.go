@@ -79,6 +79,7 @@ func compileSchema(t *testing.T) *jsonschema.Schema {
 }
 
 func TestManifestMatchesSlackSchema(t *testing.T) {
+	t.Parallel()
 	schema := compileSchema(t)
 	m := loadManifest(t)
 	if err := schema.Validate(m); err != nil {
@@ -93,6 +94,7 @@ func TestManifestMatchesSlackSchema(t *testing.T) {
 }
 
 func TestManifestDeclaresWhatJourneyNeeds(t *testing.T) {
+	t.Parallel()
 	m := loadManifest(t)
 	settings := m["settings"].(map[string]any)
 	if settings["socket_mode_enabled"] != true {

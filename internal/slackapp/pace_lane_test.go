@@ -18,6 +18,7 @@ import (
 // sends nothing more to that channel until Retry-After has passed, and
 // both of its posts land, once each.
 func TestPacerHoldsTheChannelForRetryAfter(t *testing.T) {
+	t.Parallel()
 	sim := slacksim.New(slacksim.Config{
 		Channels: []slacksim.Channel{{ID: "C1", Name: "deals", Members: []string{"U0BOT"}}},
 		Limits:   map[string]slacksim.Limit{"chat.postMessage": {PerChannelPerSecond: 1}},

@@ -16,6 +16,7 @@ import (
 // a simulator that allows one a second and answers 429 with Retry-After,
 // all land, none twice.
 func TestPacerStaysWithinSlackLimits(t *testing.T) {
+	t.Parallel()
 	sim := slacksim.New(slacksim.Config{
 		Channels: []slacksim.Channel{{ID: "C1", Name: "deals", Members: []string{"U0BOT"}}},
 		Limits:   map[string]slacksim.Limit{"chat.postMessage": {PerChannelPerSecond: 1}},

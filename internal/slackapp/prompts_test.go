@@ -19,6 +19,7 @@ func wonAcme() (journey.Definition, journey.AccountData) {
 }
 
 func TestPromptViewsGolden(t *testing.T) {
+	t.Parallel()
 	def, data := wonAcme()
 	stage := journey.Change{ID: "ch-2", AccountID: "acc-1", DealID: "d-1", Field: "stage", Old: "closedlost", New: "closedwon",
 		ActorName: "Maya Patel", Source: "hubspot", At: ago(0).Add(-time.Hour)}
@@ -56,6 +57,7 @@ func TestPromptViewsGolden(t *testing.T) {
 }
 
 func TestHandoffBlocksShowAnswersAndGaps(t *testing.T) {
+	t.Parallel()
 	def, data := wonAcme()
 	h := journey.BuildHandoff(def, data, data.Deals[0], []journey.HandoffAnswer{{Field: "why_us", Value: "Per-persona progress", By: "Maya Patel"}})
 	blocks := handoffBlocks(h)
@@ -72,6 +74,7 @@ func TestHandoffBlocksShowAnswersAndGaps(t *testing.T) {
 }
 
 func TestCustomerCardShowsExpansionAndDeals(t *testing.T) {
+	t.Parallel()
 	def, data := wonAcme()
 	data.Deals = append(data.Deals, journey.Deal{ID: "d-2", AccountID: "acc-1", Name: "More seats", Kind: journey.DealExpansion,
 		Stage: "contractsent", AmountCents: 1_200_000, Currency: "USD", CreatedAt: ago(5)})
@@ -88,6 +91,7 @@ func TestCustomerCardShowsExpansionAndDeals(t *testing.T) {
 }
 
 func TestCSMChangeStaysOnTheCardBehindNewerChanges(t *testing.T) {
+	t.Parallel()
 	def, data := wonAcme()
 	csm := journey.Change{ID: "ch-csm", AccountID: "acc-1", Field: "csm", Old: "Marcus Green", New: "Priya Raman", Source: "hubspot", At: ago(20), Told: journey.ToldNotYet}
 	var changes []journey.Change

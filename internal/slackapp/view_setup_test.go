@@ -31,6 +31,7 @@ func setupProposal() bootstrap.Proposal {
 }
 
 func TestSetupViewsGolden(t *testing.T) {
+	t.Parallel()
 	modal := setupModal()
 	validBlocks(t, modal.Blocks.BlockSet, "modal")
 	golden(t, "setup_modal", modal)
@@ -84,6 +85,7 @@ func TestSetupViewsGolden(t *testing.T) {
 }
 
 func TestReviewModalSpreadsALongJourneyOverInputs(t *testing.T) {
+	t.Parallel()
 	def, _ := template.BuiltinByKey("enterprise")
 	for i := range def.Stages {
 		for j := 0; j < 8; j++ {

@@ -158,6 +158,7 @@ func validBlocks(t *testing.T, blocks []slack.Block, surface string) {
 }
 
 func TestCardGolden(t *testing.T) {
+	t.Parallel()
 	def, data := acme()
 	card := journey.BuildCard(def, data, fixedNow)
 	private := cardBlocks(card, cardOptions{Actions: []journey.Action{action(journey.ActionProposed)}, Now: fixedNow})
@@ -211,6 +212,7 @@ func mrkdwnTexts(raw []byte) []string {
 }
 
 func TestActionGolden(t *testing.T) {
+	t.Parallel()
 	for _, st := range []journey.ActionState{journey.ActionProposed, journey.ActionApproved, journey.ActionSnoozed, journey.ActionDone, journey.ActionDismissed} {
 		blocks := actionBlocks(action(st), fixedNow, sendState{})
 		validBlocks(t, blocks, "message")
@@ -246,6 +248,7 @@ func TestActionGolden(t *testing.T) {
 }
 
 func TestHelpAndPickGolden(t *testing.T) {
+	t.Parallel()
 	help := ephemeral("Journey help", section(usageText))
 	validBlocks(t, help.Blocks.BlockSet, "message")
 	golden(t, "help", help)
@@ -255,6 +258,7 @@ func TestHelpAndPickGolden(t *testing.T) {
 }
 
 func TestAccountRowsGolden(t *testing.T) {
+	t.Parallel()
 	def, data := acme()
 	card := journey.BuildCard(def, data, fixedNow)
 	rows := accountRows([]rankedAccount{{Data: data, Position: card.Position, Health: card.Health, Priority: card.Priority}}, 10)
@@ -264,6 +268,7 @@ func TestAccountRowsGolden(t *testing.T) {
 
 // TestHugeCardFitsSlack: 200 events, 40 contacts, 60 changes, 30 promises.
 func TestHugeCardFitsSlack(t *testing.T) {
+	t.Parallel()
 	def, data := acme()
 	personas := []string{"exec", "revops", "cs_lead", "it", "end_user", "finance", "legal", "procurement"}
 	for i := 0; i < 40; i++ {
@@ -300,6 +305,7 @@ func TestHugeCardFitsSlack(t *testing.T) {
 }
 
 func TestEscape(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"<!channel> ping": "&lt;!channel&gt; ping",
 		"<@U123>":         "&lt;@U123&gt;",
@@ -315,6 +321,7 @@ func TestEscape(t *testing.T) {
 }
 
 func TestDigestGoldenAndFitsForFiftyReps(t *testing.T) {
+	t.Parallel()
 	def, data := acme()
 	people := map[string]journey.Person{"p-1": data.Owner}
 	data.Account.OwnerID = "p-1"
@@ -363,6 +370,7 @@ func TestDigestGoldenAndFitsForFiftyReps(t *testing.T) {
 }
 
 func TestReplaceActionBlocksKeepsTheRest(t *testing.T) {
+	t.Parallel()
 	a1, a2 := action(journey.ActionProposed), action(journey.ActionProposed)
 	a2.ID = "act-2"
 	msg := append([]slack.Block{header("My day")}, actionBlocks(a1, fixedNow, sendState{})...)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestAssistantThread(t *testing.T) {
+	t.Parallel()
 	s := startSim(t, nil)
 	started := make(chan slackevents.AssistantThreadStartedEvent, 1)
 	connectBot(t, s, func(b *bot, evt socketmode.Event) {

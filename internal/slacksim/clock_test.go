@@ -28,6 +28,7 @@ func tsSeconds(t *testing.T, ts string) int64 {
 // event_time, action_ts and the users' zone offsets all follow it, not the
 // wall clock.
 func TestTheWorkspaceFollowsItsClock(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2028, 2, 29, 23, 30, 0, 0, time.UTC) // a leap day; already March 1 in Berlin
 	if v := testclock.Now(); v.Year() != 2026 || v.Month() != time.November {
 		at = v // the date the suite runs at, when it was moved

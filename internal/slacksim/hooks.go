@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -60,11 +61,10 @@ func (s *Server) handleHook(w http.ResponseWriter, r *http.Request) {
 	}
 	var body hookBody
 	if err := json.Unmarshal(raw, &body); err != nil {
-		// A response_url also takes a form field "payload" holding the JSON.
-		if err := r.ParseForm(); err == nil && r.PostForm.Get("payload") != "" {
-			err = json.Unmarshal([]byte(r.PostForm.Get("payload")), &body)
-		}
-		if err != nil {
+		// A response_url also takes a form field "payload" holding the JSON
+		// (the body is read already: parse the form from it).
+		form, ferr := url.ParseQuery(string(raw))
+		if ferr != nil || form.Get("payload") == "" || json.Unmarshal([]byte(form.Get("payload")), &body) != nil {
 			writeJSON(w, http.StatusBadRequest, map[string]any{"ok": false, "error": "invalid_payload"})
 			return
 		}

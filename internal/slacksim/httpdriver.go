@@ -143,15 +143,8 @@ func (s *Server) settle(ctx context.Context, seq int) {
 		select {
 		case <-ch:
 			t.Stop()
-			// Something changed; keep waiting for quiet.
-			s.mu.Lock()
-			grown := len(s.changes) > n
-			s.mu.Unlock()
-			if !grown {
-				// A change that was not a recorded change (an ack, a connection):
-				// wait on.
-				continue
-			}
+			// Something changed (a recorded change, or an ack or a
+			// connection): keep waiting for quiet.
 		case <-t.C:
 			return
 		case <-ctx.Done():

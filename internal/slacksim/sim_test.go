@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -21,7 +22,15 @@ import (
 	"github.com/journeyhq/journey/internal/testclock"
 )
 
-func slackErr(t *testing.T, err error, want string) slack.SlackErrorResponse {
+// slackErr fails t unless err is the Slack error want.
+func slackErr(t *testing.T, err error, want string) {
+	t.Helper()
+	_ = slackErrResponse(t, err, want)
+}
+
+// slackErrResponse is slackErr, returning the error's response (its
+// messages) for a closer look.
+func slackErrResponse(t *testing.T, err error, want string) slack.SlackErrorResponse {
 	t.Helper()
 	var se slack.SlackErrorResponse
 	if !errors.As(err, &se) || se.Err != want {
@@ -31,6 +40,7 @@ func slackErr(t *testing.T, err error, want string) slack.SlackErrorResponse {
 }
 
 func TestHelloAndSlashCommand(t *testing.T) {
+	t.Parallel()
 	s := startSim(t, nil)
 	var got atomic.Pointer[slack.SlashCommand]
 	b := connectBot(t, s, func(b *bot, evt socketmode.Event) {
@@ -74,8 +84,17 @@ func TestHelloAndSlashCommand(t *testing.T) {
 		t.Fatalf("deliveries = %+v", d)
 	}
 
-	// The response_url takes 5 posts, then refuses.
-	for i := range 6 {
+	// The response_url takes 5 posts, then refuses; it takes the JSON as a
+	// form field "payload" too.
+	resp, err := http.PostForm(cmd.ResponseURL, url.Values{"payload": {`{"text":"update 0","response_type":"in_channel"}`}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("a form-encoded payload: status %d", resp.StatusCode)
+	}
+	for i := 1; i < 6; i++ {
 		err := slack.PostWebhookContext(ctxT(t), cmd.ResponseURL, &slack.WebhookMessage{Text: fmt.Sprintf("update %d", i), ResponseType: "in_channel"})
 		if i < 5 && err != nil {
 			t.Fatalf("post %d: %v", i, err)
@@ -85,12 +104,13 @@ func TestHelloAndSlashCommand(t *testing.T) {
 		}
 	}
 	msgs := s.Messages("C0ACME")
-	if len(msgs) != 5 || msgs[0].Via != "response_url" || msgs[0].BotID != "B0SIM" {
+	if len(msgs) != 5 || msgs[0].Via != "response_url" || msgs[0].BotID != "B0SIM" || msgs[0].Text != "update 0" {
 		t.Fatalf("messages = %+v", msgs)
 	}
 }
 
 func TestSlashCommandNotAcked(t *testing.T) {
+	t.Parallel()
 	s := startSim(t, nil)
 	connectBot(t, s, func(*bot, socketmode.Event) {}) // never acks
 	_, err := s.SlashCommand(ctxT(t), "U0MAYA", "C0ACME", "/journey", "x")
@@ -100,6 +120,7 @@ func TestSlashCommandNotAcked(t *testing.T) {
 }
 
 func TestNoConnection(t *testing.T) {
+	t.Parallel()
 	s := startSim(t, nil)
 	if _, err := s.SlashCommand(ctxT(t), "maya", "deals-acme", "/journey", ""); !errors.Is(err, ErrNoConnection) {
 		t.Fatalf("err = %v", err)
@@ -107,6 +128,7 @@ func TestNoConnection(t *testing.T) {
 }
 
 func TestAuth(t *testing.T) {
+	t.Parallel()
 	s := startSim(t, nil)
 	api := apiClient(s)
 	res, err := api.AuthTestContext(ctxT(t))
@@ -127,6 +149,7 @@ func TestAuth(t *testing.T) {
 }
 
 func TestChatMethods(t *testing.T) {
+	t.Parallel()
 	s := startSim(t, nil)
 	api := apiClient(s)
 	ctx := ctxT(t)
@@ -213,6 +236,7 @@ func cardBlocks() []slack.Block {
 }
 
 func TestInvalidBlocks(t *testing.T) {
+	t.Parallel()
 	s := startSim(t, nil)
 	api := apiClient(s)
 	ctx := ctxT(t)
@@ -226,7 +250,7 @@ func TestInvalidBlocks(t *testing.T) {
 		many = append(many, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, fmt.Sprint(i), false, false), nil, nil))
 	}
 	_, _, err := api.PostMessageContext(ctx, "C0ACME", slack.MsgOptionBlocks(many...))
-	se := slackErr(t, err, "invalid_blocks")
+	se := slackErrResponse(t, err, "invalid_blocks")
 	if len(se.ResponseMetadata.Messages) == 0 || !strings.Contains(se.ResponseMetadata.Messages[0], "no more than 50 items") {
 		t.Fatalf("51 blocks: %+v", se.ResponseMetadata)
 	}
@@ -236,7 +260,7 @@ func TestInvalidBlocks(t *testing.T) {
 
 	long := slack.NewActionBlock("a", slack.NewButtonBlockElement("b", "v", slack.NewTextBlockObject(slack.PlainTextType, strings.Repeat("x", 76), false, false)))
 	_, _, err = api.PostMessageContext(ctx, "C0ACME", slack.MsgOptionBlocks(long))
-	se = slackErr(t, err, "invalid_blocks")
+	se = slackErrResponse(t, err, "invalid_blocks")
 	if !strings.Contains(strings.Join(se.ResponseMetadata.Messages, "\n"), "[json-pointer:/blocks/0/elements/0/text/text]") {
 		t.Fatalf("76-char label: %v", se.ResponseMetadata.Messages)
 	}
@@ -245,7 +269,7 @@ func TestInvalidBlocks(t *testing.T) {
 		slack.NewButtonBlockElement("same", "1", slack.NewTextBlockObject(slack.PlainTextType, "One", false, false)),
 		slack.NewButtonBlockElement("same", "2", slack.NewTextBlockObject(slack.PlainTextType, "Two", false, false)))
 	_, _, err = api.PostMessageContext(ctx, "C0ACME", slack.MsgOptionBlocks(dup))
-	se = slackErr(t, err, "invalid_blocks")
+	se = slackErrResponse(t, err, "invalid_blocks")
 	if !strings.Contains(strings.Join(se.ResponseMetadata.Messages, "\n"), `duplicate action_id "same"`) {
 		t.Fatalf("duplicate action_id: %v", se.ResponseMetadata.Messages)
 	}
@@ -258,7 +282,7 @@ func TestInvalidBlocks(t *testing.T) {
 		t.Fatalf("same action_id in two blocks: %v", err)
 	}
 	_, _, err = api.PostMessageContext(ctx, "C0ACME", slack.MsgOptionBlocks(row("r1"), row("r1")))
-	se = slackErr(t, err, "invalid_blocks")
+	se = slackErrResponse(t, err, "invalid_blocks")
 	if !strings.Contains(strings.Join(se.ResponseMetadata.Messages, "\n"), `duplicate block_id "r1"`) {
 		t.Fatalf("duplicate block_id: %v", se.ResponseMetadata.Messages)
 	}
@@ -268,6 +292,7 @@ func TestInvalidBlocks(t *testing.T) {
 }
 
 func TestViewFixtures(t *testing.T) {
+	t.Parallel()
 	files, _ := filepath.Glob("testdata/views/*.json")
 	if len(files) != 4 {
 		t.Fatalf("fixtures: %v", files)
@@ -288,6 +313,7 @@ func TestViewFixtures(t *testing.T) {
 }
 
 func TestConversationsAndUsers(t *testing.T) {
+	t.Parallel()
 	s := startSim(t, func(c *Config) {
 		for i := range 7 {
 			c.Channels = append(c.Channels, Channel{ID: fmt.Sprintf("C1%02d", i), Name: fmt.Sprintf("ch-%d", i)})
@@ -408,6 +434,7 @@ func TestConversationsAndUsers(t *testing.T) {
 }
 
 func TestRateLimit(t *testing.T) {
+	t.Parallel()
 	s := startSim(t, func(c *Config) {
 		c.Limits = map[string]Limit{
 			"chat.postMessage": {PerChannelPerSecond: 1},
@@ -456,6 +483,7 @@ func TestRateLimit(t *testing.T) {
 }
 
 func TestEventRedelivery(t *testing.T) {
+	t.Parallel()
 	s := startSim(t, func(c *Config) { c.AckTimeout = 200 * time.Millisecond })
 	var first atomic.Bool
 	connectBot(t, s, func(b *bot, evt socketmode.Event) {
@@ -480,6 +508,7 @@ func TestEventRedelivery(t *testing.T) {
 }
 
 func TestEventsDecode(t *testing.T) {
+	t.Parallel()
 	s := startSim(t, nil)
 	b := connectBot(t, s, nil)
 	ctx := ctxT(t)
@@ -547,6 +576,7 @@ func TestEventsDecode(t *testing.T) {
 }
 
 func TestDisconnect(t *testing.T) {
+	t.Parallel()
 	s := startSim(t, nil)
 	b := connectBot(t, s, nil)
 	s.Disconnect("refresh_requested")
@@ -563,6 +593,7 @@ func TestDisconnect(t *testing.T) {
 }
 
 func TestBlockActions(t *testing.T) {
+	t.Parallel()
 	s := startSim(t, nil)
 	api := apiClient(s)
 	var got atomic.Pointer[slack.InteractionCallback]
@@ -646,6 +677,7 @@ func noteInput() slack.Block {
 }
 
 func TestViews(t *testing.T) {
+	t.Parallel()
 	clock := testclock.New(testclock.Now())
 	s := startSim(t, func(c *Config) { c.Now = clock.Now })
 	api := apiClient(s)
@@ -719,7 +751,7 @@ func TestViews(t *testing.T) {
 	_, err = api.UpdateViewContext(ctx, modal("Edit draft v3", noteInput()), "", v.Hash, v.ID)
 	slackErr(t, err, "hash_conflict")
 	_, err = api.UpdateViewContext(ctx, modal(strings.Repeat("x", 30), noteInput()), "", "", v.ID)
-	se := slackErr(t, err, "invalid_arguments")
+	se := slackErrResponse(t, err, "invalid_arguments")
 	if len(se.ResponseMetadata.Messages) == 0 || !strings.Contains(se.ResponseMetadata.Messages[0], "/view/title/text") {
 		t.Fatalf("invalid view: %+v", se.ResponseMetadata)
 	}
@@ -770,6 +802,7 @@ func TestViews(t *testing.T) {
 }
 
 func TestHTTPDriver(t *testing.T) {
+	t.Parallel()
 	s := startSim(t, nil)
 	connectBot(t, s, func(b *bot, evt socketmode.Event) {
 		switch evt.Type {

@@ -34,7 +34,6 @@ type msg struct {
 	ReplyCount   int
 	ReplyUsers   []string
 	LatestReply  string
-	hookID       string // response_url handed out with this ephemeral/message, if any
 }
 
 func (m *msg) export() Message {

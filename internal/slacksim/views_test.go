@@ -13,6 +13,7 @@ import (
 // TestSubmissionActions opens a modal with selects from a button click, then
 // exercises response_action update, push and clear and a notified close.
 func TestSubmissionActions(t *testing.T) {
+	t.Parallel()
 	s := startSim(t, nil)
 	api := apiClient(s)
 	var last atomic.Pointer[slack.InteractionCallback]
@@ -135,6 +136,7 @@ func TestSubmissionActions(t *testing.T) {
 func ptr[T any](v T) *T { return &v }
 
 func TestTwoConnections(t *testing.T) {
+	t.Parallel()
 	s := startSim(t, nil)
 	a := connectBot(t, s, nil)
 	b := connectBot(t, s, nil)

@@ -13,6 +13,7 @@ import (
 // CRM are kept but no longer read into the book, a person's or a team's
 // book, the account lookups or a card; archiving them again does nothing.
 func TestArchivedRecordsDropOutOfTheBook(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, ws, now := smallBook(t)
 	before, err := s.LoadBook(ctx, ws.ID, now)

@@ -19,6 +19,7 @@ import (
 // accounts they own or manage as CSM, each with everything LoadBook gives
 // it; someone with no accounts gets none.
 func TestLoadBookOfIsTheirPartOfTheBook(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, ws, now := smallBook(t)
 	all, err := s.LoadBook(ctx, ws.ID, now)
@@ -76,6 +77,7 @@ func TestLoadBookOfIsTheirPartOfTheBook(t *testing.T) {
 // TestLoadBookOfTeamIsTheirBooksTogether: a team's book is its members'
 // books together, each account once.
 func TestLoadBookOfTeamIsTheirBooksTogether(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, ws, now := smallBook(t)
 	people, err := s.People(ctx, ws.ID)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -23,7 +24,7 @@ func (s *Store) SyncCursor(ctx context.Context, ws, source, objectType string) (
 	var c SyncCursor
 	err := s.pool.QueryRow(ctx, `SELECT modified_after, ids_at_cursor FROM crm_sync_cursors
 		WHERE workspace_id = $1 AND source = $2 AND object_type = $3`, ws, source, objectType).Scan(&c.At, &c.IDs)
-	if err == pgx.ErrNoRows {
+	if errors.Is(err, pgx.ErrNoRows) {
 		return SyncCursor{}, false, nil
 	}
 	return c, err == nil, wrap(err, "sync cursor "+objectType)

@@ -12,6 +12,7 @@ import (
 )
 
 func TestSyncCursorMovesForwardOnly(t *testing.T) {
+	t.Parallel()
 	s, ws := setup(t)
 	ctx := context.Background()
 	t1 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
@@ -48,6 +49,7 @@ func TestSyncCursorMovesForwardOnly(t *testing.T) {
 }
 
 func TestReasonFirstAnswerWinsAndSyncLockIsExclusive(t *testing.T) {
+	t.Parallel()
 	s, ws := setup(t)
 	ctx := context.Background()
 	var changeID, promptID string

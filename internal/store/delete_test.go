@@ -16,6 +16,7 @@ import (
 // deliveries sent, an email approved), deleting it leaves no row of it in
 // any table that has a workspace_id, including tables added later.
 func TestDeleteWorkspaceLeavesNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	now := testclock.Now()
 	s, ws, _ := pgtest.NewSampleStore(t, now)

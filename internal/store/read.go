@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -311,7 +312,7 @@ func (s *Store) AccountCreatedAt(ctx context.Context, ws, source, ext string) (t
 	var t time.Time
 	err := s.pool.QueryRow(ctx, `SELECT created_at FROM accounts WHERE workspace_id = $1 AND source = $2 AND external_id = $3`,
 		ws, source, ext).Scan(&t)
-	if err == pgx.ErrNoRows {
+	if errors.Is(err, pgx.ErrNoRows) {
 		return time.Time{}, nil
 	}
 	return t, wrap(err, "account "+ext)

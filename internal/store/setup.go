@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -130,7 +131,7 @@ func (k setupSink) Cursor(ctx context.Context, channel string) (history.Cursor, 
 	var c history.Cursor
 	err := k.s.pool.QueryRow(ctx, `SELECT cursor, done, read FROM setup_cursors WHERE setup_id = $1 AND channel_id = $2`, k.run, channel).
 		Scan(&c.Cursor, &c.Done, &c.Read)
-	if err == pgx.ErrNoRows {
+	if errors.Is(err, pgx.ErrNoRows) {
 		return history.Cursor{}, nil
 	}
 	return c, wrap(err, "setup cursor")

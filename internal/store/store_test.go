@@ -28,6 +28,7 @@ func setup(t *testing.T) (*store.Store, journey.Workspace) {
 }
 
 func TestDefinitionsAreVersionedAndRoundTrip(t *testing.T) {
+	t.Parallel()
 	s, ws := setup(t)
 	ctx := context.Background()
 	def, _ := template.BuiltinByKey("saas-sales-led")
@@ -65,6 +66,7 @@ func TestDefinitionsAreVersionedAndRoundTrip(t *testing.T) {
 }
 
 func TestEventsAreAppendOnlyAndDeduplicated(t *testing.T) {
+	t.Parallel()
 	s, ws := setup(t)
 	ctx := context.Background()
 	at := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
@@ -106,6 +108,7 @@ func TestEventsAreAppendOnlyAndDeduplicated(t *testing.T) {
 }
 
 func TestLoadAccountCapsEventsAndCountsAll(t *testing.T) {
+	t.Parallel()
 	s, ws := setup(t)
 	ctx := context.Background()
 	var accountID string

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -35,7 +36,7 @@ func personByRef(ctx context.Context, q querier, ws, ref string) (journey.Person
 		FROM people WHERE workspace_id = $1 AND (lower(email) = lower($2) OR slack_user_id = $2)
 		ORDER BY (slack_user_id = $2) DESC LIMIT 1`, ws, strings.TrimSpace(ref)).
 		Scan(&p.ID, &p.SlackUserID, &p.Name, &p.Email, &p.TimeZone, &p.Role, &p.ManagerID)
-	if err == pgx.ErrNoRows {
+	if errors.Is(err, pgx.ErrNoRows) {
 		return p, false, nil
 	}
 	return p, err == nil, wrap(err, "person "+ref)
@@ -97,7 +98,7 @@ func (t *Tx) AccountByExternal(ctx context.Context, ws, source, ext string) (jou
 	a, err := scanAccount(t.q.QueryRow(ctx, `SELECT `+accountCols+` FROM accounts
 		WHERE workspace_id = $1 AND ((source = $2 AND external_id = $3) OR adopted_from = $2 || ':' || $3)
 		ORDER BY source = $2 AND external_id = $3 DESC LIMIT 1`, ws, source, ext))
-	if err == pgx.ErrNoRows {
+	if errors.Is(err, pgx.ErrNoRows) {
 		return a, false, nil
 	}
 	return a, err == nil, wrap(err, "account "+ext)
@@ -143,7 +144,7 @@ func (t *Tx) ContactByExternal(ctx context.Context, ws, source, ext string) (jou
 	c, err := scanContact(t.q.QueryRow(ctx, `SELECT `+contactCols+` FROM contacts
 		WHERE workspace_id = $1 AND ((source = $2 AND external_id = $3) OR adopted_from = $2 || ':' || $3)
 		ORDER BY source = $2 AND external_id = $3 DESC LIMIT 1`, ws, source, ext))
-	if err == pgx.ErrNoRows {
+	if errors.Is(err, pgx.ErrNoRows) {
 		return c, false, nil
 	}
 	return c, err == nil, wrap(err, "contact "+ext)
@@ -185,7 +186,7 @@ func (t *Tx) DealByExternal(ctx context.Context, ws, source, ext string) (journe
 	d, err := scanDeal(t.q.QueryRow(ctx, `SELECT `+dealCols+` FROM deals
 		WHERE workspace_id = $1 AND ((source = $2 AND external_id = $3) OR adopted_from = $2 || ':' || $3)
 		ORDER BY source = $2 AND external_id = $3 DESC LIMIT 1`, ws, source, ext))
-	if err == pgx.ErrNoRows {
+	if errors.Is(err, pgx.ErrNoRows) {
 		return d, false, nil
 	}
 	return d, err == nil, wrap(err, "deal "+ext)
@@ -227,7 +228,7 @@ func (t *Tx) AddEvent(ctx context.Context, ws string, e journey.Event) (id strin
 		RETURNING id::text`,
 		newID(), ws, e.AccountID, nullID(e.DealID), nullID(e.ContactID), nullID(e.ActorID), e.Kind, e.Source, e.ExternalID,
 		e.At, string(e.Direction), e.Summary, e.Link).Scan(&id)
-	if err == pgx.ErrNoRows {
+	if errors.Is(err, pgx.ErrNoRows) {
 		id, err = t.EventID(ctx, ws, e.Source, e.ExternalID)
 		return id, false, err
 	}

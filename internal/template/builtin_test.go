@@ -135,6 +135,7 @@ var handoffChecklist = []struct{ key, section string }{
 var personaVocabulary = []string{"exec", "revops", "cs_lead", "it", "end_user", "finance", "legal", "procurement"}
 
 func TestBuiltinFilesParse(t *testing.T) {
+	t.Parallel()
 	files, err := fs.Glob(templateFiles, "templates/*.yaml")
 	if err != nil || len(files) != len(builtinSpecs) {
 		t.Fatalf("embedded templates = %v, %v; want %d files", files, err, len(builtinSpecs))
@@ -160,6 +161,7 @@ func TestBuiltinFilesParse(t *testing.T) {
 }
 
 func TestBuiltinValidAndRoundTrip(t *testing.T) {
+	t.Parallel()
 	defs := Builtin()
 	if len(defs) != len(builtinSpecs) {
 		t.Fatalf("Builtin() has %d templates; want %d", len(defs), len(builtinSpecs))
@@ -189,6 +191,7 @@ func TestBuiltinValidAndRoundTrip(t *testing.T) {
 }
 
 func TestBuiltinFixedKeys(t *testing.T) {
+	t.Parallel()
 	for _, spec := range builtinSpecs {
 		t.Run(spec.key, func(t *testing.T) {
 			d, ok := BuiltinByKey(spec.key)
@@ -249,6 +252,7 @@ func TestBuiltinFixedKeys(t *testing.T) {
 }
 
 func TestBuiltinContent(t *testing.T) {
+	t.Parallel()
 	for _, d := range Builtin() {
 		t.Run(d.Key, func(t *testing.T) {
 			if d.Description == "" {
@@ -281,6 +285,7 @@ func TestBuiltinContent(t *testing.T) {
 }
 
 func TestBuiltinHandoffChecklist(t *testing.T) {
+	t.Parallel()
 	for _, d := range Builtin() {
 		t.Run(d.Key, func(t *testing.T) {
 			i := d.StageIndex("handoff")
@@ -301,6 +306,7 @@ func TestBuiltinHandoffChecklist(t *testing.T) {
 }
 
 func TestBuiltinForSegment(t *testing.T) {
+	t.Parallel()
 	defs := Builtin()
 	for _, tc := range []struct{ segment, want string }{
 		{"enterprise", "enterprise"},
@@ -318,6 +324,7 @@ func TestBuiltinForSegment(t *testing.T) {
 }
 
 func TestBuiltinReturnsCopies(t *testing.T) {
+	t.Parallel()
 	a, _ := BuiltinByKey("saas-sales-led")
 	a.Stages[0].Milestones[0].Personas[0] = "changed"
 	a.Stages[0].Key = "changed"
@@ -332,6 +339,7 @@ func TestBuiltinReturnsCopies(t *testing.T) {
 }
 
 func TestLoadBuiltinsRejectsBrokenFile(t *testing.T) {
+	t.Parallel()
 	fsys := fstest.MapFS{
 		"templates/a.yaml": {Data: []byte("key: a\nname: A\nstages:\n  - key: s\n    name: S\n")},
 		"templates/b.yaml": {Data: []byte("key: b\nname: B\nstages: 3\n")},

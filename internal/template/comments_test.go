@@ -9,6 +9,7 @@ import (
 )
 
 func TestMarshalWithCommentsReadsBackTheSame(t *testing.T) {
+	t.Parallel()
 	def, _ := template.BuiltinByKey("saas-sales-led")
 	out, err := template.MarshalWithComments(def, template.Comments{
 		Header:     []string{"Proposed from 4 messages", "", "People disagree on: where handoff happens"},

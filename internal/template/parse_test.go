@@ -18,6 +18,7 @@ type wantProblem struct {
 }
 
 func TestParseRejects(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		yaml string
@@ -321,6 +322,7 @@ stages:
 }
 
 func TestParseErrorFormat(t *testing.T) {
+	t.Parallel()
 	_, err := Parse("journeys/demo.yaml", []byte("key: demo\nname: Demo\nstages:\n  - key: s\n    name: S\n    milestone: []\n---\n"))
 	want := `journeys/demo.yaml:6: stages[0].milestone: unknown field "milestone" (did you mean "milestones"?)`
 	if err == nil || err.Error() != want {
@@ -343,6 +345,7 @@ func TestParseErrorFormat(t *testing.T) {
 }
 
 func TestParseAccepts(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		yaml string
@@ -413,6 +416,7 @@ stages:
 }
 
 func TestParseAliasBomb(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	b.WriteString("key: demo\nname: Demo\nx: &s {key: s, name: S}\nstages: [")
 	for i := range maxAliases + 10 {
@@ -429,6 +433,7 @@ func TestParseAliasBomb(t *testing.T) {
 }
 
 func TestMarshalRoundTrip(t *testing.T) {
+	t.Parallel()
 	tricky := []string{"yes", "123", "null", "~", "a: b", "# not a comment", "- dash", "[x", "x, y", "{z}", "'quoted'", `"double"`, "two\nlines", "sales → cs", "@at", "*star", "&amp", "!bang", "%pct", "`tick`", "0x1F", "1e3", ".inf"}
 	d := journey.Definition{
 		ID:          "ignored",
@@ -472,6 +477,7 @@ func TestMarshalRoundTrip(t *testing.T) {
 }
 
 func TestMarshalOmitsEmptyFields(t *testing.T) {
+	t.Parallel()
 	data, err := Marshal(journey.Definition{Key: "demo", Name: "Demo", Stages: []journey.Stage{
 		{Key: "s", Name: "S", CRMStages: []string{"closedwon"}, Milestones: []journey.Milestone{{Key: "m", Name: "M", Personas: []string{"exec"}}}},
 	}})

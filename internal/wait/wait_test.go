@@ -8,6 +8,7 @@ import (
 )
 
 func TestSleep(t *testing.T) {
+	t.Parallel()
 	if err := Sleep(context.Background(), time.Millisecond); err != nil {
 		t.Errorf("a finished wait: %v", err)
 	}

@@ -12,6 +12,7 @@ import (
 // TestOfflineScore runs the labelled set through the offline parser over the
 // sample at the fixed clock: the goal is at least 85% correct.
 func TestOfflineScore(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := pgtest.NewStore(t)
 	ws, err := LoadSample(ctx, s)

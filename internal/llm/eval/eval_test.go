@@ -14,6 +14,7 @@ import (
 )
 
 func TestLoad(t *testing.T) {
+	t.Parallel()
 	ds, err := Load()
 	if err != nil {
 		t.Fatal(err)
@@ -33,6 +34,7 @@ func TestLoad(t *testing.T) {
 // TestPrefilterKeepsLabelledMessages: the prefilter may only drop messages
 // that hold nothing, or it would cost every model recall.
 func TestPrefilterKeepsLabelledMessages(t *testing.T) {
+	t.Parallel()
 	ds, err := Load()
 	if err != nil {
 		t.Fatal(err)
@@ -122,6 +124,7 @@ func (o *oracle) Draft(context.Context, journey.DraftInput) (journey.Draft, jour
 // that answers with the labels scores 1 everywhere, its open items line up
 // batch after batch, and its cost is counted.
 func TestOracleScoresPerfect(t *testing.T) {
+	t.Parallel()
 	ds, err := Load()
 	if err != nil {
 		t.Fatal(err)
@@ -193,6 +196,7 @@ const tiny = `{
 }`
 
 func TestScorer(t *testing.T) {
+	t.Parallel()
 	ds, err := Parse([]byte(tiny))
 	if err != nil {
 		t.Fatal(err)
@@ -294,6 +298,7 @@ func TestScorer(t *testing.T) {
 }
 
 func TestScorerFeedsOpenItems(t *testing.T) {
+	t.Parallel()
 	ds, err := Parse([]byte(tiny))
 	if err != nil {
 		t.Fatal(err)
@@ -323,6 +328,7 @@ func TestScorerFeedsOpenItems(t *testing.T) {
 }
 
 func TestRunStopsOnModelError(t *testing.T) {
+	t.Parallel()
 	ds, err := Parse([]byte(tiny))
 	if err != nil {
 		t.Fatal(err)
@@ -339,6 +345,7 @@ func TestRunStopsOnModelError(t *testing.T) {
 }
 
 func TestParseRejects(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ name, from, to string }{
 		{"unknown field", `"batch": 1, "text": "Proposal`, `"batch": 1, "colour": "red", "text": "Proposal`},
 		{"unknown user", `"user": "U_B", "batch": 0, "text": "Can`, `"user": "U_X", "batch": 0, "text": "Can`},
@@ -362,6 +369,7 @@ func TestParseRejects(t *testing.T) {
 }
 
 func TestScoreMaths(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		s       Score
 		p, r, f float64
@@ -379,6 +387,7 @@ func TestScoreMaths(t *testing.T) {
 }
 
 func TestReportString(t *testing.T) {
+	t.Parallel()
 	r := newReport("m")
 	r.Messages, r.Conversations, r.Sent = 500, 10, 400
 	r.Usage = journey.Usage{Calls: 50, PromptTokens: 100000, CompletionTokens: 5000}
@@ -400,6 +409,7 @@ func TestReportString(t *testing.T) {
 // are lower, and so are the floors. Run with -v to read the report and
 // every difference from the labels.
 func TestOfflineFloors(t *testing.T) {
+	t.Parallel()
 	ds, err := Load()
 	if err != nil {
 		t.Fatal(err)
