@@ -56,6 +56,7 @@ func start(t *testing.T, vars ...string) *env {
 // startAt runs the sandbox on the clock clock.
 func startAt(t *testing.T, clock func() time.Time, vars ...string) *env {
 	t.Helper()
+	skipIfShort(t)
 	s := pgtest.NewStore(t)
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx := context.Background()
@@ -77,6 +78,19 @@ func startAt(t *testing.T, clock func() time.Time, vars ...string) *env {
 		t.Fatal(err)
 	}
 	return &env{t: t, s: s, sb: sb, sim: sb.Sim, ws: ws}
+}
+
+// skipIfShort skips an end-to-end test in the quick loop (go test -short,
+// make test-quick); CI never runs short.
+func skipIfShort(t *testing.T) {
+	t.Helper()
+	if !testing.Short() {
+		return
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("-short skips the end-to-end tests; CI must run them all")
+	}
+	t.Skip("end to end: skipped by -short (make test-quick); make test runs it")
 }
 
 func ctx(t *testing.T) context.Context {
