@@ -60,6 +60,10 @@ type Config struct {
 	// (about 10ms), a busy one acks at once and answers a moment later, so
 	// acks stay far inside Slack's 3s however busy the bot is.
 	AckBudget time.Duration
+	// SubmissionBudget is how long a modal submission's handler may take:
+	// its answer (errors, the next view) can only travel in the ack, as a
+	// submission has no response_url. Default 2.5s, inside Slack's 3s.
+	SubmissionBudget time.Duration
 	// Workers bounds the handlers running at once. Default 32.
 	Workers int
 	// Now is the clock; default time.Now.
@@ -99,6 +103,9 @@ func (c *Config) defaults() {
 	}
 	if c.AckBudget <= 0 {
 		c.AckBudget = 40 * time.Millisecond
+	}
+	if c.SubmissionBudget <= 0 {
+		c.SubmissionBudget = 2500 * time.Millisecond
 	}
 	if c.Workers <= 0 {
 		c.Workers = 32

@@ -112,7 +112,7 @@ func (a *App) route(ctx context.Context, client *socketmode.Client, evt socketmo
 		// waits for the answer up to the budget in its own goroutine, so
 		// the connection's envelopes keep flowing meanwhile
 		a.goBusy(func() {
-			a.withBudget(ctx, client, evt, r, func(hctx context.Context) error {
+			a.withBudget(ctx, client, evt, r, a.cfg.AckBudget, func(hctx context.Context) error {
 				c, err := a.caller(hctx, cmd.TeamID, cmd.UserID, cmd.ChannelID)
 				if err != nil {
 					return r.Reply(hctx, ephemeral(journey.ErrorMessage(err)))
@@ -167,7 +167,7 @@ func (a *App) routeInteraction(ctx context.Context, client *socketmode.Client, e
 		}
 		r := newResponder("")
 		a.goBusy(func() {
-			a.withBudget(ctx, client, evt, r, func(hctx context.Context) error {
+			a.withBudget(ctx, client, evt, r, a.cfg.SubmissionBudget, func(hctx context.Context) error {
 				c, err := a.caller(hctx, cb.Team.ID, cb.User.ID, channel)
 				if err != nil {
 					r.Ack(viewErrors(BlockSubject, journey.ErrorMessage(err)))
@@ -226,14 +226,15 @@ func (a *App) routeEvent(ctx context.Context, client *socketmode.Client, evt soc
 }
 
 // withBudget runs h on the pool and acks with its answer if it comes within
-// the budget, else acks empty and lets the answer follow via response_url.
-func (a *App) withBudget(ctx context.Context, client *socketmode.Client, evt socketmode.Event, r *responder, h func(context.Context) error) {
+// budget, else acks empty and lets the answer follow via response_url (a
+// modal submission has none: its answer is lost, and logged).
+func (a *App) withBudget(ctx context.Context, client *socketmode.Client, evt socketmode.Event, r *responder, budget time.Duration, h func(context.Context) error) {
 	done := make(chan struct{})
 	a.run(func(hctx context.Context) error {
 		defer close(done)
 		return h(hctx)
 	})
-	timer := time.NewTimer(a.cfg.AckBudget)
+	timer := time.NewTimer(budget)
 	defer timer.Stop()
 	select {
 	case p := <-r.ack:
@@ -252,6 +253,10 @@ func (a *App) withBudget(ctx context.Context, client *socketmode.Client, evt soc
 		case p := <-r.ack:
 			a.ackPayload(ctx, client, evt, p)
 		default:
+			if r.responseURL == "" {
+				a.log.Warn("no answer within the budget: acked empty, and the answer has no other way to Slack",
+					"type", evt.Type, "budget", budget)
+			}
 			a.ackEmpty(ctx, client, evt)
 		}
 	}

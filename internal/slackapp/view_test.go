@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -101,7 +102,13 @@ func diffLine(a, b []byte) string {
 	return fmt.Sprintf("lengths differ: %d vs %d lines", len(al), len(bl))
 }
 
-var blockKit *jsonschema.Schema
+// blockKit is the compiled Block Kit schema, compiled once for the tests
+// that run in parallel.
+var (
+	blockKitOnce sync.Once
+	blockKit     *jsonschema.Schema
+	blockKitErr  error
+)
 
 type ecma regexp2.Regexp
 
@@ -115,10 +122,11 @@ func (re *ecma) String() string { return (*regexp2.Regexp)(re).String() }
 // Slack's per-message limits.
 func validBlocks(t *testing.T, blocks []slack.Block, surface string) {
 	t.Helper()
-	if blockKit == nil {
+	blockKitOnce.Do(func() {
 		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(slacksim.BlockKitSchema()))
 		if err != nil {
-			t.Fatal(err)
+			blockKitErr = err
+			return
 		}
 		c := jsonschema.NewCompiler()
 		c.UseRegexpEngine(func(s string) (jsonschema.Regexp, error) {
@@ -126,11 +134,13 @@ func validBlocks(t *testing.T, blocks []slack.Block, surface string) {
 			return (*ecma)(re), err
 		})
 		if err := c.AddResource("blockkit.json", doc); err != nil {
-			t.Fatal(err)
+			blockKitErr = err
+			return
 		}
-		if blockKit, err = c.Compile("blockkit.json"); err != nil {
-			t.Fatal(err)
-		}
+		blockKit, blockKitErr = c.Compile("blockkit.json")
+	})
+	if blockKitErr != nil {
+		t.Fatalf("the Block Kit schema: %v", blockKitErr)
 	}
 	limit := maxMessageBlocks
 	if surface != "message" {
