@@ -32,7 +32,7 @@ type Live struct {
 	log       *slog.Logger
 }
 
-var _ Model = (*Live)(nil)
+var _ Answerer = (*Live)(nil)
 
 // NewLive returns the live model for cfg (an OpenAI-compatible endpoint).
 func NewLive(cfg llm.Config, log *slog.Logger) (*Live, error) {

@@ -11,9 +11,9 @@ import (
 	"github.com/journeyhq/journey/internal/journey"
 )
 
-// Model answers a question with a live model that may call the tools.
+// Answerer answers a question with a live model that may call the tools.
 // *Live implements it.
-type Model interface {
+type Answerer interface {
 	Name() string
 	Answer(ctx context.Context, t *Tools, question string, th Thread) (Answer, error)
 }
@@ -22,7 +22,7 @@ type Model interface {
 type Service struct {
 	Store Store
 	// Model is a live model; nil means the offline intent parser answers.
-	Model Model
+	Model Answerer
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 	// Log; default slog.Default().

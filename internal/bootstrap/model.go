@@ -9,10 +9,10 @@ import (
 	"github.com/journeyhq/journey/internal/journey"
 )
 
-// Model proposes a definition with a language model. It sees the offline
+// ProposalModel proposes a definition with a language model. It sees the offline
 // proposal and the messages it cites, and may only cite those messages.
 // internal/llm implements it for OpenAI-compatible endpoints.
-type Model interface {
+type ProposalModel interface {
 	SuggestJourney(ctx context.Context, in ModelInput) (Proposal, journey.Usage, error)
 }
 

@@ -76,7 +76,7 @@ func cmdSuggest(ctx context.Context, args []string, env Env) error {
 		if err != nil {
 			return err
 		}
-		if bm, ok := m.(bootstrap.Model); ok {
+		if bm, ok := m.(bootstrap.ProposalModel); ok {
 			in := s.ModelInput()
 			if mp, _, err := bm.SuggestJourney(ctx, in); err != nil {
 				fmt.Fprintf(env.Stderr, "warning: the model could not improve the proposal (%s); printing the rule-based one\n", journey.ErrorMessage(err))

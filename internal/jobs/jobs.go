@@ -90,7 +90,7 @@ type Runner struct {
 	cfg      Config
 	nudgeAt  journey.Schedule
 	store    *store.Store
-	model    journey.Model
+	model    journey.ConversationModel
 	client   *river.Client[pgx.Tx]
 	log      *slog.Logger
 	notifier Notifier
@@ -103,7 +103,7 @@ type Runner struct {
 
 // New builds a runner. Start begins working jobs; a runner that is never
 // started can still enqueue them (for the CLI).
-func New(s *store.Store, model journey.Model, cfg Config) (*Runner, error) {
+func New(s *store.Store, model journey.ConversationModel, cfg Config) (*Runner, error) {
 	if cfg.Workers <= 0 {
 		cfg.Workers = 8
 	}
@@ -178,7 +178,7 @@ func (r *Runner) Stop(ctx context.Context) error {
 }
 
 // Model returns the model the runner analyses with.
-func (r *Runner) Model() journey.Model { return r.model }
+func (r *Runner) Model() journey.ConversationModel { return r.model }
 
 // Idle reports whether no job waits or runs: none available, running,
 // retrying or scheduled. With the Slack app and the simulator idle too, a

@@ -37,9 +37,11 @@ func book(t *testing.T) (*store.Store, journey.Workspace, string) {
 	return s, ws, journey.Match(refs, "acme")[0].ID
 }
 
-func runner(t *testing.T, s *store.Store, m journey.Model) *jobs.Runner {
+func runner(t *testing.T, s *store.Store, m journey.ConversationModel) *jobs.Runner {
 	t.Helper()
-	r, err := jobs.New(s, m, jobs.Config{Now: func() time.Time { return now }, Log: quiet})
+	// no periodic schedule: these tests drive the work they test, and a
+	// morning DM due at the test's hour would fail (no Slack app) and retry
+	r, err := jobs.New(s, m, jobs.Config{Now: func() time.Time { return now }, Log: quiet, NoSchedule: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +143,7 @@ func fakeLLM(t *testing.T, answer func(n int) (int, string)) (*httptest.Server, 
 	return srv, &calls
 }
 
-func liveModel(t *testing.T, url string) journey.Model {
+func liveModel(t *testing.T, url string) journey.ConversationModel {
 	t.Helper()
 	m, err := llm.NewOpenAI(llm.Config{BaseURL: url + "/v1", APIKey: "test-key", Model: "test-model", MaxRetries: -1, Timeout: 2 * time.Second}, quiet)
 	if err != nil {

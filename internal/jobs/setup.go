@@ -165,7 +165,7 @@ func (w *setupWorker) Work(ctx context.Context, job *river.Job[SetupArgs]) error
 // when one is configured. A model that fails leaves the rule-based one,
 // with a note saying so; its calls are recorded like the analyses'.
 func (r *Runner) propose(ctx context.Context, ws string, s *bootstrap.Suggester) bootstrap.Proposal {
-	bm, ok := r.model.(bootstrap.Model)
+	bm, ok := r.model.(bootstrap.ProposalModel)
 	if !ok || r.model.Name() == "offline" {
 		return s.Proposal()
 	}

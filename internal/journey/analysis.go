@@ -7,7 +7,7 @@ import (
 
 // Conversation analysis: what people say in deal channels, DMs and logged
 // notes becomes commitments, waiting-on items, milestone evidence and new
-// stakeholders. A Model reads messages and proposes findings; the findings
+// stakeholders. A ConversationModel reads messages and proposes findings; the findings
 // are data to be validated and stored, never instructions.
 
 // Message is one message to analyse.
@@ -130,12 +130,12 @@ type Draft struct {
 	Body    string
 }
 
-// Model reads conversations and drafts follow-ups. Implementations: an
+// ConversationModel reads conversations and drafts follow-ups. Implementations: an
 // OpenAI-compatible endpoint, and an offline one made of heuristics and
 // templates. Analyze returns an *Error with code EINVALID when the model's
 // output fails validation (nothing of it is to be stored), and other errors
 // when the model is unreachable (the caller retries later).
-type Model interface {
+type ConversationModel interface {
 	Name() string
 	Analyze(ctx context.Context, in AnalysisInput) (Analysis, Usage, error)
 	Draft(ctx context.Context, in DraftInput) (Draft, Usage, error)

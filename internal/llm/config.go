@@ -209,7 +209,7 @@ func (c Config) withDefaults() (Config, error) {
 // New returns the model the configuration selects: the OpenAI-compatible
 // one when a base URL or an API key is set (Model is then required), else
 // the offline model.
-func New(cfg Config, log *slog.Logger) (journey.Model, error) {
+func New(cfg Config, log *slog.Logger) (journey.ConversationModel, error) {
 	if !cfg.Enabled() {
 		if cfg.err != nil {
 			return nil, journey.Errorf(journey.EINVALID, "LLM configuration: %v", cfg.err)

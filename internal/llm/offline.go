@@ -87,7 +87,7 @@ type Offline struct {
 // NewOffline returns the offline model.
 func NewOffline() *Offline { return &Offline{} }
 
-var _ journey.Model = (*Offline)(nil)
+var _ journey.ConversationModel = (*Offline)(nil)
 
 // Name returns "offline".
 func (*Offline) Name() string { return "offline" }

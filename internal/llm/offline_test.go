@@ -369,7 +369,7 @@ func TestOfflineContextAndConcurrency(t *testing.T) {
 
 func TestOfflineName(t *testing.T) {
 	t.Parallel()
-	var m journey.Model = NewOffline()
+	var m journey.ConversationModel = NewOffline()
 	if m.Name() != "offline" {
 		t.Errorf("Name() = %q", m.Name())
 	}

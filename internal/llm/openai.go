@@ -36,7 +36,7 @@ type OpenAI struct {
 	jsonMode atomic.Bool // structured output is off: by configuration or after a 400
 }
 
-var _ journey.Model = (*OpenAI)(nil)
+var _ journey.ConversationModel = (*OpenAI)(nil)
 
 // NewOpenAI returns the model for cfg, which must name a model (and, for
 // Azure, a base URL). A nil log means slog.Default().

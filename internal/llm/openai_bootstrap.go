@@ -12,8 +12,8 @@ import (
 )
 
 var (
-	_ bootstrap.Model = (*OpenAI)(nil)
-	_ bootstrap.Model = (*Offline)(nil)
+	_ bootstrap.ProposalModel = (*OpenAI)(nil)
+	_ bootstrap.ProposalModel = (*Offline)(nil)
 )
 
 const oaJourneySystemPrompt = `You help a B2B company write down its customer journey: the stages a customer goes through (from first meeting to renewal and advocacy), each with the team that owns it, its exit criteria and its milestones.

@@ -1,4 +1,4 @@
-// Package eval scores a journey.Model on a labelled set of deal-channel
+// Package eval scores a journey.ConversationModel on a labelled set of deal-channel
 // conversations: what it finds in each message (commitments, waiting-on
 // items, milestone evidence, stakeholders, fulfilments) against what a
 // person labelled, as precision and recall per field, plus what the model

@@ -16,7 +16,7 @@ import (
 // order, messages the prefilter lets through, the open commitments and
 // waiting-on items known so far) and scores what it finds against the
 // labels. It stops at the first error of the model.
-func Run(ctx context.Context, m journey.Model, ds Dataset) (Report, error) {
+func Run(ctx context.Context, m journey.ConversationModel, ds Dataset) (Report, error) {
 	r := newReport(m.Name())
 	def, ok := template.BuiltinByKey(ds.Template)
 	if !ok {
@@ -42,7 +42,7 @@ type found struct {
 	fulfilled    []journey.FoundFulfilment
 }
 
-func runConversation(ctx context.Context, m journey.Model, ds Dataset, def journey.Definition, c Conversation, r *Report) error {
+func runConversation(ctx context.Context, m journey.ConversationModel, ds Dataset, def journey.Definition, c Conversation, r *Report) error {
 	loc, err := time.LoadLocation(c.TZ)
 	if err != nil {
 		return fmt.Errorf("eval: %s: %w", c.ID, err)
