@@ -9,11 +9,8 @@ import (
 	"strings"
 	"time"
 
-	openai "github.com/sashabaranov/go-openai"
-	"github.com/sashabaranov/go-openai/jsonschema"
-
 	"github.com/journeyhq/journey/internal/journey"
-	"github.com/journeyhq/journey/internal/llm"
+	"github.com/journeyhq/journey/internal/llm/openai"
 )
 
 // DefaultMaxRounds bounds the model calls of one answer: each round is one
@@ -26,28 +23,27 @@ const DefaultMaxRounds = 6
 // gets a tool that sends, approves or changes anything.
 type Live struct {
 	client    *openai.Client
-	model     string
-	timeout   time.Duration
 	MaxRounds int
-	log       *slog.Logger
 }
 
 var _ Answerer = (*Live)(nil)
 
-// NewLive returns the live model for cfg (an OpenAI-compatible endpoint).
-func NewLive(cfg llm.Config, log *slog.Logger) (*Live, error) {
-	client, cfg, err := llm.ChatClient(cfg)
+// NewLive returns the live model for cfg (an OpenAI-compatible endpoint;
+// llm.Config is the same type). Each call has cfg's timeout, but a failed
+// call is not retried whatever cfg.MaxRetries says: someone is waiting for
+// the answer, and Service falls back to the offline one at once. A nil log
+// means slog.Default().
+func NewLive(cfg openai.Config, log *slog.Logger) (*Live, error) {
+	cfg.MaxRetries = -1
+	client, err := openai.NewClient(cfg, log)
 	if err != nil {
 		return nil, err
 	}
-	if log == nil {
-		log = slog.Default()
-	}
-	return &Live{client: client, model: cfg.Model, timeout: cfg.Timeout, MaxRounds: DefaultMaxRounds, log: log}, nil
+	return &Live{client: client, MaxRounds: DefaultMaxRounds}, nil
 }
 
 // Name is the model's name.
-func (l *Live) Name() string { return l.model }
+func (l *Live) Name() string { return l.client.Name() }
 
 // liveError is a failed live answer and the calls it made.
 type liveError struct {
@@ -81,116 +77,113 @@ func liveSystemPrompt(t *Tools) string {
 
 type toolSpec struct {
 	name, desc string
-	params     map[string]jsonschema.Definition
+	params     map[string]param
 	required   []string
 }
 
+// param is the JSON schema of a tool's argument: a string, described or
+// one of Enum.
+type param struct {
+	Type        string   `json:"type"`
+	Description string   `json:"description,omitempty"`
+	Enum        []string `json:"enum,omitempty"`
+}
+
+// params is the JSON schema of a tool's arguments, an object.
+type params struct {
+	Type       string           `json:"type"`
+	Properties map[string]param `json:"properties,omitempty"`
+	Required   []string         `json:"required,omitempty"`
+}
+
+func stringParam(desc string) param    { return param{Type: "string", Description: desc} }
+func enumParam(values ...string) param { return param{Type: "string", Enum: values} }
+
 var (
-	pAccount = jsonschema.Definition{Type: jsonschema.String, Description: "the account's name as the person wrote it, e.g. \"acme\""}
-	pFrom    = jsonschema.Definition{Type: jsonschema.String, Description: "start of the period, YYYY-MM-DD (optional)"}
-	pTo      = jsonschema.Definition{Type: jsonschema.String, Description: "end of the period, exclusive, YYYY-MM-DD (optional)"}
+	pAccount = stringParam("the account's name as the person wrote it, e.g. \"acme\"")
+	pFrom    = stringParam("start of the period, YYYY-MM-DD (optional)")
+	pTo      = stringParam("end of the period, exclusive, YYYY-MM-DD (optional)")
 )
 
 var liveTools = []toolSpec{
-	{"find_account", "Resolve an account name; returns the match, or did-you-mean suggestions.", map[string]jsonschema.Definition{"name": pAccount}, []string{"name"}},
-	{"account_summary", "Where an account is in its journey and why: stage, risks (skipped milestones), health with reasons, owner and CSM, renewal, open deals, next step.", map[string]jsonschema.Definition{"account": pAccount}, []string{"account"}},
-	{"account_health", "An account's health score and every factor that cost points.", map[string]jsonschema.Definition{"account": pAccount}, []string{"account"}},
-	{"next_steps", "What to do next on an account, with why.", map[string]jsonschema.Definition{"account": pAccount}, []string{"account"}},
+	{"find_account", "Resolve an account name; returns the match, or did-you-mean suggestions.", map[string]param{"name": pAccount}, []string{"name"}},
+	{"account_summary", "Where an account is in its journey and why: stage, risks (skipped milestones), health with reasons, owner and CSM, renewal, open deals, next step.", map[string]param{"account": pAccount}, []string{"account"}},
+	{"account_health", "An account's health score and every factor that cost points.", map[string]param{"account": pAccount}, []string{"account"}},
+	{"next_steps", "What to do next on an account, with why.", map[string]param{"account": pAccount}, []string{"account"}},
 	{"contacts", "An account's contacts with buying roles and personas; role narrows them (champion, economic buyer, decision maker, technical owner, influencer, cfo, cs lead, it, legal, procurement, exec).",
-		map[string]jsonschema.Definition{"account": pAccount, "role": {Type: jsonschema.String, Description: "optional role"}}, []string{"account"}},
-	{"deals", "An account's deals: kind, amount, stage, close date, open or closed.", map[string]jsonschema.Definition{"account": pAccount}, []string{"account"}},
+		map[string]param{"account": pAccount, "role": stringParam("optional role")}, []string{"account"}},
+	{"deals", "An account's deals: kind, amount, stage, close date, open or closed.", map[string]param{"account": pAccount}, []string{"account"}},
 	{"commitments", "Promises on an account. side: us (ours) or customer (theirs), empty for both. With a period: promises made in it; without: the open ones.",
-		map[string]jsonschema.Definition{"account": pAccount, "side": {Type: jsonschema.String, Enum: []string{"", "us", "customer"}}, "from": pFrom, "to": pTo}, []string{"account"}},
+		map[string]param{"account": pAccount, "side": enumParam("", "us", "customer"), "from": pFrom, "to": pTo}, []string{"account"}},
 	{"waiting", "What one side waits on from the other. waiter: customer (they wait on us), us (we wait on them), empty for both.",
-		map[string]jsonschema.Definition{"account": pAccount, "waiter": {Type: jsonschema.String, Enum: []string{"", "customer", "us"}}}, []string{"account"}},
+		map[string]param{"account": pAccount, "waiter": enumParam("", "customer", "us")}, []string{"account"}},
 	{"changes", "Property changes of an account (stage, owner, CSM, amount, close date) with reasons; default the last 30 days.",
-		map[string]jsonschema.Definition{"account": pAccount, "from": pFrom, "to": pTo}, []string{"account"}},
+		map[string]param{"account": pAccount, "from": pFrom, "to": pTo}, []string{"account"}},
 	{"search_timeline", "Search an account's messages, emails, calls and notes for words, within an optional period.",
-		map[string]jsonschema.Definition{"account": pAccount, "text": {Type: jsonschema.String, Description: "words to find; empty for everything in the period"}, "from": pFrom, "to": pTo}, []string{"account"}},
+		map[string]param{"account": pAccount, "text": stringParam("words to find; empty for everything in the period"), "from": pFrom, "to": pTo}, []string{"account"}},
 	{"list_accounts", "Accounts in the asker's book (a manager's: the team's; an admin's: all). filter: all, at_risk, renewing (renewal date in the period), closing (an open deal closes in the period).",
-		map[string]jsonschema.Definition{"filter": {Type: jsonschema.String, Enum: []string{FilterAll, FilterAtRisk, FilterRenewing, FilterClosing}}, "from": pFrom, "to": pTo}, []string{"filter"}},
-	{"pipeline_changes", "What changed across the asker's book in a period, with reasons.", map[string]jsonschema.Definition{"from": pFrom, "to": pTo}, []string{"from"}},
-	{"overdue_followups", "Our overdue promises by rep, within what the asker may see.", map[string]jsonschema.Definition{}, nil},
+		map[string]param{"filter": enumParam(FilterAll, FilterAtRisk, FilterRenewing, FilterClosing), "from": pFrom, "to": pTo}, []string{"filter"}},
+	{"pipeline_changes", "What changed across the asker's book in a period, with reasons.", map[string]param{"from": pFrom, "to": pTo}, []string{"from"}},
+	{"overdue_followups", "Our overdue promises by rep, within what the asker may see.", map[string]param{}, nil},
 	{"actions", "Open actions (next steps with drafted emails) of a person, ranked; empty person for the asker's own. Refuses what the asker may not see.",
-		map[string]jsonschema.Definition{"person": {Type: jsonschema.String, Description: "a teammate's name, or empty for the asker"}}, nil},
-	{"team_actions", "Open actions of everyone the asker may see (managers: their team; admins: everyone); refuses reps.", map[string]jsonschema.Definition{}, nil},
+		map[string]param{"person": stringParam("a teammate's name, or empty for the asker")}, nil},
+	{"team_actions", "Open actions of everyone the asker may see (managers: their team; admins: everyone); refuses reps.", map[string]param{}, nil},
 }
 
-func openaiTools() []openai.Tool {
-	var out []openai.Tool
+// modelTools are the tools as the model sees them.
+func modelTools() []openai.Tool {
+	out := make([]openai.Tool, 0, len(liveTools))
 	for _, s := range liveTools {
-		params := jsonschema.Definition{Type: jsonschema.Object, Properties: s.params, Required: s.required}
-		if params.Properties == nil {
-			params.Properties = map[string]jsonschema.Definition{}
-		}
-		out = append(out, openai.Tool{Type: openai.ToolTypeFunction, Function: &openai.FunctionDefinition{Name: s.name, Description: s.desc, Parameters: params}})
+		out = append(out, openai.Tool{Name: s.name, Description: s.desc,
+			Parameters: params{Type: "object", Properties: s.params, Required: s.required}})
 	}
 	return out
 }
 
 // Answer runs the tool-calling loop for one question.
 func (l *Live) Answer(ctx context.Context, t *Tools, question string, th Thread) (Answer, error) {
-	msgs := []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleSystem, Content: liveSystemPrompt(t)}}
+	turns := make([]openai.Turn, 0, len(th.Turns))
 	for _, turn := range th.Turns {
-		msgs = append(msgs,
-			openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, Content: turn.Q},
-			openai.ChatCompletionMessage{Role: openai.ChatMessageRoleAssistant, Content: turn.A})
+		turns = append(turns, openai.Turn{Q: turn.Q, A: turn.A})
 	}
-	msgs = append(msgs, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, Content: question})
-	tools := openaiTools()
 	ans := Answer{Intent: "model", Thread: Thread{Intent: th.Intent, AccountID: th.AccountID, Account: th.Account, Turns: th.Turns}}
 	used := 0
 	var usedRefs []int
-	for round := 0; round < max(l.MaxRounds, 1); round++ {
-		cctx, cancel := context.WithTimeout(ctx, l.timeout)
-		resp, err := l.client.CreateChatCompletion(cctx, openai.ChatCompletionRequest{Model: l.model, Messages: msgs, Tools: tools})
-		cancel()
-		ans.ModelCalls++
+	run := func(ctx context.Context, call openai.ToolCall) (string, error) {
+		used++
+		r, err := l.call(ctx, t, call)
 		if err != nil {
-			return Answer{}, &liveError{fmt.Errorf("chat completion: %w", err), ans.ModelCalls}
+			return "", fmt.Errorf("tool %s: %w", call.Name, err)
 		}
-		if len(resp.Choices) == 0 {
-			return Answer{}, &liveError{errors.New("the model returned no choices"), ans.ModelCalls}
+		for _, f := range r.Facts {
+			usedRefs = appendNew(usedRefs, f.Refs...)
 		}
-		m := resp.Choices[0].Message
-		if len(m.ToolCalls) == 0 {
-			text := strings.TrimSpace(m.Content)
-			if text == "" {
-				return Answer{}, &liveError{errors.New("the model returned an empty answer"), ans.ModelCalls}
-			}
-			if used == 0 {
-				return Answer{}, &liveError{errUngrounded, ans.ModelCalls}
-			}
-			if !refMark.MatchString(text) && len(usedRefs) > 0 {
-				// every answer cites what it used
-				text += "\n" + refs(first2(usedRefs, 8))
-			}
-			ans.Text, ans.Citations = finalize(text, t.Citations())
-			return ans, nil
+		ans.Actions = append(ans.Actions, r.Actions...)
+		ans.Suggest = append(ans.Suggest, r.Suggest...)
+		if r.Account.ID != "" {
+			ans.Accounts = appendRef(ans.Accounts, r.Account)
+			ans.Thread.AccountID, ans.Thread.Account = r.Account.ID, r.Account.Name
 		}
-		msgs = append(msgs, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleAssistant, Content: m.Content, ToolCalls: m.ToolCalls})
-		for _, call := range m.ToolCalls {
-			used++
-			r, err := l.call(ctx, t, call)
-			if err != nil {
-				return Answer{}, &liveError{fmt.Errorf("tool %s: %w", call.Function.Name, err), ans.ModelCalls}
-			}
-			for _, f := range r.Facts {
-				usedRefs = appendNew(usedRefs, f.Refs...)
-			}
-			ans.Actions = append(ans.Actions, r.Actions...)
-			ans.Suggest = append(ans.Suggest, r.Suggest...)
-			if r.Account.ID != "" {
-				ans.Accounts = appendRef(ans.Accounts, r.Account)
-				ans.Thread.AccountID, ans.Thread.Account = r.Account.ID, r.Account.Name
-			}
-			for _, a := range first(r.Accounts, 5) {
-				ans.Accounts = appendRef(ans.Accounts, a)
-			}
-			msgs = append(msgs, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleTool, ToolCallID: call.ID, Name: call.Function.Name, Content: resultJSON(r)})
+		for _, a := range first(r.Accounts, 5) {
+			ans.Accounts = appendRef(ans.Accounts, a)
 		}
+		return resultJSON(r), nil
 	}
-	return Answer{}, &liveError{fmt.Errorf("no answer after %d rounds of tool calls", l.MaxRounds), ans.ModelCalls}
+	text, calls, err := l.client.Converse(ctx, openai.Conversation{Task: "ask", System: liveSystemPrompt(t), Turns: turns,
+		Question: question, Tools: modelTools(), MaxRounds: l.MaxRounds}, run)
+	ans.ModelCalls = calls
+	switch {
+	case err != nil:
+		return Answer{}, &liveError{err, calls}
+	case used == 0:
+		return Answer{}, &liveError{errUngrounded, calls}
+	}
+	if !refMark.MatchString(text) && len(usedRefs) > 0 {
+		// every answer cites what it used
+		text += "\n" + refs(first2(usedRefs, 8))
+	}
+	ans.Text, ans.Citations = finalize(text, t.Citations())
+	return ans, nil
 }
 
 func first2(ns []int, n int) []int {
@@ -255,8 +248,8 @@ func resultJSON(r Result) string {
 // problem it can correct, not as an error.
 func (l *Live) call(ctx context.Context, t *Tools, call openai.ToolCall) (Result, error) {
 	var args map[string]any
-	if strings.TrimSpace(call.Function.Arguments) != "" {
-		if err := json.Unmarshal([]byte(call.Function.Arguments), &args); err != nil {
+	if strings.TrimSpace(call.Arguments) != "" {
+		if err := json.Unmarshal([]byte(call.Arguments), &args); err != nil {
 			return Result{Problem: "the arguments are not a JSON object: " + err.Error()}, nil
 		}
 	}
@@ -297,7 +290,7 @@ func (l *Live) call(ctx context.Context, t *Tools, call openai.ToolCall) (Result
 	if bad != "" {
 		return Result{Problem: bad}, nil
 	}
-	switch call.Function.Name {
+	switch call.Name {
 	case "find_account":
 		ref, r, err := t.FindAccount(ctx, str("name"))
 		if err != nil || r.Problem != "" {
@@ -334,5 +327,5 @@ func (l *Live) call(ctx context.Context, t *Tools, call openai.ToolCall) (Result
 	case "team_actions":
 		return t.TeamActions(ctx)
 	}
-	return Result{Problem: fmt.Sprintf("there is no tool %q; the tools are read-only lookups over the journey", call.Function.Name)}, nil
+	return Result{Problem: fmt.Sprintf("there is no tool %q; the tools are read-only lookups over the journey", call.Name)}, nil
 }

@@ -1,6 +1,7 @@
 package ask
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -86,7 +87,9 @@ const HelpText = "I answer questions about your customers' journeys from Journey
 	"• what should I do first today? · show my drafts · which reps have overdue follow-ups? (managers)\n" +
 	"In a thread, follow up with “and Globex?” or “why?”. I only read: sending, approving and changing stay with you, through the buttons."
 
-// Offline answers with the intent parser and the tools, no model.
+// Offline answers with the intent parser and the tools, no model: it reads
+// the question in the thread's context and answers it with the function
+// offlineAnswers holds for its intent.
 func Offline(ctx context.Context, t *Tools, question string, th Thread) (Answer, error) {
 	names, err := t.Names(ctx)
 	if err != nil {
@@ -97,14 +100,91 @@ func Offline(ctx context.Context, t *Tools, question string, th Thread) (Answer,
 		return Answer{}, err
 	}
 	in := Parse(question, names, people)
-	why := false
 	switch {
 	case in.Kind == KindTooLong:
 		return tooLong(question, th), nil
+	case in.Kind == KindWhy && th.Intent == "":
+		return Answer{Intent: KindWhy, Thread: th, Text: "Why what? Ask me something first, e.g. “where is Acme?”, then “why?” in the same thread."}, nil
+	}
+	q := newQuery(ctx, t, question, in, th)
+	answer, ok := offlineAnswers[q.in.Kind]
+	if !ok {
+		// an intent of the thread the table does not know, such as a live
+		// model's ("model"): a question about the thread's account
+		answer = aboutAccount(nothingToLookUp)
+	}
+	return answer(q)
+}
+
+// answerFunc answers one intent of the offline parser.
+type answerFunc func(q *query) (Answer, error)
+
+// offlineAnswers is what the offline parser does with each intent, as
+// slackapp's routes are what the Slack app does with each command and
+// action. The intents about one account go through aboutAccount, which
+// finds the account first.
+var offlineAnswers = map[string]answerFunc{
+	KindHelp:     answerHelp,
+	KindUnknown:  answerUnknown,
+	KindAct:      answerAct,
+	KindActions:  answerActions,
+	KindFirst:    answerFirst,
+	KindOverdue:  answerOverdue,
+	KindRenewals: answerRenewals,
+	KindClosing:  answerClosing,
+	KindAtRisk:   answerAtRisk,
+	KindList:     answerList,
+	KindPipeline: answerPipeline,
+
+	KindWhere:       aboutAccount(accountWhere),
+	KindHealth:      aboutAccount(accountHealth),
+	KindNext:        aboutAccount(accountNext),
+	KindContacts:    aboutAccount(accountContacts),
+	KindCommitments: aboutAccount(accountCommitments),
+	KindWaiting:     aboutAccount(accountWaiting),
+	KindChanges:     aboutAccount(accountChanges),
+	KindDeals:       aboutAccount(accountDeals),
+	KindOwner:       aboutAccount(accountOwner),
+	KindRenewalOf:   aboutAccount(accountRenewal),
+	KindSearch:      aboutAccount(accountSearch),
+}
+
+// query is a question being answered offline: the intent read in the
+// thread's context, its period, and the context a follow-up will continue
+// from.
+type query struct {
+	ctx      context.Context
+	t        *Tools
+	question string
+	in       Intent
+	th       Thread // the thread the question continues
+	why      bool   // "why?": the reasons behind the thread's last answer
+	loc      *time.Location
+	// period is what the question's time words mean (hasPeriod: it has some).
+	period    Period
+	hasPeriod bool
+	next      Thread
+}
+
+func newQuery(ctx context.Context, t *Tools, question string, in Intent, th Thread) *query {
+	in, why := inContext(in, th)
+	loc := time.UTC
+	if l, err := time.LoadLocation(t.asker.Person.TimeZone); err == nil && t.asker.Person.TimeZone != "" {
+		loc = l
+	}
+	period, hasPeriod := ParsePeriod(in.Period, t.now, loc)
+	return &query{ctx: ctx, t: t, question: question, in: in, th: th, why: why, loc: loc,
+		period: period, hasPeriod: hasPeriod,
+		next: Thread{Intent: in.Kind, Range: in.Period, Role: in.Role, Side: in.Side, Term: in.Term, Turns: th.Turns}}
+}
+
+// inContext reads in in the thread's context. "Why?" asks the thread's last
+// question again, for its reasons (why is true). A follow-up ("and
+// Globex?") or a question of no kind keeps from the thread what it does not
+// say. A question about an account that names none is about the thread's.
+func inContext(in Intent, th Thread) (_ Intent, why bool) {
+	switch {
 	case in.Kind == KindWhy:
-		if th.Intent == "" {
-			return Answer{Intent: KindWhy, Thread: th, Text: "Why what? Ask me something first, e.g. “where is Acme?”, then “why?” in the same thread."}, nil
-		}
 		why = true
 		in = Intent{Kind: th.Intent, Role: th.Role, Side: th.Side, Term: th.Term, Period: th.Range}
 		if th.AccountID != "" {
@@ -117,253 +197,54 @@ func Offline(ctx context.Context, t *Tools, question string, th Thread) (Answer,
 		if in.Kind == "" || !accountKinds[in.Kind] && in.Account.ID != "" {
 			in.Kind = KindWhere
 		}
-		if in.Role == "" {
-			in.Role = th.Role
-		}
-		if in.Side == "" {
-			in.Side = th.Side
-		}
-		if in.Period == "" {
-			in.Period = th.Range
-		}
-		if in.Term == "" {
-			in.Term = th.Term
-		}
+		in.Role = cmp.Or(in.Role, th.Role)
+		in.Side = cmp.Or(in.Side, th.Side)
+		in.Period = cmp.Or(in.Period, th.Range)
+		in.Term = cmp.Or(in.Term, th.Term)
 	}
 	// "who is the champion there?": the thread's account
 	if accountKinds[in.Kind] && in.Account.ID == "" && in.Candidate == "" && th.AccountID != "" {
 		in.Account = journey.NamedRef{ID: th.AccountID, Name: th.Account}
 	}
-	loc := time.UTC
-	if l, err := time.LoadLocation(t.asker.Person.TimeZone); err == nil && t.asker.Person.TimeZone != "" {
-		loc = l
-	}
-	period, hasPeriod := ParsePeriod(in.Period, t.now, loc)
+	return in, why
+}
 
-	a := Answer{Intent: in.Kind}
-	next := Thread{Intent: in.Kind, Range: in.Period, Role: in.Role, Side: in.Side, Term: in.Term, Turns: th.Turns}
-	var r Result
-	var head string
-	account := func() (string, bool) {
-		if in.Account.ID != "" {
-			return in.Account.Name, true
-		}
-		if in.Candidate != "" {
-			return in.Candidate, true
-		}
-		return "", false
+// periodOr is the question's period, or def's when it names none (and the
+// thread remembers def).
+func (q *query) periodOr(def string) Period {
+	if q.hasPeriod {
+		return q.period
 	}
-	switch in.Kind {
-	case KindHelp:
-		a.Text = HelpText
-		a.Thread = th
-		return a, nil
-	case KindUnknown:
-		if in.Candidate != "" && len(strings.Fields(in.Candidate)) <= 3 {
-			if _, res, err := t.FindAccount(ctx, in.Candidate); err == nil && len(res.Suggest) > 0 {
-				a.Text = res.Problem + "\n\n" + HelpText
-				a.Suggest = res.Suggest
-				a.Thread = th
-				return a, nil
-			}
-		}
-		a.Text = "I don't know how to answer that from the journey. " + HelpText
-		a.Thread = th
-		return a, nil
-	case KindAct:
-		r, err = t.Actions(ctx, "")
-		if err != nil {
-			return Answer{}, err
-		}
-		head = "I can't send, approve, change or dismiss anything — only you can, with the buttons. "
-		switch {
-		case r.Problem != "":
-			a.Text = head + r.Problem
-			a.Thread = th
-			return a, nil
-		case len(r.Actions) > 0:
-			top := ""
-			if len(r.Actions) > 5 {
-				top = ", the top 5 here"
-				r.Actions = r.Actions[:5]
-			}
-			head += fmt.Sprintf("You have %d open actions%s; press Send, Edit, Snooze, Dismiss or Done on each:", len(r.Facts), top)
-			r.Facts = nil // the buttons show them
-		default:
-			r.None = head + "You have no open actions right now."
-		}
-		next = th
-	case KindActions:
-		if in.Person == "" && reEveryone.MatchString(normalize(question)) {
-			r, err = t.TeamActions(ctx)
-			if err != nil {
-				return Answer{}, err
-			}
-			head = "Open actions in your team, most important first per person:"
-			break
-		}
-		r, err = t.Actions(ctx, in.Person)
-		if err != nil {
-			return Answer{}, err
-		}
-		who := "Your"
-		if in.Person != "" && (!t.asker.Known || in.Person != t.asker.Person.Name) {
-			who = in.Person + "'s"
-		}
-		head = fmt.Sprintf("%s open actions, most important first:", who)
-		if len(r.Actions) > 5 {
-			r.Actions = r.Actions[:5]
-		}
-	case KindFirst:
-		r, err = t.Actions(ctx, "")
-		if err != nil {
-			return Answer{}, err
-		}
-		if len(r.Facts) > 0 {
-			head = "Do this first:"
-			if len(r.Facts) > 1 {
-				r.Facts = append(r.Facts[:1], Fact{Text: fmt.Sprintf("Then %d more; say “show my drafts” for all of them.", len(r.Actions)-1)})
-			}
-			if len(r.Actions) > 1 {
-				r.Actions = r.Actions[:1]
-			}
-		}
-	case KindOverdue:
-		r, err = t.OverdueFollowUps(ctx)
-		if err != nil {
-			return Answer{}, err
-		}
-		sc, _ := t.scope(ctx)
-		if t.asker.Known && t.asker.Person.Role != journey.RoleManager && t.asker.Person.Role != journey.RoleAdmin {
-			head = fmt.Sprintf("You see your own follow-ups (a manager sees the team's). Overdue in %s book:", sc.Label)
-		} else {
-			head = fmt.Sprintf("Reps with overdue follow-ups in %s book:", sc.Label)
-		}
-	case KindRenewals:
-		if !hasPeriod {
-			period, _ = ParsePeriod("next 90 days", t.now, loc)
-			next.Range = "next 90 days"
-		}
-		r, err = t.ListAccounts(ctx, FilterRenewing, period)
-		head = fmt.Sprintf("Accounts in your book that renew %s:", period.Label)
-	case KindClosing:
-		if !hasPeriod {
-			period, _ = ParsePeriod("this month", t.now, loc)
-			next.Range = "this month"
-		}
-		r, err = t.ListAccounts(ctx, FilterClosing, period)
-		head = fmt.Sprintf("Open deals closing %s:", period.Label)
-	case KindAtRisk:
-		r, err = t.ListAccounts(ctx, FilterAtRisk, Period{})
-		head = fmt.Sprintf("%d of your accounts are at risk:", len(r.Facts))
-		if why {
-			r.Facts = r.Why
-			head = "Why they are at risk:"
-		}
-	case KindList:
-		r, err = t.ListAccounts(ctx, FilterAll, Period{})
-		head = "Your accounts, by priority:"
-	case KindPipeline:
-		if !hasPeriod {
-			period, _ = ParsePeriod("last 7 days", t.now, loc)
-			next.Range = "last 7 days"
-		}
-		r, err = t.PipelineChanges(ctx, period)
-		head = fmt.Sprintf("What changed in your pipeline %s, with reasons:", period.Label)
-	default:
-		name, ok := account()
-		if !ok {
-			a.Text = "Which account do you mean? Name it, e.g. “where is Acme?”."
-			a.Thread = th
-			return a, nil
-		}
-		switch in.Kind {
-		case KindWhere:
-			r, err = t.AccountSummary(ctx, name)
-		case KindHealth:
-			r, err = t.AccountHealth(ctx, name)
-		case KindNext:
-			r, err = t.NextSteps(ctx, name)
-			head = "Next steps for %s:"
-		case KindContacts:
-			r, err = t.Contacts(ctx, name, in.Role)
-			if in.Role == "" {
-				head = "Contacts at %s:"
-			}
-		case KindCommitments:
-			r, err = t.Commitments(ctx, name, in.Side, period)
-			head = "Promises on %s" + orEmpty(" "+period.Label) + ":"
-			if err == nil && r.Problem == "" && len(r.Facts) == 0 && hasPeriod {
-				// nothing made then: say so, and what is still open
-				none := r.None
-				if open, oerr := t.Commitments(ctx, name, in.Side, Period{}); oerr == nil && len(open.Facts) > 0 {
-					r = open
-					head = none + " Still open on %s:"
-				}
-			}
-		case KindWaiting:
-			r, err = t.Waiting(ctx, name, in.Side)
-			head = map[string]string{"customer": "What %s waits on from us:", "us": "What we wait on from %s:"}[in.Side]
-		case KindChanges:
-			r, err = t.Changes(ctx, name, period)
-			head = "What changed on %s, with reasons:"
-		case KindDeals:
-			r, err = t.Deals(ctx, name)
-			head = "Deals of %s:"
-		case KindOwner, KindRenewalOf:
-			r, err = t.AccountSummary(ctx, name)
-			prefix := map[string]string{KindOwner: "People: ", KindRenewalOf: "Renews "}[in.Kind]
-			var keep []Fact
-			for _, f := range r.Facts {
-				if strings.HasPrefix(f.Text, prefix) {
-					text := r.Account.Name + ": " + strings.TrimPrefix(f.Text, prefix)
-					if in.Kind == KindRenewalOf {
-						text = r.Account.Name + " renews " + strings.TrimPrefix(f.Text, prefix)
-					}
-					keep = append(keep, Fact{Text: text, Refs: f.Refs})
-				}
-			}
-			r.Facts = keep
-			if len(keep) == 0 {
-				r.None = fmt.Sprintf("I don't know: no renewal date is recorded for %s.", r.Account.Name)
-			}
-		case KindSearch:
-			r, err = t.SearchTimeline(ctx, name, in.Term, period)
-			head = "From %s's timeline" + orEmpty(" "+period.Label) + ":"
-		}
-		if err == nil && r.Account.ID != "" {
-			next.AccountID, next.Account = r.Account.ID, r.Account.Name
-			if strings.Contains(head, "%s") {
-				head = fmt.Sprintf(head, r.Account.Name)
-			}
-		}
-		if why && r.Problem == "" {
-			if len(r.Why) > 0 {
-				r.Facts = r.Why
-			}
-			head = "Why:"
-			if r.Account.Name != "" {
-				head = "Why, for " + r.Account.Name + ":"
-			}
-		}
-	}
-	if err != nil {
-		return Answer{}, err
-	}
+	p, _ := ParsePeriod(def, q.t.now, q.loc)
+	q.next.Range = def
+	return p
+}
+
+// say answers text and keeps the thread's context as it was.
+func (q *query) say(text string) Answer {
+	return Answer{Intent: q.in.Kind, Text: text, Thread: q.th}
+}
+
+// show answers with what a tool found: its problem; or head and its facts,
+// each with its references, and the actions it offers; or what it says
+// when it found nothing. A head with a %s (waiting for the account's name)
+// is left out.
+func (q *query) show(r Result, head string) Answer {
+	a := Answer{Intent: q.in.Kind}
 	if r.Problem != "" {
 		a.Text = r.Problem
 		a.Suggest = r.Suggest
-		a.Thread = th
+		a.Thread = q.th
 		if r.Account.ID != "" {
 			a.Accounts = []journey.NamedRef{r.Account}
 		}
-		return a, nil
+		return a
 	}
 	var b strings.Builder
 	if len(r.Facts) == 0 && len(r.Actions) == 0 {
 		b.WriteString(r.None)
 		if r.Account.ID != "" {
-			fmt.Fprintf(&b, " [%d]", t.citeIx["account:"+r.Account.ID])
+			fmt.Fprintf(&b, " [%d]", q.t.citeIx["account:"+r.Account.ID])
 		}
 	} else {
 		if head != "" && !strings.Contains(head, "%s") {
@@ -378,15 +259,288 @@ func Offline(ctx context.Context, t *Tools, question string, th Thread) (Answer,
 			b.WriteString("• " + f.Text + refs(f.Refs) + "\n")
 		}
 	}
-	a.Text, a.Citations = finalize(b.String(), t.cites)
+	a.Text, a.Citations = finalize(b.String(), q.t.cites)
 	a.Actions = r.Actions
 	if r.Account.ID != "" {
 		a.Accounts = []journey.NamedRef{r.Account}
 	} else {
 		a.Accounts = first(r.Accounts, 5)
 	}
-	a.Thread = next
-	return a, nil
+	a.Thread = q.next
+	return a
+}
+
+func answerHelp(q *query) (Answer, error) { return q.say(HelpText), nil }
+
+// answerUnknown says what Journey can answer, after "did you mean" when the
+// question looks like a misspelt account's name.
+func answerUnknown(q *query) (Answer, error) {
+	if q.in.Candidate != "" && len(strings.Fields(q.in.Candidate)) <= 3 {
+		if _, res, err := q.t.FindAccount(q.ctx, q.in.Candidate); err == nil && len(res.Suggest) > 0 {
+			a := q.say(res.Problem + "\n\n" + HelpText)
+			a.Suggest = res.Suggest
+			return a, nil
+		}
+	}
+	return q.say("I don't know how to answer that from the journey. " + HelpText), nil
+}
+
+// answerAct refuses to act, and offers the buttons of the asker's actions.
+func answerAct(q *query) (Answer, error) {
+	r, err := q.t.Actions(q.ctx, "")
+	if err != nil {
+		return Answer{}, err
+	}
+	head := "I can't send, approve, change or dismiss anything — only you can, with the buttons. "
+	switch {
+	case r.Problem != "":
+		return q.say(head + r.Problem), nil
+	case len(r.Actions) > 0:
+		top := ""
+		if len(r.Actions) > 5 {
+			top = ", the top 5 here"
+			r.Actions = r.Actions[:5]
+		}
+		head += fmt.Sprintf("You have %d open actions%s; press Send, Edit, Snooze, Dismiss or Done on each:", len(r.Facts), top)
+		r.Facts = nil // the buttons show them
+	default:
+		r.None = head + "You have no open actions right now."
+	}
+	q.next = q.th
+	return q.show(r, head), nil
+}
+
+// answerActions lists the open actions of the asker, of a teammate or of
+// the team.
+func answerActions(q *query) (Answer, error) {
+	if q.in.Person == "" && reEveryone.MatchString(normalize(q.question)) {
+		r, err := q.t.TeamActions(q.ctx)
+		if err != nil {
+			return Answer{}, err
+		}
+		return q.show(r, "Open actions in your team, most important first per person:"), nil
+	}
+	r, err := q.t.Actions(q.ctx, q.in.Person)
+	if err != nil {
+		return Answer{}, err
+	}
+	who := "Your"
+	if q.in.Person != "" && (!q.t.asker.Known || q.in.Person != q.t.asker.Person.Name) {
+		who = q.in.Person + "'s"
+	}
+	if len(r.Actions) > 5 {
+		r.Actions = r.Actions[:5]
+	}
+	return q.show(r, fmt.Sprintf("%s open actions, most important first:", who)), nil
+}
+
+// answerFirst offers the asker's most important action.
+func answerFirst(q *query) (Answer, error) {
+	r, err := q.t.Actions(q.ctx, "")
+	if err != nil {
+		return Answer{}, err
+	}
+	head := ""
+	if len(r.Facts) > 0 {
+		head = "Do this first:"
+		if len(r.Facts) > 1 {
+			r.Facts = append(r.Facts[:1], Fact{Text: fmt.Sprintf("Then %d more; say “show my drafts” for all of them.", len(r.Actions)-1)})
+		}
+		if len(r.Actions) > 1 {
+			r.Actions = r.Actions[:1]
+		}
+	}
+	return q.show(r, head), nil
+}
+
+func answerOverdue(q *query) (Answer, error) {
+	r, err := q.t.OverdueFollowUps(q.ctx)
+	if err != nil {
+		return Answer{}, err
+	}
+	sc, _ := q.t.scope(q.ctx)
+	head := fmt.Sprintf("Reps with overdue follow-ups in %s book:", sc.Label)
+	if q.t.asker.Known && q.t.asker.Person.Role != journey.RoleManager && q.t.asker.Person.Role != journey.RoleAdmin {
+		head = fmt.Sprintf("You see your own follow-ups (a manager sees the team's). Overdue in %s book:", sc.Label)
+	}
+	return q.show(r, head), nil
+}
+
+func answerRenewals(q *query) (Answer, error) {
+	period := q.periodOr("next 90 days")
+	r, err := q.t.ListAccounts(q.ctx, FilterRenewing, period)
+	if err != nil {
+		return Answer{}, err
+	}
+	return q.show(r, fmt.Sprintf("Accounts in your book that renew %s:", period.Label)), nil
+}
+
+func answerClosing(q *query) (Answer, error) {
+	period := q.periodOr("this month")
+	r, err := q.t.ListAccounts(q.ctx, FilterClosing, period)
+	if err != nil {
+		return Answer{}, err
+	}
+	return q.show(r, fmt.Sprintf("Open deals closing %s:", period.Label)), nil
+}
+
+func answerAtRisk(q *query) (Answer, error) {
+	r, err := q.t.ListAccounts(q.ctx, FilterAtRisk, Period{})
+	if err != nil {
+		return Answer{}, err
+	}
+	head := fmt.Sprintf("%d of your accounts are at risk:", len(r.Facts))
+	if q.why {
+		r.Facts = r.Why
+		head = "Why they are at risk:"
+	}
+	return q.show(r, head), nil
+}
+
+func answerList(q *query) (Answer, error) {
+	r, err := q.t.ListAccounts(q.ctx, FilterAll, Period{})
+	if err != nil {
+		return Answer{}, err
+	}
+	return q.show(r, "Your accounts, by priority:"), nil
+}
+
+func answerPipeline(q *query) (Answer, error) {
+	period := q.periodOr("last 7 days")
+	r, err := q.t.PipelineChanges(q.ctx, period)
+	if err != nil {
+		return Answer{}, err
+	}
+	return q.show(r, fmt.Sprintf("What changed in your pipeline %s, with reasons:", period.Label)), nil
+}
+
+// lookUp finds what a question asks about one account, named as the
+// person wrote it, and the head of the answer: a %s in it stands for the
+// account's name.
+type lookUp func(q *query, name string) (r Result, head string, err error)
+
+// aboutAccount answers a question about one account with look: the
+// question's account, the thread's, or a name that may match one. The
+// account found is the thread's from then on; "why?" gets the reasons
+// behind the facts.
+func aboutAccount(look lookUp) answerFunc {
+	return func(q *query) (Answer, error) {
+		var name string
+		switch {
+		case q.in.Account.ID != "":
+			name = q.in.Account.Name
+		case q.in.Candidate != "":
+			name = q.in.Candidate
+		default:
+			return q.say("Which account do you mean? Name it, e.g. “where is Acme?”."), nil
+		}
+		r, head, err := look(q, name)
+		if err != nil {
+			return Answer{}, err
+		}
+		if r.Account.ID != "" {
+			q.next.AccountID, q.next.Account = r.Account.ID, r.Account.Name
+			if strings.Contains(head, "%s") {
+				head = fmt.Sprintf(head, r.Account.Name)
+			}
+		}
+		if q.why && r.Problem == "" {
+			if len(r.Why) > 0 {
+				r.Facts = r.Why
+			}
+			head = "Why:"
+			if r.Account.Name != "" {
+				head = "Why, for " + r.Account.Name + ":"
+			}
+		}
+		return q.show(r, head), nil
+	}
+}
+
+func nothingToLookUp(*query, string) (Result, string, error) { return Result{}, "", nil }
+
+func accountWhere(q *query, name string) (Result, string, error) {
+	r, err := q.t.AccountSummary(q.ctx, name)
+	return r, "", err
+}
+
+func accountHealth(q *query, name string) (Result, string, error) {
+	r, err := q.t.AccountHealth(q.ctx, name)
+	return r, "", err
+}
+
+func accountNext(q *query, name string) (Result, string, error) {
+	r, err := q.t.NextSteps(q.ctx, name)
+	return r, "Next steps for %s:", err
+}
+
+func accountContacts(q *query, name string) (Result, string, error) {
+	r, err := q.t.Contacts(q.ctx, name, q.in.Role)
+	if q.in.Role == "" {
+		return r, "Contacts at %s:", err
+	}
+	return r, "", err
+}
+
+// accountCommitments lists the promises made in the question's period, or
+// says none were and lists the ones still open.
+func accountCommitments(q *query, name string) (Result, string, error) {
+	r, err := q.t.Commitments(q.ctx, name, q.in.Side, q.period)
+	head := "Promises on %s" + orEmpty(" "+q.period.Label) + ":"
+	if err == nil && r.Problem == "" && len(r.Facts) == 0 && q.hasPeriod {
+		// nothing made then: say so, and what is still open
+		none := r.None
+		if open, oerr := q.t.Commitments(q.ctx, name, q.in.Side, Period{}); oerr == nil && len(open.Facts) > 0 {
+			r = open
+			head = none + " Still open on %s:"
+		}
+	}
+	return r, head, err
+}
+
+func accountWaiting(q *query, name string) (Result, string, error) {
+	r, err := q.t.Waiting(q.ctx, name, q.in.Side)
+	return r, map[string]string{"customer": "What %s waits on from us:", "us": "What we wait on from %s:"}[q.in.Side], err
+}
+
+func accountChanges(q *query, name string) (Result, string, error) {
+	r, err := q.t.Changes(q.ctx, name, q.period)
+	return r, "What changed on %s, with reasons:", err
+}
+
+func accountDeals(q *query, name string) (Result, string, error) {
+	r, err := q.t.Deals(q.ctx, name)
+	return r, "Deals of %s:", err
+}
+
+func accountOwner(q *query, name string) (Result, string, error) {
+	return summaryLines(q, name, "People: ", func(account, rest string) string { return account + ": " + rest })
+}
+
+func accountRenewal(q *query, name string) (Result, string, error) {
+	return summaryLines(q, name, "Renews ", func(account, rest string) string { return account + " renews " + rest })
+}
+
+// summaryLines keeps the facts of the account's summary that start with
+// prefix, reworded.
+func summaryLines(q *query, name, prefix string, reword func(account, rest string) string) (Result, string, error) {
+	r, err := q.t.AccountSummary(q.ctx, name)
+	var keep []Fact
+	for _, f := range r.Facts {
+		if strings.HasPrefix(f.Text, prefix) {
+			keep = append(keep, Fact{Text: reword(r.Account.Name, strings.TrimPrefix(f.Text, prefix)), Refs: f.Refs})
+		}
+	}
+	r.Facts = keep
+	if len(keep) == 0 {
+		r.None = fmt.Sprintf("I don't know: no renewal date is recorded for %s.", r.Account.Name)
+	}
+	return r, "", err
+}
+
+func accountSearch(q *query, name string) (Result, string, error) {
+	r, err := q.t.SearchTimeline(q.ctx, name, q.in.Term, q.period)
+	return r, "From %s's timeline" + orEmpty(" "+q.period.Label) + ":", err
 }
 
 func orEmpty(s string) string {

@@ -11,9 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/journeyhq/journey/internal/app"
 	"github.com/journeyhq/journey/internal/journey"
-	"github.com/journeyhq/journey/internal/llm"
-	"github.com/journeyhq/journey/internal/template"
 )
 
 // analyzeMessage is one Slack message on bot analyze's input.
@@ -113,30 +112,18 @@ func cmdAnalyze(ctx context.Context, args []string, env Env) error {
 	if err := json.Unmarshal(raw, &msgs); err != nil {
 		return journey.Errorf(journey.EINVALID, "stdin must be a JSON array of Slack messages ({\"ts\", \"user\", \"text\", \"channel\"}): %v", err)
 	}
-	def, ok := template.BuiltinByKey(*tmpl)
-	if !ok {
-		return journey.Errorf(journey.EINVALID, "no built-in template %q (bot journey list shows them)", *tmpl)
-	}
-	in := journey.AnalysisInput{Account: "this account", Speakers: speakers, Now: now, TZ: loc}
+	var in []journey.Message
 	for i, m := range msgs {
 		if m.TS == "" || strings.TrimSpace(m.Text) == "" {
 			return journey.Errorf(journey.EINVALID, "message %d needs \"ts\" and \"text\"", i)
 		}
-		in.Messages = append(in.Messages, journey.Message{TS: m.TS, User: m.User, Text: m.Text, Channel: m.Channel, ThreadTS: m.ThreadTS, At: tsToTime(m.TS, now)})
-		if _, ok := speakers[m.User]; !ok && m.User != "" {
-			speakers[m.User] = journey.Speaker{ID: m.User, Name: m.User}
-		}
+		in = append(in, journey.Message{TS: m.TS, User: m.User, Text: m.Text, Channel: m.Channel, ThreadTS: m.ThreadTS, At: tsToTime(m.TS, now)})
 	}
-	for _, s := range def.Stages {
-		for _, m := range s.Milestones {
-			in.Milestones = append(in.Milestones, journey.MilestoneRef{Key: m.Key, Name: m.Name, Evidence: m.Evidence})
-		}
-	}
-	model, err := llm.New(llm.ConfigFromEnv(env.Getenv), logger(env))
+	cfg, err := config(env)
 	if err != nil {
 		return err
 	}
-	found, usage, err := model.Analyze(ctx, in)
+	found, usage, modelName, err := app.Analyze(ctx, cfg, app.AnalyzeRequest{Messages: in, Speakers: speakers, Template: *tmpl, Now: now, TZ: loc}, logger(env))
 	if err != nil {
 		return err
 	}
@@ -165,7 +152,7 @@ func cmdAnalyze(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	if usage.Calls > 0 {
-		fmt.Fprintf(env.Stderr, "model %s: %d calls, %d prompt + %d completion tokens\n", model.Name(), usage.Calls, usage.PromptTokens, usage.CompletionTokens)
+		fmt.Fprintf(env.Stderr, "model %s: %d calls, %d prompt + %d completion tokens\n", modelName, usage.Calls, usage.PromptTokens, usage.CompletionTokens)
 	}
 	return nil
 }

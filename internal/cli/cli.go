@@ -12,20 +12,20 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"sort"
 	"strings"
 	"time"
 
+	"github.com/journeyhq/journey/internal/app"
 	"github.com/journeyhq/journey/internal/importer"
 	"github.com/journeyhq/journey/internal/jobs"
 	"github.com/journeyhq/journey/internal/journey"
-	"github.com/journeyhq/journey/internal/sample"
 	"github.com/journeyhq/journey/internal/store"
 	"github.com/journeyhq/journey/internal/template"
+	"github.com/journeyhq/journey/internal/textcard"
 )
 
 // DefaultDatabaseURL is the local server `make setup` prepares.
-const DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/journey?sslmode=disable"
+const DefaultDatabaseURL = app.DefaultDatabaseURL
 
 // Env is what a command reads and writes besides its arguments.
 type Env struct {
@@ -43,42 +43,54 @@ func OSEnv() Env {
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 }
 
-const usage = `bot — Journey: where every customer is in their journey, why, and what to do next.
+// command is one `bot` command: its name (with its subcommand, if any), the
+// arguments it takes, what it does, and the function that runs it.
+type command struct {
+	name, args, help string
+	run              func(context.Context, []string, Env) error
+}
 
-Usage:
-  bot sandbox [--addr A]               run the bot against a local Slack simulator with the sample data
-  bot run                              run the bot in a Slack workspace (SLACK_BOT_TOKEN, SLACK_APP_TOKEN)
-  bot migrate                          apply database migrations (also done by every command)
-  bot import [--kind K] FILE...        import a JSON document or CSV files (accounts, contacts, deals)
-  bot import --sample                  load the sample book of business (about 25 accounts)
-  bot journey show ACCOUNT [--at T]    print the account card ("acme" finds "Acme Corp")
-  bot journey list                     list built-in templates and this workspace's journeys
-  bot journey export [KEY]             print a journey definition as YAML (--template KEY, --version N)
-  bot journey apply -f FILE            publish a YAML definition as a new version
-  bot journey suggest --export PATH [--channels a,b]
-                                       propose a journey from leadership threads in a Slack export
-  bot accounts [--owner EMAIL]         rank the accounts by priority
-  bot analyze [--now T] [--tz Z] [--users F] < messages.json
-                                       find promises, waiting-on, milestones and people in Slack messages
-  bot eval                             score the conversation model on the labelled set
-  bot digest --channel C --manager M [--at 08:00]
-                                       post a manager's team digest in a channel each workday
-  bot sync hubspot                     sync companies, contacts, deals and their change history from HubSpot once
-  bot version
+// commands is every command, in the order `bot help` lists them.
+var commands = []command{
+	{"sandbox", "[--addr A]", "run the bot against a local Slack simulator with the sample data", cmdSandbox},
+	{"run", "", "run the bot in a Slack workspace (SLACK_BOT_TOKEN, SLACK_APP_TOKEN)", cmdRun},
+	{"config", "", "print every setting, its effective value and where it comes from (secrets redacted)", cmdConfig},
+	{"migrate", "", "apply database migrations (also done by every command)", cmdMigrate},
+	{"import", "[--kind K] FILE... | --sample [--reset]", "import a JSON document or CSV files, or the sample book (about 25 accounts)", cmdImport},
+	{"journey show", "ACCOUNT [--at T]", `print the account card ("acme" finds "Acme Corp")`, cmdShow},
+	{"journey list", "", "list built-in templates and this workspace's journeys", cmdList},
+	{"journey export", "[KEY]", "print a journey definition as YAML (--template KEY, --version N)", cmdExport},
+	{"journey apply", "-f FILE", "publish a YAML definition as a new version", cmdApply},
+	{"journey suggest", "--export PATH [--channels a,b]", "propose a journey from leadership threads in a Slack export", cmdSuggest},
+	{"accounts", "[--owner EMAIL]", "rank the accounts by priority", cmdAccounts},
+	{"analyze", "[--now T] [--tz Z] [--users F] < messages.json", "find promises, waiting-on, milestones and people in Slack messages", cmdAnalyze},
+	{"eval", "", "score the conversation model and Ask Journey on their labelled sets", cmdEval},
+	{"digest", "--channel C --manager M [--at 08:00]", "post a manager's team digest in a channel each workday", cmdDigest},
+	{"sync", "hubspot", "sync companies, contacts, deals and their change history from HubSpot once", cmdSync},
+	{"version", "", "print the version", func(_ context.Context, _ []string, env Env) error {
+		fmt.Fprintln(env.Stdout, "bot", Version)
+		return nil
+	}},
+}
 
-Environment:
-  SLACK_BOT_TOKEN     bot token (xoxb-…) for bot run
-  SLACK_APP_TOKEN     app-level token (xapp-…, connections:write) for Socket Mode
-  SLACK_API_URL       Web API base URL (default Slack's)
-  LOG_LEVEL           debug, info, warn or error (default info)
-  LLM_BASE_URL        an OpenAI-compatible endpoint (default: the offline model)
-  LLM_API_KEY, LLM_MODEL
-  DATABASE_URL        Postgres URL (default ` + DefaultDatabaseURL + `)
-  JOURNEY_WORKSPACE   Slack team id of the workspace to use when there are several
-  HUBSPOT_TOKEN       HubSpot private-app token: bot run then syncs HubSpot every 5 minutes
-  HUBSPOT_BASE_URL    HubSpot API base URL (default https://api.hubapi.com)
-  HUBSPOT_CSM_PROPERTY company property holding the CSM (default customer_success_manager)
-`
+// usage lists the commands and the settings.
+func usage() string {
+	var b strings.Builder
+	b.WriteString("bot — Journey: where every customer is in their journey, why, and what to do next.\n\nUsage:\n")
+	for _, c := range commands {
+		line := strings.TrimSpace("bot " + c.name + " " + c.args)
+		if len(line) > 36 {
+			fmt.Fprintf(&b, "  %s\n  %-36s %s\n", line, "", c.help)
+		} else {
+			fmt.Fprintf(&b, "  %-36s %s\n", line, c.help)
+		}
+	}
+	b.WriteString("\nEnvironment (`bot config` shows their effective values):\n")
+	for _, s := range app.Settings {
+		fmt.Fprintf(&b, "  %-22s %s (default: %s)\n", s.Name, s.Meaning, s.Default)
+	}
+	return b.String()
+}
 
 // Version is set at build time.
 var Version = "dev"
@@ -112,52 +124,28 @@ func Main(ctx context.Context, args []string, env Env) int {
 }
 
 func run(ctx context.Context, args []string, env Env) error {
-	if len(args) == 0 {
-		fmt.Fprint(env.Stdout, usage)
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(env.Stdout, usage())
 		return nil
 	}
-	switch args[0] {
-	case "help", "-h", "--help":
-		fmt.Fprint(env.Stdout, usage)
-		return nil
-	case "version":
-		fmt.Fprintln(env.Stdout, "bot", Version)
-		return nil
-	case "migrate":
-		return cmdMigrate(ctx, args[1:], env)
-	case "import":
-		return cmdImport(ctx, args[1:], env)
-	case "accounts":
-		return cmdAccounts(ctx, args[1:], env)
-	case "run":
-		return cmdRun(ctx, args[1:], env)
-	case "analyze":
-		return cmdAnalyze(ctx, args[1:], env)
-	case "digest":
-		return cmdDigest(ctx, args[1:], env)
-	case "eval":
-		return cmdEval(ctx, args[1:], env)
-	case "sandbox":
-		return cmdSandbox(ctx, args[1:], env)
-	case "sync":
-		return cmdSync(ctx, args[1:], env)
-	case "journey":
+	var subs []string
+	for _, c := range commands {
+		name, sub, _ := strings.Cut(c.name, " ")
+		switch {
+		case name != args[0]:
+		case sub == "":
+			return c.run(ctx, args[1:], env)
+		case len(args) > 1 && args[1] == sub:
+			return c.run(ctx, args[2:], env)
+		default:
+			subs = append(subs, sub)
+		}
+	}
+	if len(subs) > 0 {
 		if len(args) < 2 {
-			return journey.Errorf(journey.EINVALID, "journey needs a subcommand: show, list, export, apply or suggest (see `bot help`)")
+			return journey.Errorf(journey.EINVALID, "%s needs a subcommand: %s (see `bot help`)", args[0], strings.Join(subs, ", "))
 		}
-		switch args[1] {
-		case "show":
-			return cmdShow(ctx, args[2:], env)
-		case "list":
-			return cmdList(ctx, args[2:], env)
-		case "export":
-			return cmdExport(ctx, args[2:], env)
-		case "apply":
-			return cmdApply(ctx, args[2:], env)
-		case "suggest":
-			return cmdSuggest(ctx, args[2:], env)
-		}
-		return journey.Errorf(journey.EINVALID, "unknown journey subcommand %q: use show, list, export, apply or suggest", args[1])
+		return journey.Errorf(journey.EINVALID, "unknown %s subcommand %q: use %s", args[0], args[1], strings.Join(subs, ", "))
 	}
 	return journey.Errorf(journey.EINVALID, "unknown command %q (see `bot help`)", args[0])
 }
@@ -179,33 +167,19 @@ func parse(fs *flag.FlagSet, args []string, env Env) ([]string, error) {
 	}
 }
 
-func databaseURL(env Env) string {
-	if u := env.Getenv("DATABASE_URL"); u != "" {
-		return u
-	}
-	return DefaultDatabaseURL
-}
+// config reads and checks every setting (app.FromEnv).
+func config(env Env) (app.Config, error) { return app.FromEnv(env.Getenv) }
 
-// open connects to the database and applies pending migrations, so every
-// command works on a fresh database.
+// open reads the settings, connects to the database and applies pending
+// migrations, so every command works on a fresh database.
 func open(ctx context.Context, env Env) (*store.Store, error) {
-	s, err := store.Open(ctx, databaseURL(env))
+	cfg, err := config(env)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.Migrate(ctx); err != nil {
-		s.Close()
-		return nil, err
-	}
-	if err := jobs.Migrate(ctx, s.Pool()); err != nil {
-		s.Close()
-		return nil, err
-	}
-	return s, nil
+	return app.OpenStore(ctx, cfg)
 }
 
-// workspace picks the workspace a command works on: --workspace, else
-// JOURNEY_WORKSPACE, else the only one there is.
 // openWorkspace opens the store and picks the workspace a command acts on
 // (see workspace); the caller closes the store.
 func openWorkspace(ctx context.Context, env Env, flagTeam string) (*store.Store, journey.Workspace, error) {
@@ -221,33 +195,10 @@ func openWorkspace(ctx context.Context, env Env, flagTeam string) (*store.Store,
 	return s, ws, nil
 }
 
+// workspace picks the workspace a command works on: --workspace, else
+// JOURNEY_WORKSPACE, else the only one there is.
 func workspace(ctx context.Context, s *store.Store, flagTeam string, env Env) (journey.Workspace, error) {
-	team := flagTeam
-	if team == "" {
-		team = env.Getenv("JOURNEY_WORKSPACE")
-	}
-	if team != "" {
-		w, err := s.Workspace(ctx, team)
-		if journey.ErrorCode(err) == journey.ENOTFOUND {
-			return w, journey.Errorf(journey.ENOTFOUND, "no workspace with Slack team id %q", team)
-		}
-		return w, err
-	}
-	all, err := s.Workspaces(ctx)
-	if err != nil {
-		return journey.Workspace{}, err
-	}
-	switch len(all) {
-	case 0:
-		return journey.Workspace{}, journey.Errorf(journey.ENOTFOUND, "no data yet: run `bot import --sample` (or `bot import FILE`) first")
-	case 1:
-		return all[0], nil
-	}
-	var names []string
-	for _, w := range all {
-		names = append(names, fmt.Sprintf("%s (%s)", w.SlackTeamID, w.Name))
-	}
-	return journey.Workspace{}, journey.Errorf(journey.EINVALID, "there are several workspaces: %s; choose one with --workspace or JOURNEY_WORKSPACE", strings.Join(names, ", "))
+	return app.Workspace(ctx, s, firstNonEmpty(flagTeam, env.Getenv("JOURNEY_WORKSPACE")))
 }
 
 func cmdMigrate(ctx context.Context, args []string, env Env) error {
@@ -255,7 +206,11 @@ func cmdMigrate(ctx context.Context, args []string, env Env) error {
 	if _, err := parse(fs, args, env); err != nil {
 		return err
 	}
-	s, err := store.Open(ctx, databaseURL(env))
+	cfg, err := config(env)
+	if err != nil {
+		return err
+	}
+	s, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
@@ -295,13 +250,9 @@ func cmdImport(ctx context.Context, args []string, env Env) error {
 		return journey.Errorf(journey.EINVALID, "--reset only goes with --sample")
 	}
 	if *useSample {
-		data, err := sample.JSON(now)
+		in, err := app.SampleInput(now)
 		if err != nil {
 			return fmt.Errorf("build sample data: %w", err)
-		}
-		in, err := importer.Read("sample.json", data, "")
-		if err != nil {
-			return err
 		}
 		inputs = append(inputs, in)
 	}
@@ -316,47 +267,21 @@ func cmdImport(ctx context.Context, args []string, env Env) error {
 		}
 		inputs = append(inputs, in)
 	}
-	s, err := open(ctx, env)
+	cfg, err := config(env)
+	if err != nil {
+		return err
+	}
+	s, err := app.OpenStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if *useSample {
-		if err := prepareSample(ctx, s, inputs[0].Doc, *reset, env); err != nil {
-			return err
-		}
-	}
-	opts := importer.Options{Builtin: template.Builtin(), Now: now, Workspace: importer.WorkspaceRecord{SlackTeamID: *team}}
-	if opts.Workspace.SlackTeamID == "" {
-		opts.Workspace.SlackTeamID = env.Getenv("JOURNEY_WORKSPACE")
-	}
-	if opts.Workspace.SlackTeamID == "" {
-		if all, err := s.Workspaces(ctx); err == nil && len(all) == 1 {
-			opts.Workspace = importer.WorkspaceRecord{Name: all[0].Name, SlackTeamID: all[0].SlackTeamID}
-		}
-	}
-	since, err := s.Now(ctx)
+	res, err := app.Import(ctx, cfg, s, inputs, app.ImportOptions{Team: *team, Sample: *useSample, Reset: *reset, Out: env.Stdout},
+		app.Options{Now: env.Now, Log: env.Log})
 	if err != nil {
 		return err
 	}
-	before, err := s.Workspaces(ctx)
-	if err != nil {
-		return err
-	}
-	var reports []importer.Report
-	err = s.InTx(ctx, func(tx *store.Tx) error {
-		for _, in := range inputs {
-			rep, err := importer.Import(ctx, tx, in, opts)
-			if err != nil {
-				return err
-			}
-			reports = append(reports, rep)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
+	reports := res.Reports
 	for i, rep := range reports {
 		created, updated := rep.Total()
 		fmt.Fprintf(env.Stdout, "%s → workspace %s (%s)\n", inputs[i].File, rep.Workspace.Name, rep.Workspace.SlackTeamID)
@@ -367,46 +292,10 @@ func cmdImport(ctx context.Context, args []string, env Env) error {
 			fmt.Fprintln(env.Stdout, indent(s))
 		}
 	}
-	if n, err := questionsAfterImport(ctx, s, reports, before, since, env); err != nil {
-		return err
-	} else if n > 0 {
-		fmt.Fprintf(env.Stdout, "%d questions about changes queued (why they happened, handoffs); the running bot sends them by DM\n", n)
+	if res.Questions > 0 {
+		fmt.Fprintf(env.Stdout, "%d questions about changes queued (why they happened, handoffs); the running bot sends them by DM\n", res.Questions)
 	}
 	return nil
-}
-
-// prepareSample checks that the sample already stored (if any) was made on
-// the same day as the one about to be imported: the sample's dates are
-// relative to the day it is generated, so mixing two days would record every
-// shifted date as a change. With reset, the old sample workspace is removed.
-func prepareSample(ctx context.Context, s *store.Store, doc importer.Document, reset bool, env Env) error {
-	ws, err := s.Workspace(ctx, doc.Workspace.SlackTeamID)
-	if journey.ErrorCode(err) == journey.ENOTFOUND {
-		return nil
-	} else if err != nil {
-		return err
-	}
-	if reset {
-		if err := s.InTx(ctx, func(tx *store.Tx) error { return tx.DeleteWorkspace(ctx, ws.ID) }); err != nil {
-			return err
-		}
-		fmt.Fprintf(env.Stdout, "removed the old sample workspace %s (%s)\n", ws.Name, ws.SlackTeamID)
-		return nil
-	}
-	if len(doc.Accounts) == 0 {
-		return nil
-	}
-	first := doc.Accounts[0]
-	stored, err := s.AccountCreatedAt(ctx, ws.ID, importer.Source, first.ExternalID)
-	if err != nil || stored.IsZero() {
-		return err
-	}
-	want, err := time.Parse(time.RFC3339, first.CreatedAt)
-	if err != nil || want.Equal(stored) {
-		return nil
-	}
-	return journey.Errorf(journey.ECONFLICT, "the sample in this database was generated on another day (its dates are relative to the day it was made); "+
-		"run `bot import --sample --reset` to replace it with today's sample (this removes workspace %s only)", ws.SlackTeamID)
 }
 
 func indent(s string) string { return "  " + strings.ReplaceAll(s, "\n", "\n  ") }
@@ -438,58 +327,23 @@ func cmdShow(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	card, err := LoadCard(ctx, s, ws.ID, ref.ID, now)
+	d, err := journey.Use{Store: s}.Account(ctx, ws.ID, ref.ID, now)
+	card := d.Card
 	if err != nil {
 		return err
 	}
-	writeCard(env.Stdout, card)
+	textcard.Write(env.Stdout, card)
 	return nil
 }
 
-// findAccount resolves a forgiving account name to one account, or explains
-// why it cannot: several matches are listed, none suggests the nearest names.
+// findAccount resolves a forgiving account name to one account
+// (journey.Resolve).
 func findAccount(ctx context.Context, s *store.Store, ws, query string) (journey.NamedRef, error) {
 	refs, err := s.AccountRefs(ctx, ws)
 	if err != nil {
 		return journey.NamedRef{}, err
 	}
-	matches := journey.Match(refs, query)
-	switch len(matches) {
-	case 1:
-		return matches[0], nil
-	case 0:
-		near := journey.Nearest(refs, query, 3)
-		if len(near) == 0 {
-			return journey.NamedRef{}, journey.Errorf(journey.ENOTFOUND, "no account matches %q (there are %d accounts; `bot accounts` lists them)", query, len(refs))
-		}
-		var names []string
-		for _, n := range near {
-			names = append(names, fmt.Sprintf("%q", n.Name))
-		}
-		return journey.NamedRef{}, journey.Errorf(journey.ENOTFOUND, "no account matches %q; did you mean %s?", query, strings.Join(names, " or "))
-	}
-	var names []string
-	for _, m := range matches {
-		names = append(names, "  "+m.Name)
-	}
-	return journey.NamedRef{}, journey.Errorf(journey.ECONFLICT, "%q matches %d accounts; say which:\n%s", query, len(matches), strings.Join(names, "\n"))
-}
-
-// LoadCard loads one account and derives its card under the journey of its segment.
-func LoadCard(ctx context.Context, s *store.Store, ws, accountID string, now time.Time) (journey.Card, error) {
-	defs, err := s.Definitions(ctx, ws)
-	if err != nil {
-		return journey.Card{}, err
-	}
-	data, err := s.LoadAccount(ctx, ws, accountID)
-	if err != nil {
-		return journey.Card{}, err
-	}
-	def, ok := journey.ForSegment(defs, data.Account.Segment)
-	if !ok {
-		return journey.Card{}, journey.Errorf(journey.ENOTFOUND, "this workspace has no journey definition yet: `bot journey apply -f FILE` or re-run an import")
-	}
-	return journey.BuildCard(def, data, now), nil
+	return journey.Resolve(refs, query)
 }
 
 func cmdList(ctx context.Context, args []string, env Env) error {
@@ -558,22 +412,8 @@ func cmdExport(ctx context.Context, args []string, env Env) error {
 		key := ""
 		if len(keys) > 0 {
 			key = keys[0]
-		} else {
-			defs, err := s.Definitions(ctx, ws.ID)
-			if err != nil {
-				return err
-			}
-			if len(defs) != 1 {
-				var names []string
-				for _, d := range defs {
-					names = append(names, d.Key)
-				}
-				sort.Strings(names)
-				return journey.Errorf(journey.EINVALID, "say which journey to export: %s", strings.Join(names, ", "))
-			}
-			key = defs[0].Key
 		}
-		if def, err = s.Definition(ctx, ws.ID, key, *version); err != nil {
+		if def, err = app.DefinitionToExport(ctx, s, ws.ID, key, *version); err != nil {
 			return err
 		}
 	}
@@ -618,12 +458,8 @@ func cmdApply(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer s.Close()
-	var saved journey.Definition
-	if err := s.InTx(ctx, func(tx *store.Tx) error {
-		var err error
-		saved, err = tx.SaveDefinition(ctx, ws.ID, def)
-		return err
-	}); err != nil {
+	saved, err := app.Publish(ctx, s, ws.ID, def)
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "published %s v%d (%s): %d stages; earlier versions are kept for history\n",
@@ -643,67 +479,20 @@ func cmdAccounts(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer s.Close()
-	now := env.Now()
-	book, err := s.LoadBook(ctx, ws.ID, now)
+	book, err := app.RankBook(ctx, s, ws.ID, *owner, env.Now())
 	if err != nil {
 		return err
 	}
-	defs, err := s.Definitions(ctx, ws.ID)
-	if err != nil {
-		return err
-	}
-	people, err := s.People(ctx, ws.ID)
-	if err != nil {
-		return err
-	}
-	var only string
-	names := map[string]string{}
-	for _, p := range people {
-		names[p.ID] = p.Name
-		if *owner != "" && (strings.EqualFold(p.Email, *owner) || p.SlackUserID == *owner) {
-			only = p.ID
-		}
-	}
-	if *owner != "" && only == "" {
-		return journey.Errorf(journey.ENOTFOUND, "no person with email or Slack user id %q", *owner)
-	}
-	type row struct {
-		p    journey.Priority
-		pos  journey.Position
-		h    journey.Health
-		data journey.AccountData
-	}
-	var rows []row
-	var ps []journey.Priority
-	byID := map[string]row{}
-	for _, data := range book {
-		if only != "" && data.Account.OwnerID != only && data.Account.CSMID != only {
-			continue
-		}
-		def, ok := journey.ForSegment(defs, data.Account.Segment)
-		if !ok {
-			continue
-		}
-		pos := journey.Derive(def, data, now)
-		h := journey.ScoreHealth(data, pos, now)
-		p := journey.Prioritize(def, data, pos, h, now)
-		r := row{p, pos, h, data}
-		rows = append(rows, r)
-		ps = append(ps, p)
-		byID[data.Account.ID] = r
-	}
-	journey.RankAccounts(ps)
 	fmt.Fprintf(env.Stdout, "%-3s %-24s %-20s %-7s %-8s %-9s %-14s %s\n", "#", "ACCOUNT", "STAGE", "HEALTH", "PRIORITY", "CLASS", "OWNER", "WHY")
-	for i, p := range ps {
-		r := byID[p.AccountID]
-		stage := r.pos.StageName
-		if r.pos.AtRisk() {
+	for i, d := range book.Accounts {
+		p, pos := d.Card.Priority, d.Card.Position
+		stage := pos.StageName
+		if pos.AtRisk() {
 			stage += " ⚠"
 		}
-		fmt.Fprintf(env.Stdout, "%-3d %-24s %-20s %-7d %-8d %-9s %-14s %s\n", i+1, quoteTrim(p.AccountName, 24), stage, r.h.Score,
-			p.Score, string(p.Class), quoteTrim(names[r.data.Account.OwnerID], 14), quoteTrim(whyShort(p), 70))
+		fmt.Fprintf(env.Stdout, "%-3d %-24s %-20s %-7d %-8d %-9s %-14s %s\n", i+1, textcard.Trim(p.AccountName, 24), stage, d.Card.Health.Score,
+			p.Score, string(p.Class), textcard.Trim(book.Names[d.Data.Account.OwnerID], 14), textcard.Trim(whyShort(p), 70))
 	}
-	_ = rows
 	return nil
 }
 

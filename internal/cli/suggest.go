@@ -7,10 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/journeyhq/journey/internal/bootstrap"
-	"github.com/journeyhq/journey/internal/history"
+	"github.com/journeyhq/journey/internal/app"
 	"github.com/journeyhq/journey/internal/journey"
-	"github.com/journeyhq/journey/internal/llm"
 	"github.com/journeyhq/journey/internal/template"
 )
 
@@ -44,46 +42,24 @@ func cmdSuggest(ctx context.Context, args []string, env Env) error {
 		}
 		*d.t = t
 	}
-	e, err := history.Open(*export)
-	if err != nil {
-		return err
-	}
-	defer e.Close()
-	if *base != "" {
-		e.BaseURL = strings.TrimSuffix(*base, "/") + "/"
-	}
 	var names []string
 	for _, c := range strings.Split(*channels, ",") {
 		if c = strings.TrimSpace(c); c != "" {
 			names = append(names, c)
 		}
 	}
-	s := bootstrap.NewSuggester(template.Builtin())
-	st, err := e.Read(names, oldest, latest, func(m bootstrap.Message) error {
-		s.Add(m)
-		return ctx.Err()
-	})
+	cfg, err := config(env)
 	if err != nil {
 		return err
 	}
-	p := s.Proposal()
-	if *useModel {
-		cfg := llm.ConfigFromEnv(env.Getenv)
-		if !cfg.Enabled() {
-			return journey.Errorf(journey.EINVALID, "--model needs LLM_BASE_URL (and LLM_API_KEY, LLM_MODEL) of an OpenAI-compatible endpoint")
-		}
-		m, err := llm.New(cfg, logger(env))
-		if err != nil {
-			return err
-		}
-		if bm, ok := m.(bootstrap.ProposalModel); ok {
-			in := s.ModelInput()
-			if mp, _, err := bm.SuggestJourney(ctx, in); err != nil {
-				fmt.Fprintf(env.Stderr, "warning: the model could not improve the proposal (%s); printing the rule-based one\n", journey.ErrorMessage(err))
-			} else {
-				p = mp
-			}
-		}
+	sug, err := app.SuggestFromExport(ctx, cfg, app.SuggestRequest{Export: *export, Channels: names, Oldest: oldest, Latest: latest,
+		BaseURL: *base, UseModel: *useModel}, logger(env))
+	if err != nil {
+		return err
+	}
+	p, st := sug.Proposal, sug.Stats
+	if sug.ModelErr != nil {
+		fmt.Fprintf(env.Stderr, "warning: the model could not improve the proposal (%s); printing the rule-based one\n", journey.ErrorMessage(sug.ModelErr))
 	}
 	c := p.Comments()
 	for _, prob := range st.Problems {

@@ -18,23 +18,9 @@ func TestCompanyDeletedInHubSpotLeavesHomeAndLookups(t *testing.T) {
 	if !strings.Contains(string(v.JSON), "Initech") {
 		t.Fatalf("Sofia's Home should show Initech before:\n%s", v.JSON)
 	}
-	var company string
-	for _, a := range c.doc.Accounts {
-		if a.Name == "Initech" {
-			company = c.fx.CompanyOf[a.ExternalID]
-		}
-	}
-	req, err := http.NewRequest("DELETE", c.hs.URL()+"/_sim/objects/companies/"+company, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusNoContent {
-		t.Fatalf("deleting company %s in the local HubSpot: %d", company, resp.StatusCode)
+	company := c.hs.Company(t, "Initech")
+	if code := c.hs.DeleteThroughDriver(t, "companies", company); code != http.StatusNoContent {
+		t.Fatalf("deleting company %s in the local HubSpot: %d", company, code)
 	}
 	rep := c.sync()
 	if rep.Archived["companies"] != 1 {

@@ -1,17 +1,12 @@
 package e2e
 
 import (
-	"context"
-	"log/slog"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/journeyhq/journey/internal/ask/asktest"
-	"github.com/journeyhq/journey/internal/cli"
 	"github.com/journeyhq/journey/internal/journey"
-	"github.com/journeyhq/journey/internal/pgtest"
 	"github.com/journeyhq/journey/internal/sample"
 	"github.com/journeyhq/journey/internal/slacksim"
 )
@@ -381,17 +376,5 @@ func TestAskWithALiveModelThroughTheSimulator(t *testing.T) {
 // startWith is start with these environment variables set.
 func startWith(t *testing.T, vars map[string]string) *env {
 	t.Helper()
-	s := pgtest.NewStore(t)
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	c := context.Background()
-	sb, err := cli.StartSandbox(c, s, "127.0.0.1:0", cli.Env{Now: func() time.Time { return now }, Getenv: func(k string) string { return vars[k] }}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(sb.Close)
-	ws, err := s.Workspace(c, "T0SAMPLE")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &env{t: t, s: s, sb: sb, sim: sb.Sim, ws: ws}
+	return boot(t, func() time.Time { return now }, func(k string) string { return vars[k] })
 }

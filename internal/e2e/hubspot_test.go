@@ -6,45 +6,22 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyhq/journey/internal/crmtest"
 	"github.com/journeyhq/journey/internal/hubspot"
 	"github.com/journeyhq/journey/internal/hubspotsim"
-	"github.com/journeyhq/journey/internal/importer"
-	"github.com/journeyhq/journey/internal/sample"
 	"github.com/journeyhq/journey/internal/slacksim"
 )
 
 // crm is the sandbox with a local HubSpot holding the same book, synced once.
 type crm struct {
 	*env
-	hs  *hubspotsim.Server
-	fx  hubspotsim.Fixture
-	cfg hubspot.Config
-	doc importer.Document
+	hs *crmtest.HubSpot
 }
 
 func startCRM(t *testing.T) *crm {
 	t.Helper()
 	e := start(t)
-	data, err := sample.JSON(now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := importer.Read("sample.json", data, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := hubspotsim.New("pat-e2e")
-	hs.Now = func() time.Time { return now }
-	fx, err := hs.LoadDocument(in.Doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := hs.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = hs.Close() })
-	c := &crm{env: e, hs: hs, fx: fx, doc: in.Doc,
-		cfg: hubspot.Config{Token: "pat-e2e", BaseURL: hs.URL(), CSMProperty: hubspotsim.CSMProperty, Backoff: time.Millisecond}}
+	c := &crm{env: e, hs: crmtest.Start(t, "pat-e2e", now)}
 	rep := c.sync()
 	if rep.Prompts != 0 || rep.Changes != 0 {
 		t.Fatalf("the first sync of an unchanged book should ask nothing:\n%s", rep)
@@ -54,21 +31,11 @@ func startCRM(t *testing.T) *crm {
 
 func (c *crm) sync() hubspot.Report {
 	c.t.Helper()
-	rep, err := c.sb.Jobs.SyncHubSpot(ctx(c.t), c.cfg, c.ws.ID)
+	rep, err := c.sb.Jobs.SyncHubSpot(ctx(c.t), c.hs.Config(), c.ws.ID)
 	if err != nil {
 		c.t.Fatalf("sync: %v\n%s", err, rep)
 	}
 	return rep
-}
-
-func (c *crm) deal(prefix string) string {
-	for _, d := range c.doc.Deals {
-		if strings.HasPrefix(d.Name, prefix) {
-			return c.fx.DealOf[d.ExternalID]
-		}
-	}
-	c.t.Fatalf("no deal %q", prefix)
-	return ""
 }
 
 // dmWith waits for a bot DM to user containing want.
@@ -112,8 +79,8 @@ func (c *crm) card(user, query, want string) string {
 func TestClosedLostToWonInHubSpotAsksTheOwnerWhy(t *testing.T) {
 	t.Parallel()
 	c := startCRM(t)
-	acme := c.deal("Acme Corp")
-	mayaUser := c.fx.UserOf["maya.patel@sample.example"]
+	acme := c.hs.Deal(t, "Acme Corp")
+	mayaUser := c.hs.Fixture.UserOf["maya.patel@sample.example"]
 	if err := c.hs.Set("deals", acme, now.Add(-26*time.Hour), mayaUser, map[string]string{"dealstage": "closedlost"}); err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +113,7 @@ func TestClosedLostToWonInHubSpotAsksTheOwnerWhy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.sb.App.PostDigest(ctx(t), c.ws.ID, "C0MANAGERS", dana, now.Format(time.DateOnly), now.Add(-24*time.Hour), now); err != nil {
+	if _, err := c.sb.Slack.PostDigest(ctx(t), c.ws.ID, "C0MANAGERS", dana, now.Format(time.DateOnly), now.Add(-24*time.Hour), now); err != nil {
 		t.Fatal(err)
 	}
 	digest := ""
@@ -240,14 +207,9 @@ func TestClosedLostToWonInHubSpotAsksTheOwnerWhy(t *testing.T) {
 func TestCSMReassignedInHubSpotShowsCustomerToldUntilConfirmed(t *testing.T) {
 	t.Parallel()
 	c := startCRM(t)
-	var globex string
-	for _, a := range c.doc.Accounts {
-		if a.Name == "Globex" {
-			globex = c.fx.CompanyOf[a.ExternalID]
-		}
-	}
-	if err := c.hs.Set("companies", globex, now.Add(-2*time.Hour), c.fx.UserOf["dana.whitfield@sample.example"],
-		map[string]string{hubspotsim.CSMProperty: c.fx.OwnerOf["marcus.green@sample.example"]}); err != nil {
+	globex := c.hs.Company(t, "Globex")
+	if err := c.hs.Set("companies", globex, now.Add(-2*time.Hour), c.hs.Fixture.UserOf["dana.whitfield@sample.example"],
+		map[string]string{hubspotsim.CSMProperty: c.hs.Fixture.OwnerOf["marcus.green@sample.example"]}); err != nil {
 		t.Fatal(err)
 	}
 	c.sync()

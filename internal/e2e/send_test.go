@@ -233,7 +233,7 @@ func TestPromiseToSentEmail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r2.SetNotifier(e.sb.App)
+	r2.SetNotifier(e.sb.Slack)
 	if err := r2.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -362,7 +362,7 @@ func TestSendBadInput(t *testing.T) {
 
 	// an admin cannot send a rep's email for them
 	blocks := fmt.Sprintf(`[{"type":"actions","block_id":"b","elements":[{"type":"button","action_id":"action_send","value":%q,"text":{"type":"plain_text","text":"Send"}}]}]`, action.ID)
-	_, ts, err := e.sb.App.API().PostMessage("C0GENERAL", slackRaw(blocks))
+	_, ts, err := e.sb.Slack.API().PostMessage("C0GENERAL", slackRaw(blocks))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -441,7 +441,7 @@ func TestSendBadInput(t *testing.T) {
 			mayaP = p
 		}
 	}
-	ts, err = e.sb.App.PostDigest(c, e.ws.ID, "C0RANDOM", dana, now.Format(time.DateOnly), now.Add(-24*time.Hour), now)
+	ts, err = e.sb.Slack.PostDigest(c, e.ws.ID, "C0RANDOM", dana, now.Format(time.DateOnly), now.Add(-24*time.Hour), now)
 	if err != nil || ts != "" {
 		t.Fatalf("digest in a channel the bot is not in: ts %q, err %v", ts, err)
 	}
@@ -454,7 +454,7 @@ func TestSendBadInput(t *testing.T) {
 	// hears of it once
 	e.sim.DeactivateUser(maya)
 	for i := 0; i < 2; i++ {
-		if ts, err := e.sb.App.SendNudge(c, e.ws.ID, mayaP, now.AddDate(0, 0, 1).Format(time.DateOnly)); err != nil || ts != "" {
+		if ts, err := e.sb.Slack.SendNudge(c, e.ws.ID, mayaP, now.AddDate(0, 0, 1).Format(time.DateOnly)); err != nil || ts != "" {
 			t.Fatalf("nudge to a person who left: ts %q, err %v", ts, err)
 		}
 	}

@@ -15,7 +15,7 @@ import (
 
 	"github.com/slack-go/slack"
 
-	"github.com/journeyhq/journey/internal/cli"
+	"github.com/journeyhq/journey/internal/app"
 	"github.com/journeyhq/journey/internal/jobs"
 	"github.com/journeyhq/journey/internal/journey"
 	"github.com/journeyhq/journey/internal/llm"
@@ -41,7 +41,7 @@ const (
 type env struct {
 	t   *testing.T
 	s   *store.Store
-	sb  *cli.Sandbox
+	sb  *app.Sandbox
 	sim *slacksim.Server
 	ws  journey.Workspace
 }
@@ -53,22 +53,33 @@ func start(t *testing.T, vars ...string) *env {
 	return startAt(t, func() time.Time { return now }, vars...)
 }
 
-// startAt runs the sandbox on the clock clock.
+// startAt runs the sandbox on the clock clock; vars ("SMTP_URL=off") set
+// its environment.
 func startAt(t *testing.T, clock func() time.Time, vars ...string) *env {
 	t.Helper()
-	skipIfShort(t)
-	s := pgtest.NewStore(t)
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	ctx := context.Background()
-	getenv := func(k string) string {
+	return boot(t, clock, func(k string) string {
 		for _, v := range vars {
 			if name, value, _ := strings.Cut(v, "="); name == k {
 				return value
 			}
 		}
 		return ""
+	})
+}
+
+// boot starts the sandbox the way `bot sandbox` does (app.StartSandbox),
+// on its own database, with settings read from getenv and the clock clock.
+func boot(t *testing.T, clock func() time.Time, getenv func(string) string) *env {
+	t.Helper()
+	skipIfShort(t)
+	s := pgtest.NewStore(t)
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	ctx := context.Background()
+	cfg, err := app.FromEnv(getenv)
+	if err != nil {
+		t.Fatal(err)
 	}
-	sb, err := cli.StartSandbox(ctx, s, "127.0.0.1:0", cli.Env{Now: clock, Getenv: getenv}, log)
+	sb, err := app.StartSandbox(ctx, s, cfg, app.SandboxOptions{Options: app.Options{Now: clock, Log: log}, Addr: "127.0.0.1:0"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +128,7 @@ func (e *env) quiet() {
 	c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	err := e.sim.Quiet(c, func() bool {
-		if !e.sb.App.Idle() {
+		if !e.sb.Slack.Idle() {
 			return false
 		}
 		idle, err := e.sb.Jobs.Idle(c)
@@ -408,7 +419,7 @@ func TestAppHomeAndActionButtons(t *testing.T) {
 	// Someone else's click is refused politely and changes nothing: an
 	// action message that several people can see (as in a team channel).
 	blocks := fmt.Sprintf(`[{"type":"section","text":{"type":"mrkdwn","text":"An action"}},{"type":"actions","block_id":"b","elements":[{"type":"button","action_id":"action_dismiss","value":%q,"text":{"type":"plain_text","text":"Dismiss"}}]}]`, ids[2])
-	_, ts, err := e.sb.App.API().PostMessage("C0GENERAL", slackRaw(blocks))
+	_, ts, err := e.sb.Slack.API().PostMessage("C0GENERAL", slackRaw(blocks))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -623,7 +634,7 @@ func TestEventsAreProcessedOnce(t *testing.T) {
 	if n := len(botReplies(e.sim.Thread("C0GENERAL", parent))); n != 1 {
 		t.Errorf("the bot answered %d times to one mention delivered twice", n)
 	}
-	if e.sb.App.Stats().Duplicates == 0 {
+	if e.sb.Slack.Stats().Duplicates == 0 {
 		t.Error("the duplicate delivery was not counted as one")
 	}
 	// The same event sent twice (Slack may do this) is handled once.

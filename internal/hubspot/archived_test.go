@@ -172,18 +172,7 @@ func TestDriverDeletesARecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	deal := e.dealID("Acme Corp")
-	del := func(id string) int {
-		req, err := http.NewRequest("DELETE", e.sim.URL()+"/_sim/objects/deals/"+id, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
+	del := func(id string) int { return e.hs.DeleteThroughDriver(t, "deals", id) }
 	if code := del(deal); code != http.StatusNoContent {
 		t.Fatalf("driver delete: %d", code)
 	}

@@ -7,14 +7,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyhq/journey/internal/crmtest"
 	"github.com/journeyhq/journey/internal/hubspot"
 	"github.com/journeyhq/journey/internal/hubspotsim"
 	"github.com/journeyhq/journey/internal/importer"
 	"github.com/journeyhq/journey/internal/journey"
 	"github.com/journeyhq/journey/internal/pgtest"
-	"github.com/journeyhq/journey/internal/sample"
 	"github.com/journeyhq/journey/internal/store"
-	"github.com/journeyhq/journey/internal/template"
 	"github.com/journeyhq/journey/internal/testclock"
 )
 
@@ -24,31 +23,25 @@ var now = testclock.Now()
 type env struct {
 	t   *testing.T
 	s   *store.Store
-	sim *hubspotsim.Server
-	fx  hubspotsim.Fixture
+	hs  *crmtest.HubSpot
+	sim *hubspotsim.Server // hs.Server
+	fx  hubspotsim.Fixture // hs.Fixture
 	ws  journey.Workspace
-	doc importer.Document
+	doc importer.Document // hs.Doc
 }
 
 func setup(t *testing.T) *env {
 	t.Helper()
-	s, ws, in := pgtest.NewSampleStore(t, now)
-	sim := hubspotsim.New("pat-test")
-	sim.Now = func() time.Time { return now }
-	fx, err := sim.LoadDocument(in.Doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sim.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sim.Close() })
-	return &env{t: t, s: s, sim: sim, fx: fx, ws: ws, doc: in.Doc}
+	s, ws, _ := pgtest.NewSampleStore(t, now)
+	hs := crmtest.Start(t, "pat-test", now)
+	return &env{t: t, s: s, hs: hs, sim: hs.Server, fx: hs.Fixture, ws: ws, doc: hs.Doc}
 }
 
 func (e *env) sync(token string) (hubspot.Report, error) {
 	e.t.Helper()
-	c, err := hubspot.NewClient(hubspot.Config{Token: token, BaseURL: e.sim.URL(), CSMProperty: hubspotsim.CSMProperty, Backoff: time.Millisecond})
+	cfg := e.hs.Config()
+	cfg.Token = token
+	c, err := hubspot.NewClient(cfg)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -67,13 +60,8 @@ func (e *env) count(q string, args ...any) int {
 }
 
 func (e *env) dealID(name string) string {
-	for _, d := range e.doc.Deals {
-		if strings.HasPrefix(d.Name, name) {
-			return e.fx.DealOf[d.ExternalID]
-		}
-	}
-	e.t.Fatalf("no deal %q", name)
-	return ""
+	e.t.Helper()
+	return e.hs.Deal(e.t, name)
 }
 
 func TestFirstSyncAdoptsTheImportedBookAndRerunChangesNothing(t *testing.T) {
@@ -189,12 +177,7 @@ func TestCSMReassignmentAsksTheNewCSM(t *testing.T) {
 	if _, err := e.sync("pat-test"); err != nil {
 		t.Fatal(err)
 	}
-	var globex string
-	for _, a := range e.doc.Accounts {
-		if a.Name == "Globex" {
-			globex = e.fx.CompanyOf[a.ExternalID]
-		}
-	}
+	globex := e.hs.Company(t, "Globex")
 	dana := e.fx.UserOf["dana.whitfield@sample.example"]
 	if err := e.sim.Set("companies", globex, now.Add(-2*time.Hour), dana, map[string]string{hubspotsim.CSMProperty: e.fx.OwnerOf["marcus.green@sample.example"]}); err != nil {
 		t.Fatal(err)
@@ -371,12 +354,7 @@ func TestMergedIntoANewRecordKeepsTheDealAndItsHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	acme := e.dealID("Acme Corp")
-	var company string
-	for _, a := range e.doc.Accounts {
-		if a.Name == "Acme Corp" {
-			company = e.fx.CompanyOf[a.ExternalID]
-		}
-	}
+	company := e.hs.Company(t, "Acme Corp")
 	deals := e.count(`SELECT count(*) FROM deals`)
 	var dealID string
 	_ = e.s.Pool().QueryRow(context.Background(), `SELECT id::text FROM deals WHERE source = 'hubspot' AND external_id = $1`, acme).Scan(&dealID)
@@ -401,12 +379,7 @@ func TestCSMPropertyHoldingAnEmail(t *testing.T) {
 	if _, err := e.sync("pat-test"); err != nil {
 		t.Fatal(err)
 	}
-	var globex string
-	for _, a := range e.doc.Accounts {
-		if a.Name == "Globex" {
-			globex = e.fx.CompanyOf[a.ExternalID]
-		}
-	}
+	globex := e.hs.Company(t, "Globex")
 	_ = e.sim.Set("companies", globex, now.Add(-time.Hour), 0, map[string]string{hubspotsim.CSMProperty: "Marcus.Green@sample.example"})
 	if _, err := e.sync("pat-test"); err != nil {
 		t.Fatal(err)
@@ -435,21 +408,7 @@ func TestReimportAfterTheSyncAdoptedTheBook(t *testing.T) {
 	if e.count(`SELECT count(*) FROM accounts WHERE source = 'hubspot'`) == 0 {
 		t.Fatal("the sync adopted no account; the test would prove nothing")
 	}
-	data, err := sample.JSON(now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := importer.Read("sample.json", data, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	if err := e.s.InTx(ctx, func(tx *store.Tx) error {
-		_, err := importer.Import(ctx, tx, in, importer.Options{Builtin: template.Builtin(), Now: now})
-		return err
-	}); err != nil {
-		t.Fatalf("import again: %v", err)
-	}
+	pgtest.ImportSample(t, e.s, now)
 	if after := counts(); after != before {
 		t.Errorf("accounts, contacts, deals: %v after importing again, want %v", after, before)
 	}

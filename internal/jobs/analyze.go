@@ -90,15 +90,10 @@ func (w *analyzeWorker) Work(ctx context.Context, job *river.Job[AnalyzeArgs]) e
 // analyzeBatch analyses up to BatchSize pending messages of one account in
 // one transaction; it returns how many it took.
 func (r *Runner) analyzeBatch(ctx context.Context, ws, accountID string) (int, error) {
-	defs, err := r.store.Definitions(ctx, ws)
+	data, def, _, err := r.use.Load(ctx, ws, accountID)
 	if err != nil {
 		return 0, err
 	}
-	data, err := r.store.LoadAccount(ctx, ws, accountID)
-	if err != nil {
-		return 0, err
-	}
-	def, _ := journey.ForSegment(defs, data.Account.Segment)
 	now := r.cfg.Now()
 	// Read the batch, call the model outside any transaction (a live model
 	// may take a while), then store the findings in one transaction. Two

@@ -58,15 +58,10 @@ func (w *draftWorker) Work(ctx context.Context, job *river.Job[DraftArgs]) error
 	} else if err != nil {
 		return err
 	}
-	defs, err := r.store.Definitions(ctx, ws)
+	data, def, _, err := r.use.Load(ctx, ws, action.AccountID)
 	if err != nil {
 		return err
 	}
-	data, err := r.store.LoadAccount(ctx, ws, action.AccountID)
-	if err != nil {
-		return err
-	}
-	def, _ := journey.ForSegment(defs, data.Account.Segment)
 	now := r.cfg.Now()
 	in := draftInput(def, data, action, now)
 	d, usage, derr := r.model.Draft(ctx, in)

@@ -3,17 +3,14 @@ package jobs_test
 import (
 	"context"
 	"errors"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/journeyhq/journey/internal/crmtest"
 	"github.com/journeyhq/journey/internal/hubspot"
-	"github.com/journeyhq/journey/internal/hubspotsim"
-	"github.com/journeyhq/journey/internal/importer"
 	"github.com/journeyhq/journey/internal/journey"
 	"github.com/journeyhq/journey/internal/llm"
-	"github.com/journeyhq/journey/internal/sample"
 	"github.com/journeyhq/journey/internal/store"
 )
 
@@ -48,38 +45,20 @@ func (p *prompter) calls() int { p.mu.Lock(); defer p.mu.Unlock(); return len(p.
 func TestPeriodicHubSpotSync(t *testing.T) {
 	t.Parallel()
 	s, ws, _ := book(t)
-	data, _ := sample.JSON(now)
-	in, err := importer.Read("sample.json", data, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim := hubspotsim.New("pat-jobs")
-	sim.Now = func() time.Time { return now }
-	fx, err := sim.LoadDocument(in.Doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sim.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sim.Close() })
-	var acme string
-	for _, d := range in.Doc.Deals {
-		if strings.HasPrefix(d.Name, "Acme Corp") {
-			acme = fx.DealOf[d.ExternalID]
-		}
-	}
+	sim := crmtest.Start(t, "pat-jobs", now)
+	acme := sim.Deal(t, "Acme Corp")
 	r := runner(t, s, llm.NewOffline())
 	p := &prompter{}
 	r.SetNotifier(p)
-	cfg := hubspot.Config{Token: "pat-jobs", BaseURL: sim.URL(), CSMProperty: hubspotsim.CSMProperty, Backoff: time.Millisecond, Log: quiet}
+	cfg := sim.Config()
+	cfg.Log = quiet
 	// the first sync records what was there and asks nobody
 	if _, err := r.SyncHubSpot(context.Background(), cfg, ws.ID); err != nil {
 		t.Fatal(err)
 	}
-	_ = sim.Set("deals", acme, now.Add(-3*time.Hour), fx.UserOf["maya.patel@sample.example"], map[string]string{"dealstage": "closedlost"})
-	_ = sim.Set("deals", acme, now.Add(-2*time.Hour), fx.UserOf["maya.patel@sample.example"], map[string]string{"dealstage": "closedwon"})
-	r.EnableHubSpot(hubspot.Config{Token: "pat-jobs", BaseURL: sim.URL(), CSMProperty: hubspotsim.CSMProperty, Backoff: time.Millisecond, Log: quiet}, ws.ID)
+	_ = sim.Set("deals", acme, now.Add(-3*time.Hour), sim.Fixture.UserOf["maya.patel@sample.example"], map[string]string{"dealstage": "closedlost"})
+	_ = sim.Set("deals", acme, now.Add(-2*time.Hour), sim.Fixture.UserOf["maya.patel@sample.example"], map[string]string{"dealstage": "closedwon"})
+	r.EnableHubSpot(cfg, ws.ID)
 	count := func(q string) int {
 		var n int
 		if err := s.Pool().QueryRow(context.Background(), q).Scan(&n); err != nil {
@@ -97,7 +76,7 @@ func TestPeriodicHubSpotSync(t *testing.T) {
 
 	// an expired token: the next run stops and says what to do
 	sim.ExpireToken(true)
-	if _, err := r.SyncHubSpot(context.Background(), hubspot.Config{Token: "pat-jobs", BaseURL: sim.URL(), CSMProperty: hubspotsim.CSMProperty}, ws.ID); err == nil {
+	if _, err := r.SyncHubSpot(context.Background(), sim.Config(), ws.ID); err == nil {
 		t.Fatal("an expired token should stop the sync")
 	}
 	if n := count(`SELECT count(*) FROM crm_sync_runs WHERE error LIKE '%has expired%HUBSPOT_TOKEN%'`); n != 1 {
@@ -108,7 +87,7 @@ func TestPeriodicHubSpotSync(t *testing.T) {
 	sim.ExpireToken(false)
 	runs := count(`SELECT count(*) FROM crm_sync_runs`)
 	if err := s.WithSyncLock(context.Background(), ws.ID, hubspot.Source, func() error {
-		_, err := r.SyncHubSpot(context.Background(), hubspot.Config{Token: "pat-jobs", BaseURL: sim.URL(), CSMProperty: hubspotsim.CSMProperty}, ws.ID)
+		_, err := r.SyncHubSpot(context.Background(), sim.Config(), ws.ID)
 		if !errors.Is(err, store.ErrSyncRunning) {
 			t.Errorf("a sync while another runs: %v", err)
 		}

@@ -90,6 +90,7 @@ type Runner struct {
 	cfg      Config
 	nudgeAt  journey.Schedule
 	store    *store.Store
+	use      journey.Use // the use cases, on the store
 	model    journey.ConversationModel
 	client   *river.Client[pgx.Tx]
 	log      *slog.Logger
@@ -133,7 +134,7 @@ func New(s *store.Store, model journey.ConversationModel, cfg Config) (*Runner, 
 	if err != nil {
 		return nil, err
 	}
-	r := &Runner{cfg: cfg, nudgeAt: nudgeAt, store: s, model: model, log: cfg.Log, mailer: cfg.Mailer}
+	r := &Runner{cfg: cfg, nudgeAt: nudgeAt, store: s, use: journey.Use{Store: s}, model: model, log: cfg.Log, mailer: cfg.Mailer}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &analyzeWorker{r: r})
 	river.AddWorker(workers, &draftWorker{r: r})

@@ -45,14 +45,7 @@ func runner(t *testing.T, s *store.Store, m journey.ConversationModel) *jobs.Run
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := r.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = r.Stop(ctx)
-	})
+	startRunner(t, r)
 	return r
 }
 

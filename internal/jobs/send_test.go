@@ -71,6 +71,7 @@ func email(a journey.Action, by string) journey.OutboxEmail {
 		ToName: "Tom Becker", ToAddr: "tom@acme.example", Bcc: "maya@sample.example", ApprovedBy: by, ApprovedAt: now}
 }
 
+// startRunner starts r and stops it when t ends.
 func startRunner(t *testing.T, r *jobs.Runner) {
 	t.Helper()
 	if err := r.Start(context.Background()); err != nil {

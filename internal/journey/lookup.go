@@ -1,6 +1,7 @@
 package journey
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"unicode"
@@ -182,4 +183,30 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
+}
+
+// Resolve turns a forgiving account name into one account, or explains why
+// it cannot: several matches are listed (ECONFLICT), none suggests the
+// nearest names (ENOTFOUND).
+func Resolve(refs []NamedRef, query string) (NamedRef, error) {
+	matches := Match(refs, query)
+	switch len(matches) {
+	case 1:
+		return matches[0], nil
+	case 0:
+		near := Nearest(refs, query, 3)
+		if len(near) == 0 {
+			return NamedRef{}, Errorf(ENOTFOUND, "no account matches %q (there are %d accounts; `bot accounts` lists them)", query, len(refs))
+		}
+		var names []string
+		for _, n := range near {
+			names = append(names, fmt.Sprintf("%q", n.Name))
+		}
+		return NamedRef{}, Errorf(ENOTFOUND, "no account matches %q; did you mean %s?", query, strings.Join(names, " or "))
+	}
+	var names []string
+	for _, m := range matches {
+		names = append(names, "  "+m.Name)
+	}
+	return NamedRef{}, Errorf(ECONFLICT, "%q matches %d accounts; say which:\n%s", query, len(matches), strings.Join(names, "\n"))
 }

@@ -283,16 +283,23 @@ func sameMonth(a, b time.Time) bool {
 // RankAccounts orders priorities: deals closing this month first, then by
 // score, then by name so that ties read the same every time.
 func RankAccounts(ps []Priority) {
-	sort.SliceStable(ps, func(i, j int) bool {
-		a, b := ps[i], ps[j]
-		if a.ClosingThisMonth != b.ClosingThisMonth {
-			return a.ClosingThisMonth
-		}
-		if a.Score != b.Score {
-			return a.Score > b.Score
-		}
-		return a.AccountName < b.AccountName
-	})
+	sort.SliceStable(ps, func(i, j int) bool { return rankedBefore(ps[i], ps[j]) })
+}
+
+// RankBook orders derived accounts as RankAccounts orders their priorities.
+func RankBook(ds []Derived) {
+	sort.SliceStable(ds, func(i, j int) bool { return rankedBefore(ds[i].Card.Priority, ds[j].Card.Priority) })
+}
+
+// rankedBefore: deals closing this month first, then by score, then by name.
+func rankedBefore(a, b Priority) bool {
+	if a.ClosingThisMonth != b.ClosingThisMonth {
+		return a.ClosingThisMonth
+	}
+	if a.Score != b.Score {
+		return a.Score > b.Score
+	}
+	return a.AccountName < b.AccountName
 }
 
 // RankedAction is an action with the score that placed it.

@@ -1,9 +1,9 @@
-// Package llm puts a language model behind the domain's interface: an
-// implementation for any OpenAI-compatible Chat Completions endpoint (OpenAI,
-// Azure OpenAI, Ollama, vLLM, llama.cpp's server) and an offline one made of
-// deterministic heuristics and templates, the default when no model is
-// configured. Text from Slack, email or the CRM is data to the model, never
-// instructions; its output is validated against a schema and can only
-// propose. New picks the implementation from the environment (LLM_BASE_URL,
-// LLM_API_KEY, LLM_MODEL).
+// Package llm chooses the language model behind the domain's interface:
+// the OpenAI-compatible one (package llm/openai: OpenAI, Azure OpenAI,
+// Ollama, vLLM, llama.cpp's server) when an endpoint is configured, else
+// the offline one (package llm/offline: deterministic heuristics and
+// templates). Package llm/cue holds what both read in a message's text: due
+// dates and the pre-filter. New picks the implementation from a Config,
+// which ConfigFromEnv reads from the environment (LLM_BASE_URL,
+// LLM_API_KEY, LLM_MODEL, …).
 package llm

@@ -17,7 +17,14 @@ import (
 func NewSampleStore(t testing.TB, now time.Time) (*store.Store, journey.Workspace, *importer.Input) {
 	t.Helper()
 	s := NewStore(t)
-	ctx := context.Background()
+	ws, in := ImportSample(t, s, now)
+	return s, ws, in
+}
+
+// Sample reads the sample book as of now, as `bot import --sample` does. The
+// book is the same for the same now.
+func Sample(t testing.TB, now time.Time) *importer.Input {
+	t.Helper()
 	data, err := sample.JSON(now)
 	if err != nil {
 		t.Fatal(err)
@@ -26,6 +33,15 @@ func NewSampleStore(t testing.TB, now time.Time) (*store.Store, journey.Workspac
 	if err != nil {
 		t.Fatal(err)
 	}
+	return in
+}
+
+// ImportSample imports the sample book as of now into s in one transaction,
+// and returns the sample's workspace and the imported document.
+func ImportSample(t testing.TB, s *store.Store, now time.Time) (journey.Workspace, *importer.Input) {
+	t.Helper()
+	ctx := context.Background()
+	in := Sample(t, now)
 	var ws journey.Workspace
 	if err := s.InTx(ctx, func(tx *store.Tx) error {
 		rep, err := importer.Import(ctx, tx, in, importer.Options{Builtin: jtemplate.Builtin(), Now: now})
@@ -34,5 +50,5 @@ func NewSampleStore(t testing.TB, now time.Time) (*store.Store, journey.Workspac
 	}); err != nil {
 		t.Fatalf("pgtest: import the sample: %v", err)
 	}
-	return s, ws, in
+	return ws, in
 }

@@ -122,6 +122,7 @@ func (c *Config) defaults() {
 type App struct {
 	cfg   Config
 	store Store
+	use   journey.Use // the use cases: cards and books derived from the store
 	api   *slack.Client
 	log   *slog.Logger
 
@@ -163,7 +164,7 @@ func New(cfg Config, store Store) (*App, error) {
 	if cfg.APIURL != "" {
 		opts = append(opts, slack.OptionAPIURL(cfg.APIURL))
 	}
-	a := &App{cfg: cfg, store: store, api: slack.New(cfg.BotToken, opts...), log: cfg.Log, work: make(chan func(), 1024)}
+	a := &App{cfg: cfg, store: store, use: journey.Use{Store: store}, api: slack.New(cfg.BotToken, opts...), log: cfg.Log, work: make(chan func(), 1024)}
 	a.routes()
 	return a, nil
 }

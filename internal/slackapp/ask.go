@@ -30,10 +30,6 @@ const (
 	askThreadContextTTL = 7 * 24 * time.Hour
 )
 
-// EventAssistantThreadStarted is the event of someone opening Journey in
-// Slack's assistant pane (the app subscribes to it in manifest.yaml).
-const EventAssistantThreadStarted = "assistant_thread_started"
-
 // askThinking is the assistant pane's status while an answer is prepared.
 const askThinking = "is thinking…"
 

@@ -112,20 +112,12 @@ func pickMessage(prompt string, refs []journey.NamedRef) *slack.WebhookMessage {
 // cardFor loads and derives one account's card, and the caller's open
 // actions on it (refreshed from the card, so what it shows can be acted on).
 func (a *App) cardFor(ctx context.Context, c caller, accountID string) (journey.Card, []journey.Action, error) {
-	defs, err := a.store.Definitions(ctx, c.WS.ID)
-	if err != nil {
-		return journey.Card{}, nil, err
-	}
-	data, err := a.store.LoadAccount(ctx, c.WS.ID, accountID)
-	if err != nil {
-		return journey.Card{}, nil, err
-	}
-	def, ok := journey.ForSegment(defs, data.Account.Segment)
-	if !ok {
-		return journey.Card{}, nil, journey.Errorf(journey.ENOTFOUND, "this workspace has no journey definition yet; an admin publishes one with `bot journey apply`")
-	}
 	now := a.cfg.Now()
-	card := journey.BuildCard(def, data, now)
+	d, err := a.use.Account(ctx, c.WS.ID, accountID, now)
+	if err != nil {
+		return journey.Card{}, nil, err
+	}
+	data, def, card := d.Data, d.Def, d.Card
 	if !c.Known {
 		return card, nil, nil
 	}

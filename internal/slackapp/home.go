@@ -26,11 +26,7 @@ const homeActions = 5
 // proposes the actions the derivations suggest for them.
 func (a *App) myBook(ctx context.Context, c caller) ([]rankedAccount, error) {
 	now := a.cfg.Now()
-	defs, err := a.store.Definitions(ctx, c.WS.ID)
-	if err != nil {
-		return nil, err
-	}
-	book, err := a.store.LoadBookOf(ctx, c.WS.ID, c.Person.ID, now)
+	book, err := a.use.BookOf(ctx, c.WS.ID, c.Person.ID, now)
 	if err != nil {
 		return nil, err
 	}
@@ -38,12 +34,8 @@ func (a *App) myBook(ctx context.Context, c caller) ([]rankedAccount, error) {
 	var ps []journey.Priority
 	var suggested []journey.Action
 	byID := map[string]rankedAccount{}
-	for _, data := range book {
-		def, ok := journey.ForSegment(defs, data.Account.Segment)
-		if !ok {
-			continue
-		}
-		card := journey.BuildCard(def, data, now)
+	for _, d := range book {
+		data, def, card := d.Data, d.Def, d.Card
 		ra := rankedAccount{Data: data, Position: card.Position, Health: card.Health, Priority: card.Priority}
 		byID[data.Account.ID] = ra
 		ps = append(ps, card.Priority)

@@ -12,18 +12,6 @@ import (
 	"github.com/journeyhq/journey/internal/journey"
 )
 
-// Action and callback ids of the questions about changes (routed in routes.go).
-const (
-	ActionReasonPick  = "reason_pick"  // a common reason; repeated as reason_pick:N, value "PROMPT|reason"
-	ActionReasonOther = "reason_other" // "Other…": a modal to write the reason
-	ActionCSMTold     = "csm_told"     // was the customer told of the new CSM; csm_told:N, value "PROMPT|who"
-	ActionHandoffFill = "handoff_fill" // open the handoff's missing fields in a modal
-	CallbackReason    = "change_reason"
-	CallbackHandoff   = "handoff_fill"
-	blockReason       = "reason"
-	inputReason       = "text"
-)
-
 // PromptStore is what the questions about changes read and write. *store.Store implements it.
 type PromptStore interface {
 	PendingPrompts(ctx context.Context, ws string, limit int) ([]journey.Prompt, error)
@@ -209,19 +197,12 @@ func dealByID(ds []journey.Deal, id string) (journey.Deal, bool) {
 
 // accountAndDef loads an account and the journey definition it follows.
 func (a *App) accountAndDef(ctx context.Context, ws, accountID string) (journey.AccountData, journey.Definition, error) {
-	defs, err := a.store.Definitions(ctx, ws)
-	if err != nil {
-		return journey.AccountData{}, journey.Definition{}, err
-	}
 	data, err := a.store.LoadAccount(ctx, ws, accountID)
 	if err != nil {
 		return data, journey.Definition{}, err
 	}
-	def, ok := journey.ForSegment(defs, data.Account.Segment)
-	if !ok {
-		return data, def, journey.Errorf(journey.ENOTFOUND, "this workspace has no journey definition yet; an admin publishes one with `bot journey apply`")
-	}
-	return data, def, nil
+	def, err := a.use.Definition(ctx, ws, data.Account)
+	return data, def, err
 }
 
 func (a *App) handoffAnswers(ctx context.Context, ws, dealID string) ([]journey.HandoffAnswer, error) {

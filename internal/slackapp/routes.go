@@ -2,6 +2,9 @@ package slackapp
 
 // Every slash command, action_id, callback_id and event type Journey answers,
 // in one place. Handlers are methods of *App in the file of their surface.
+// Every id the router dispatches on is declared here and is distinct from all
+// the others, whatever its kind (routes_test.go checks both), so that a log
+// line or a payload naming an id names one route.
 
 // Slash commands.
 const CommandJourney = "/journey"
@@ -24,16 +27,27 @@ const (
 	ActionSetupReview = "setup_review"     // open the review modal of a set-up proposal (value: run id)
 )
 
+// Action ids of the questions about changes, posted to the person
+// responsible. Values carry the prompt id.
+const (
+	ActionReasonPick  = "reason_pick"  // a common reason; repeated as reason_pick:N, value "PROMPT|reason"
+	ActionReasonOther = "reason_other" // "Other…": a modal to write the reason
+	ActionCSMTold     = "csm_told"     // was the customer told of the new CSM; csm_told:N, value "PROMPT|who"
+	ActionHandoffFill = "handoff_fill" // open the handoff's missing fields in a modal
+)
+
 // Callback ids of modals.
 const (
 	CallbackEditDraft = "edit_draft"
 	CallbackMore      = "card_more"
+	CallbackReason    = "change_reason"   // the reason written after "Other…"
+	CallbackHandoff   = "handoff_answers" // the answers to the handoff's missing fields
 )
 
 // Callback ids of the set-up modals.
 const (
-	CallbackSetupStart  = "setup_start"  // /journey setup: template or history
-	CallbackSetupReview = "setup_review" // the editable outline; submit publishes
+	CallbackSetupStart  = "setup_start"   // /journey setup: template or history
+	CallbackSetupReview = "setup_publish" // the editable outline; submit publishes
 )
 
 // Block ids and action ids of the set-up modals' inputs.
@@ -56,6 +70,13 @@ const (
 	InputBody    = "body"
 )
 
+// Block id and action id of the reason modal's input; the handoff modal's
+// inputs use inputReason in blocks "hf_" + the checklist item's key.
+const (
+	blockReason = "reason"
+	inputReason = "text"
+)
+
 // Snooze choices, the values of ActionSnooze's options.
 const (
 	Snooze1Day     = "1d"
@@ -69,6 +90,8 @@ const (
 	EventMessage       = "message"
 	EventAppHomeOpened = "app_home_opened"
 	EventMemberJoined  = "member_joined_channel"
+	// someone opened Journey in Slack's assistant pane
+	EventAssistantThreadStarted = "assistant_thread_started"
 )
 
 // routes maps each interaction to its handler; the router looks handlers up
@@ -110,7 +133,7 @@ func (a *App) routes() {
 		EventMessage:       a.handleMessage,
 		EventAppHomeOpened: a.handleHomeOpened,
 		EventMemberJoined:  a.handleMemberJoined,
+		// Slack's assistant pane: someone opened Journey there
+		EventAssistantThreadStarted: a.handleAssistantThreadStarted,
 	}
-	// Slack's assistant pane: someone opened Journey there
-	a.events[EventAssistantThreadStarted] = a.handleAssistantThreadStarted
 }

@@ -31,6 +31,13 @@ type Store struct {
 	pool *pgxpool.Pool
 }
 
+// CheckURL reports whether url is a Postgres URL the store can open (it
+// connects to nothing).
+func CheckURL(url string) error {
+	_, err := pgxpool.ParseConfig(url)
+	return err
+}
+
 // Open connects to the database at url and checks that it answers.
 func Open(ctx context.Context, url string) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)

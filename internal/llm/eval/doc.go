@@ -13,7 +13,7 @@
 // messages in order, each with the time it was written, its author, its
 // text and what a person found in it. Run feeds the messages to the model
 // as the bot would: in batches per conversation (messages sharing a batch
-// number), after the prefilter (llm.MayMatter), with the open commitments
+// number), after the prefilter (cue.MayMatter), with the open commitments
 // and waiting-on items known so far, including the ones the model found in
 // earlier batches.
 //
@@ -73,7 +73,7 @@
 //     send those?") addresses that sentence only. Else the other side, "us"
 //     or "customer".
 //  6. due: the date the expression resolves to, in the author's time zone,
-//     by the rules of llm.ResolveDue ("Friday" is the next Friday after
+//     by the rules of cue.ResolveDue ("Friday" is the next Friday after
 //     today, "next Tuesday" the Tuesday of next week, "next week" its
 //     Friday, "early next week" its Tuesday, "EOD" today, "Q3" its last
 //     day, "by the 15th" the next 15th, "in April" its last day). A date

@@ -10,7 +10,8 @@ import (
 	"time"
 
 	"github.com/journeyhq/journey/internal/journey"
-	"github.com/journeyhq/journey/internal/llm"
+	"github.com/journeyhq/journey/internal/llm/cue"
+	"github.com/journeyhq/journey/internal/llm/offline"
 )
 
 func TestLoad(t *testing.T) {
@@ -43,7 +44,7 @@ func TestPrefilterKeepsLabelledMessages(t *testing.T) {
 	for _, c := range ds.Conversations {
 		for i, m := range c.Messages {
 			labelled := len(m.Commitments)+len(m.WaitingOn)+len(m.Milestones)+len(m.Stakeholders)+len(m.Fulfils)+len(m.Resolves) > 0
-			if llm.MayMatter(m.Text) {
+			if cue.MayMatter(m.Text) {
 				continue
 			}
 			dropped++
@@ -437,7 +438,7 @@ func TestOfflineFloors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.split, func(t *testing.T) {
-			r, err := Run(context.Background(), llm.NewOffline(), ds.Only(tt.split))
+			r, err := Run(context.Background(), offline.New(), ds.Only(tt.split))
 			if err != nil {
 				t.Fatal(err)
 			}

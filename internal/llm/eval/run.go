@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/journeyhq/journey/internal/journey"
-	"github.com/journeyhq/journey/internal/llm"
+	"github.com/journeyhq/journey/internal/llm/cue"
 	"github.com/journeyhq/journey/internal/template"
 )
 
@@ -101,7 +101,7 @@ func runConversation(ctx context.Context, m journey.ConversationModel, ds Datase
 		got := make([]found, end-start)
 		var send []journey.Message
 		for i := start; i < end; i++ {
-			if llm.MayMatter(msgs[i].Text) {
+			if cue.MayMatter(msgs[i].Text) {
 				send = append(send, msgs[i])
 			}
 		}
