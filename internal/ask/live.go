@@ -244,6 +244,36 @@ func resultJSON(r Result) string {
 	return string(b)
 }
 
+// argPeriod is the period of a tool call's from and to arguments
+// (YYYY-MM-DD, either may be empty), or what is wrong with them.
+func argPeriod(from, to string) (Period, string) {
+	var p Period
+	for _, kv := range [][2]string{{"from", from}, {"to", to}} {
+		k, v := kv[0], kv[1]
+		if v == "" {
+			continue
+		}
+		d, err := time.ParseInLocation("2006-01-02", v, time.UTC)
+		if err != nil {
+			return p, fmt.Sprintf("%s %q is not a date (YYYY-MM-DD)", k, v)
+		}
+		if k == "from" {
+			p.From = d
+		} else {
+			p.To = d
+		}
+	}
+	switch {
+	case !p.From.IsZero() && !p.To.IsZero():
+		p.Label = fmt.Sprintf("between %s and %s", journey.FormatDate(p.From), journey.FormatDate(p.To.AddDate(0, 0, -1)))
+	case !p.From.IsZero():
+		p.Label = "since " + journey.FormatDate(p.From)
+	case !p.To.IsZero():
+		p.Label = "before " + journey.FormatDate(p.To)
+	}
+	return p, ""
+}
+
 // call runs one tool call. Bad arguments come back to the model as a
 // problem it can correct, not as an error.
 func (l *Live) call(ctx context.Context, t *Tools, call openai.ToolCall) (Result, error) {
@@ -259,34 +289,7 @@ func (l *Live) call(ctx context.Context, t *Tools, call openai.ToolCall) (Result
 		}
 		return ""
 	}
-	period := func() (Period, string) {
-		var p Period
-		for _, k := range []string{"from", "to"} {
-			v := str(k)
-			if v == "" {
-				continue
-			}
-			d, err := time.ParseInLocation("2006-01-02", v, time.UTC)
-			if err != nil {
-				return p, fmt.Sprintf("%s %q is not a date (YYYY-MM-DD)", k, v)
-			}
-			if k == "from" {
-				p.From = d
-			} else {
-				p.To = d
-			}
-		}
-		switch {
-		case !p.From.IsZero() && !p.To.IsZero():
-			p.Label = fmt.Sprintf("between %s and %s", journey.FormatDate(p.From), journey.FormatDate(p.To.AddDate(0, 0, -1)))
-		case !p.From.IsZero():
-			p.Label = "since " + journey.FormatDate(p.From)
-		case !p.To.IsZero():
-			p.Label = "before " + journey.FormatDate(p.To)
-		}
-		return p, ""
-	}
-	p, bad := period()
+	p, bad := argPeriod(str("from"), str("to"))
 	if bad != "" {
 		return Result{Problem: bad}, nil
 	}

@@ -16,8 +16,8 @@ import (
 // endpoint: OpenAI, Azure OpenAI, Ollama, vLLM, llama.cpp's server. It asks
 // for structured output (a strict JSON schema, or JSON mode where the
 // endpoint has no schemas), treats every message as data, and validates
-// everything the model proposes before returning it. It is safe for
-// concurrent use.
+// everything the model proposes before returning it. Its calls go through
+// its Client. It is safe for concurrent use.
 type Model struct {
 	*Client
 	mayMatter func(text string) bool

@@ -193,202 +193,221 @@ func parseAnalysis(content string, r *batchRules) (journey.Analysis, []dropped, 
 		return journey.Analysis{}, nil, nil, &shapeError{problem: "it has none of the keys " + strings.Join(analysisKeys, ", ")}
 	}
 
-	var a journey.Analysis
-	var drops []dropped
-	drop := func(kind, reason, ts string) {
-		drops = append(drops, dropped{kind: kind, reason: reason, ts: capRunes(ts, 40)})
+	p := &analysisParser{r: r, seen: map[string]bool{}}
+	for i, item := range raw.Commitments {
+		p.commitment(i, item)
 	}
-	seen := map[string]bool{}
-	dup := func(parts ...string) bool {
-		k := strings.Join(parts, "\x00")
-		if seen[k] {
-			return true
-		}
-		seen[k] = true
+	for i, item := range raw.WaitingOn {
+		p.wait(i, item)
+	}
+	for i, item := range raw.Milestones {
+		p.milestone(i, item)
+	}
+	for i, item := range raw.Stakeholders {
+		p.stakeholder(i, item)
+	}
+	for i, item := range raw.Fulfilled {
+		p.fulfilment(i, item)
+	}
+	return p.a, p.drops, unknown, nil
+}
+
+// analysisParser keeps the valid items of one answer, once each, and notes
+// the ones it drops.
+type analysisParser struct {
+	r     *batchRules
+	a     journey.Analysis
+	drops []dropped
+	seen  map[string]bool
+}
+
+func (p *analysisParser) drop(kind, reason, ts string) {
+	p.drops = append(p.drops, dropped{kind: kind, reason: reason, ts: capRunes(ts, 40)})
+}
+
+// dup reports whether an item with these parts was kept already.
+func (p *analysisParser) dup(parts ...string) bool {
+	k := strings.Join(parts, "\x00")
+	if p.seen[k] {
+		return true
+	}
+	p.seen[k] = true
+	return false
+}
+
+// decode decodes the i-th item of a kind into v, and drops it when the
+// kind has too many items or it is not of the right shape.
+func (p *analysisParser) decode(kind string, i int, item json.RawMessage, v any) bool {
+	if i >= p.r.max {
+		p.drop(kind, "too many items", "")
 		return false
 	}
-
-	for i, item := range raw.Commitments {
-		var c rawCommitment
-		if i >= r.max {
-			drop("commitment", "too many items", "")
-			continue
-		}
-		if err := json.Unmarshal(item, &c); err != nil {
-			drop("commitment", "not an object of the right shape", "")
-			continue
-		}
-		ts, ok := r.messageTS(c.MessageTS)
-		if !ok {
-			drop("commitment", "unknown message_ts", c.MessageTS)
-			continue
-		}
-		owner, ok := r.party(c.Owner)
-		if !ok || owner == "" {
-			drop("commitment", "unknown owner", ts)
-			continue
-		}
-		counterpart := ""
-		if c.Counterpart != nil {
-			if counterpart, ok = r.party(*c.Counterpart); !ok {
-				drop("commitment", "unknown counterpart", ts)
-				continue
-			}
-		}
-		what := cleanLine(c.What, maxWhat)
-		if what == "" {
-			drop("commitment", "empty what", ts)
-			continue
-		}
-		var due time.Time
-		if c.Due != nil {
-			if due, ok = r.date(*c.Due); !ok {
-				drop("commitment", "due is not a plausible YYYY-MM-DD date", ts)
-				continue
-			}
-		}
-		if dup("c", ts, owner, counterpart, strings.ToLower(what)) {
-			continue
-		}
-		a.Commitments = append(a.Commitments, journey.FoundCommitment{MessageTS: ts, Owner: owner, Counterpart: counterpart, What: what, Due: due})
+	if err := json.Unmarshal(item, v); err != nil {
+		p.drop(kind, "not an object of the right shape", "")
+		return false
 	}
+	return true
+}
 
-	for i, item := range raw.WaitingOn {
-		var w rawWait
-		if i >= r.max {
-			drop("waiting_on", "too many items", "")
-			continue
-		}
-		if err := json.Unmarshal(item, &w); err != nil {
-			drop("waiting_on", "not an object of the right shape", "")
-			continue
-		}
-		ts, ok := r.messageTS(w.MessageTS)
-		if !ok {
-			drop("waiting_on", "unknown message_ts", w.MessageTS)
-			continue
-		}
-		waiter, ok := r.party(w.Waiter)
-		if !ok || waiter == "" {
-			drop("waiting_on", "unknown waiter", ts)
-			continue
-		}
-		on, ok := r.party(w.On)
-		if !ok {
-			drop("waiting_on", "unknown on", ts)
-			continue
-		}
-		what := cleanLine(w.What, maxWhat)
-		if what == "" {
-			drop("waiting_on", "empty what", ts)
-			continue
-		}
-		if dup("w", ts, waiter, on, strings.ToLower(what)) {
-			continue
-		}
-		a.WaitingOn = append(a.WaitingOn, journey.FoundWait{MessageTS: ts, Waiter: waiter, On: on, What: what})
+// messageTS checks an item's message_ts, and drops the item when no
+// message of the batch has it.
+func (p *analysisParser) messageTS(kind, s string) (string, bool) {
+	ts, ok := p.r.messageTS(s)
+	if !ok {
+		p.drop(kind, "unknown message_ts", s)
 	}
+	return ts, ok
+}
 
-	for i, item := range raw.Milestones {
-		var m rawMilestone
-		if i >= r.max {
-			drop("milestone", "too many items", "")
-			continue
-		}
-		if err := json.Unmarshal(item, &m); err != nil {
-			drop("milestone", "not an object of the right shape", "")
-			continue
-		}
-		ts, ok := r.messageTS(m.MessageTS)
-		if !ok {
-			drop("milestone", "unknown message_ts", m.MessageTS)
-			continue
-		}
-		key := strings.TrimSpace(m.Milestone)
-		if !r.milestones[key] {
-			drop("milestone", "unknown milestone key", ts)
-			continue
-		}
-		if dup("m", ts, key) {
-			continue
-		}
-		a.Milestones = append(a.Milestones, journey.FoundMilestone{MessageTS: ts, Milestone: key})
+func (p *analysisParser) commitment(i int, item json.RawMessage) {
+	var c rawCommitment
+	if !p.decode("commitment", i, item, &c) {
+		return
 	}
+	ts, ok := p.messageTS("commitment", c.MessageTS)
+	if !ok {
+		return
+	}
+	owner, ok := p.r.party(c.Owner)
+	if !ok || owner == "" {
+		p.drop("commitment", "unknown owner", ts)
+		return
+	}
+	counterpart := ""
+	if c.Counterpart != nil {
+		if counterpart, ok = p.r.party(*c.Counterpart); !ok {
+			p.drop("commitment", "unknown counterpart", ts)
+			return
+		}
+	}
+	what := cleanLine(c.What, maxWhat)
+	if what == "" {
+		p.drop("commitment", "empty what", ts)
+		return
+	}
+	var due time.Time
+	if c.Due != nil {
+		if due, ok = p.r.date(*c.Due); !ok {
+			p.drop("commitment", "due is not a plausible YYYY-MM-DD date", ts)
+			return
+		}
+	}
+	if p.dup("c", ts, owner, counterpart, strings.ToLower(what)) {
+		return
+	}
+	p.a.Commitments = append(p.a.Commitments, journey.FoundCommitment{MessageTS: ts, Owner: owner, Counterpart: counterpart, What: what, Due: due})
+}
 
-	for i, item := range raw.Stakeholders {
-		var s rawStakeholder
-		if i >= r.max {
-			drop("stakeholder", "too many items", "")
-			continue
-		}
-		if err := json.Unmarshal(item, &s); err != nil {
-			drop("stakeholder", "not an object of the right shape", "")
-			continue
-		}
-		ts, ok := r.messageTS(s.MessageTS)
-		if !ok {
-			drop("stakeholder", "unknown message_ts", s.MessageTS)
-			continue
-		}
-		name := cleanLine(s.Name, maxName)
-		if name == "" {
-			drop("stakeholder", "empty name", ts)
-			continue
-		}
-		if r.ourNames[strings.ToLower(name)] {
-			drop("stakeholder", "a person on our side", ts)
-			continue
-		}
-		role := journey.BuyerUnknown
-		if s.Role != nil {
-			if role, ok = parseRole(*s.Role); !ok {
-				drop("stakeholder", "unknown buying role", ts)
-				continue
-			}
-		}
-		title := ""
-		if s.Title != nil {
-			title = cleanLine(*s.Title, maxTitle)
-		}
-		if dup("s", ts, strings.ToLower(name)) {
-			continue
-		}
-		a.Stakeholders = append(a.Stakeholders, journey.FoundStakeholder{MessageTS: ts, Name: name, Role: role, Title: title})
+func (p *analysisParser) wait(i int, item json.RawMessage) {
+	var w rawWait
+	if !p.decode("waiting_on", i, item, &w) {
+		return
 	}
+	ts, ok := p.messageTS("waiting_on", w.MessageTS)
+	if !ok {
+		return
+	}
+	waiter, ok := p.r.party(w.Waiter)
+	if !ok || waiter == "" {
+		p.drop("waiting_on", "unknown waiter", ts)
+		return
+	}
+	on, ok := p.r.party(w.On)
+	if !ok {
+		p.drop("waiting_on", "unknown on", ts)
+		return
+	}
+	what := cleanLine(w.What, maxWhat)
+	if what == "" {
+		p.drop("waiting_on", "empty what", ts)
+		return
+	}
+	if p.dup("w", ts, waiter, on, strings.ToLower(what)) {
+		return
+	}
+	p.a.WaitingOn = append(p.a.WaitingOn, journey.FoundWait{MessageTS: ts, Waiter: waiter, On: on, What: what})
+}
 
-	for i, item := range raw.Fulfilled {
-		var f rawFulfilment
-		if i >= r.max {
-			drop("fulfilled", "too many items", "")
-			continue
-		}
-		if err := json.Unmarshal(item, &f); err != nil {
-			drop("fulfilled", "not an object of the right shape", "")
-			continue
-		}
-		ts, ok := r.messageTS(f.MessageTS)
-		if !ok {
-			drop("fulfilled", "unknown message_ts", f.MessageTS)
-			continue
-		}
-		cid, wid := trimPtr(f.CommitmentID), trimPtr(f.WaitID)
-		switch {
-		case cid == "" && wid == "":
-			drop("fulfilled", "neither commitment_id nor wait_id", ts)
-			continue
-		case cid != "" && !r.commitments[cid]:
-			drop("fulfilled", "commitment_id is not an open commitment", ts)
-			continue
-		case wid != "" && !r.waits[wid]:
-			drop("fulfilled", "wait_id is not an open waiting-on item", ts)
-			continue
-		}
-		if dup("f", ts, cid, wid) {
-			continue
-		}
-		a.Fulfilled = append(a.Fulfilled, journey.FoundFulfilment{MessageTS: ts, CommitmentID: cid, WaitID: wid})
+func (p *analysisParser) milestone(i int, item json.RawMessage) {
+	var m rawMilestone
+	if !p.decode("milestone", i, item, &m) {
+		return
 	}
-	return a, drops, unknown, nil
+	ts, ok := p.messageTS("milestone", m.MessageTS)
+	if !ok {
+		return
+	}
+	key := strings.TrimSpace(m.Milestone)
+	if !p.r.milestones[key] {
+		p.drop("milestone", "unknown milestone key", ts)
+		return
+	}
+	if p.dup("m", ts, key) {
+		return
+	}
+	p.a.Milestones = append(p.a.Milestones, journey.FoundMilestone{MessageTS: ts, Milestone: key})
+}
+
+func (p *analysisParser) stakeholder(i int, item json.RawMessage) {
+	var s rawStakeholder
+	if !p.decode("stakeholder", i, item, &s) {
+		return
+	}
+	ts, ok := p.messageTS("stakeholder", s.MessageTS)
+	if !ok {
+		return
+	}
+	name := cleanLine(s.Name, maxName)
+	if name == "" {
+		p.drop("stakeholder", "empty name", ts)
+		return
+	}
+	if p.r.ourNames[strings.ToLower(name)] {
+		p.drop("stakeholder", "a person on our side", ts)
+		return
+	}
+	role := journey.BuyerUnknown
+	if s.Role != nil {
+		if role, ok = parseRole(*s.Role); !ok {
+			p.drop("stakeholder", "unknown buying role", ts)
+			return
+		}
+	}
+	title := ""
+	if s.Title != nil {
+		title = cleanLine(*s.Title, maxTitle)
+	}
+	if p.dup("s", ts, strings.ToLower(name)) {
+		return
+	}
+	p.a.Stakeholders = append(p.a.Stakeholders, journey.FoundStakeholder{MessageTS: ts, Name: name, Role: role, Title: title})
+}
+
+func (p *analysisParser) fulfilment(i int, item json.RawMessage) {
+	var f rawFulfilment
+	if !p.decode("fulfilled", i, item, &f) {
+		return
+	}
+	ts, ok := p.messageTS("fulfilled", f.MessageTS)
+	if !ok {
+		return
+	}
+	cid, wid := trimPtr(f.CommitmentID), trimPtr(f.WaitID)
+	switch {
+	case cid == "" && wid == "":
+		p.drop("fulfilled", "neither commitment_id nor wait_id", ts)
+		return
+	case cid != "" && !p.r.commitments[cid]:
+		p.drop("fulfilled", "commitment_id is not an open commitment", ts)
+		return
+	case wid != "" && !p.r.waits[wid]:
+		p.drop("fulfilled", "wait_id is not an open waiting-on item", ts)
+		return
+	}
+	if p.dup("f", ts, cid, wid) {
+		return
+	}
+	p.a.Fulfilled = append(p.a.Fulfilled, journey.FoundFulfilment{MessageTS: ts, CommitmentID: cid, WaitID: wid})
 }
 
 func isAnalysisKey(k string) bool {
