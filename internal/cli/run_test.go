@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -139,5 +140,34 @@ func TestConfigPrintsTheSettingsWithoutSecrets(t *testing.T) {
 	if code := cli.Main(context.Background(), []string{"config"}, env); code == 0 ||
 		!strings.Contains(errb.String(), `LOG_LEVEL "loud"`) || !strings.Contains(errb.String(), "SMTP_URL") {
 		t.Errorf("bad settings should fail, naming each: exit %d\n%s", code, errb.String())
+	}
+}
+
+// TestAnalyzePrintsWhatTheReadmeShows runs the README's `bot analyze`
+// example and compares its output with the JSON the README prints.
+func TestAnalyzePrintsWhatTheReadmeShows(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(readme), "bin/bot analyze --now 2026-11-23T14:00:00Z --tz America/New_York --users examples/users.json < examples/messages.json")
+	if !ok {
+		t.Fatal("the README no longer shows the bot analyze example")
+	}
+	_, rest, _ = strings.Cut(rest, "```json\n")
+	want, _, _ := strings.Cut(rest, "```")
+	msgs, err := os.ReadFile("../../examples/messages.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	env := cli.Env{Stdout: &out, Stderr: &errb, Stdin: bytes.NewReader(msgs), Getenv: func(string) string { return "" }}
+	if code := cli.Main(context.Background(), []string{"analyze", "--now", "2026-11-23T14:00:00Z", "--tz", "America/New_York",
+		"--users", "../../examples/users.json"}, env); code != 0 {
+		t.Fatalf("bot analyze: exit %d\n%s", code, errb.String())
+	}
+	if out.String() != want {
+		t.Errorf("bot analyze printed\n%s\nthe README shows\n%s", out.String(), want)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/journeyhq/journey/internal/app"
 	"github.com/journeyhq/journey/internal/journey"
+	"github.com/journeyhq/journey/internal/store"
 )
 
 // logger is the process log: env.Log when the environment sets no
@@ -29,6 +30,13 @@ func firstNonEmpty(ss ...string) string {
 	return ""
 }
 
+// openFor opens the store of cfg and gives the clock and log a running bot
+// takes from env.
+func openFor(ctx context.Context, cfg app.Config, env Env) (*store.Store, app.Options, error) {
+	s, err := app.OpenStore(ctx, cfg)
+	return s, app.Options{Now: env.Now, Log: logger(env)}, err
+}
+
 // cmdRun connects Journey to a real Slack workspace over Socket Mode.
 func cmdRun(ctx context.Context, args []string, env Env) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
@@ -42,13 +50,13 @@ func cmdRun(ctx context.Context, args []string, env Env) error {
 	if err := cfg.CheckSlack(); err != nil {
 		return err
 	}
-	log := logger(env)
-	s, err := app.OpenStore(ctx, cfg)
+	s, opts, err := openFor(ctx, cfg, env)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	bot, err := app.New(ctx, cfg, s, app.Options{Now: env.Now, Log: log})
+	log := opts.Log
+	bot, err := app.New(ctx, cfg, s, opts)
 	if err != nil {
 		return err
 	}
@@ -74,13 +82,12 @@ func cmdSandbox(ctx context.Context, args []string, env Env) error {
 	if _, err := parse(fs, args, env); err != nil {
 		return err
 	}
-	log := logger(env)
-	s, err := app.OpenStore(ctx, cfg)
+	s, opts, err := openFor(ctx, cfg, env)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	sb, err := app.StartSandbox(ctx, s, cfg, app.SandboxOptions{Options: app.Options{Now: env.Now, Log: log}, Addr: *addr, HubSpotAddr: *hsAddr})
+	sb, err := app.StartSandbox(ctx, s, cfg, app.SandboxOptions{Options: opts, Addr: *addr, HubSpotAddr: *hsAddr})
 	if err != nil {
 		return err
 	}

@@ -84,24 +84,21 @@ func (u Use) Account(ctx context.Context, ws, accountID string, now time.Time) (
 // BookOf loads the accounts a person owns or looks after and derives each
 // card at now; accounts whose segment has no definition are left out.
 func (u Use) BookOf(ctx context.Context, ws, personID string, now time.Time) ([]Derived, error) {
-	defs, err := u.Store.Definitions(ctx, ws)
-	if err != nil {
-		return nil, err
-	}
-	book, err := u.Store.LoadBookOf(ctx, ws, personID, now)
-	if err != nil {
-		return nil, err
-	}
-	return DeriveBook(defs, book, now), nil
+	return u.derive(ctx, ws, now, func() ([]AccountData, error) { return u.Store.LoadBookOf(ctx, ws, personID, now) })
 }
 
 // TeamBook is BookOf for several people at once (a manager's team).
 func (u Use) TeamBook(ctx context.Context, ws string, personIDs []string, now time.Time) ([]Derived, error) {
+	return u.derive(ctx, ws, now, func() ([]AccountData, error) { return u.Store.LoadBookOfTeam(ctx, ws, personIDs, now) })
+}
+
+// derive loads the workspace's definitions and a book, and derives it.
+func (u Use) derive(ctx context.Context, ws string, now time.Time, load func() ([]AccountData, error)) ([]Derived, error) {
 	defs, err := u.Store.Definitions(ctx, ws)
 	if err != nil {
 		return nil, err
 	}
-	book, err := u.Store.LoadBookOfTeam(ctx, ws, personIDs, now)
+	book, err := load()
 	if err != nil {
 		return nil, err
 	}

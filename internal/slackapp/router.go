@@ -316,32 +316,22 @@ func (a *App) caller(ctx context.Context, teamID, userID, channel string) (calle
 	return c, err
 }
 
-func eventUser(ev slackevents.EventsAPIInnerEvent) string {
-	switch e := ev.Data.(type) {
-	case *slackevents.AppMentionEvent:
-		return e.User
-	case *slackevents.MessageEvent:
-		return e.User
-	case *slackevents.AppHomeOpenedEvent:
-		return e.User
-	case *slackevents.MemberJoinedChannelEvent:
-		return e.User
-	}
-	return ""
-}
+// eventUser and eventChannel read who sent an inner event and where.
+func eventUser(ev slackevents.EventsAPIInnerEvent) string    { u, _ := eventWho(ev); return u }
+func eventChannel(ev slackevents.EventsAPIInnerEvent) string { _, c := eventWho(ev); return c }
 
-func eventChannel(ev slackevents.EventsAPIInnerEvent) string {
+func eventWho(ev slackevents.EventsAPIInnerEvent) (user, channel string) {
 	switch e := ev.Data.(type) {
 	case *slackevents.AppMentionEvent:
-		return e.Channel
+		return e.User, e.Channel
 	case *slackevents.MessageEvent:
-		return e.Channel
+		return e.User, e.Channel
 	case *slackevents.AppHomeOpenedEvent:
-		return e.Channel
+		return e.User, e.Channel
 	case *slackevents.MemberJoinedChannelEvent:
-		return e.Channel
+		return e.User, e.Channel
 	}
-	return ""
+	return "", ""
 }
 
 func firstNonEmpty(ss ...string) string {
