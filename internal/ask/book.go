@@ -227,15 +227,10 @@ func (t *Tools) Actions(ctx context.Context, person string) (Result, error) {
 	prio := map[string]journey.Priority{}
 	names := map[string]string{}
 	var suggested []journey.Action
-	for _, d := range data {
-		def, ok := journey.ForSegment(defs, d.Account.Segment)
-		if !ok {
-			continue
-		}
-		c := journey.BuildCard(def, d, t.now)
-		prio[d.Account.ID] = c.Priority
-		names[d.Account.ID] = d.Account.Name
-		for _, a := range journey.SuggestActions(def, d, c, t.now) {
+	for _, d := range journey.DeriveBook(defs, data, t.now) {
+		prio[d.Data.Account.ID] = d.Card.Priority
+		names[d.Data.Account.ID] = d.Data.Account.Name
+		for _, a := range journey.SuggestActions(d.Def, d.Data, d.Card, t.now) {
 			if a.OwnerID == who.ID {
 				suggested = append(suggested, a)
 			}

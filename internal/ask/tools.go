@@ -224,11 +224,11 @@ func (t *Tools) load(ctx context.Context, id string) (loaded, error) {
 	if err != nil {
 		return loaded{}, fmt.Errorf("ask: load account: %w", err)
 	}
-	def, ok := journey.ForSegment(defs, data.Account.Segment)
-	if !ok {
-		return loaded{}, journey.Errorf(journey.ENOTFOUND, "this workspace has no journey definition yet")
+	ds := journey.DeriveBook(defs, []journey.AccountData{data}, t.now)
+	if len(ds) == 0 {
+		return loaded{}, journey.ErrNoDefinition()
 	}
-	l := loaded{data: data, card: journey.BuildCard(def, data, t.now), def: def}
+	l := loaded{data: ds[0].Data, card: ds[0].Card, def: ds[0].Def}
 	t.cards[id] = l
 	return l, nil
 }
@@ -316,12 +316,8 @@ func (t *Tools) book(ctx context.Context) ([]loaded, Scope, error) {
 		}
 	}
 	var out []loaded
-	for _, d := range data {
-		def, ok := journey.ForSegment(defs, d.Account.Segment)
-		if !ok {
-			continue
-		}
-		out = append(out, loaded{data: d, card: journey.BuildCard(def, d, t.now), def: def})
+	for _, d := range journey.DeriveBook(defs, data, t.now) {
+		out = append(out, loaded{data: d.Data, card: d.Card, def: d.Def})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].card.Priority.Score > out[j].card.Priority.Score })
 	t.books[key] = out
