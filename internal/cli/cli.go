@@ -198,7 +198,11 @@ func openWorkspace(ctx context.Context, env Env, flagTeam string) (*store.Store,
 // workspace picks the workspace a command works on: --workspace, else
 // JOURNEY_WORKSPACE, else the only one there is.
 func workspace(ctx context.Context, s *store.Store, flagTeam string, env Env) (journey.Workspace, error) {
-	return app.Workspace(ctx, s, firstNonEmpty(flagTeam, env.Getenv("JOURNEY_WORKSPACE")))
+	cfg, err := config(env)
+	if err != nil {
+		return journey.Workspace{}, err
+	}
+	return app.Workspace(ctx, s, firstNonEmpty(flagTeam, cfg.Workspace))
 }
 
 func cmdMigrate(ctx context.Context, args []string, env Env) error {

@@ -43,8 +43,12 @@ func cmdEval(ctx context.Context, args []string, env Env) error {
 	if err := evalAsk(ctx, env); err != nil {
 		return err
 	}
-	cfg := llm.ConfigFromEnv(env.Getenv)
-	if cfg.BaseURL == "" && cfg.APIKey == "" {
+	appCfg, err := config(env)
+	if err != nil {
+		return err
+	}
+	cfg := appCfg.LLM
+	if !cfg.Enabled() {
 		fmt.Fprintln(env.Stdout, "Live model: not configured (set LLM_BASE_URL, LLM_API_KEY and LLM_MODEL to score one).")
 		return nil
 	}
@@ -88,7 +92,7 @@ func evalAsk(ctx context.Context, env Env) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "Ask Journey — offline intent parser, %d questions over the sample at %s\n%s\n", len(qs), askeval.Clock.Format(time.RFC3339), rep)
-	cfg := llm.ConfigFromEnv(env.Getenv)
+	cfg := appCfg.LLM
 	if !cfg.Enabled() {
 		fmt.Fprintln(env.Stdout, "Ask Journey — live model: not configured (set LLM_BASE_URL, LLM_API_KEY and LLM_MODEL to score one).")
 		return nil

@@ -21,7 +21,11 @@ func cmdSync(ctx context.Context, args []string, env Env) error {
 	if _, err := parse(fs, args[1:], env); err != nil {
 		return err
 	}
-	cfg := hubspot.ConfigFromEnv(env.Getenv)
+	appCfg, err := config(env)
+	if err != nil {
+		return err
+	}
+	cfg := appCfg.HubSpot
 	if cfg.Token == "" {
 		_, err := hubspot.NewClient(cfg)
 		return err
@@ -31,10 +35,6 @@ func cmdSync(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer s.Close()
-	appCfg, err := config(env)
-	if err != nil {
-		return err
-	}
 	// not started: it only queues the questions for the running bot to send
 	runner, err := app.NewRunner(appCfg, s, app.Options{Now: env.Now, Log: env.Log})
 	if err != nil {
