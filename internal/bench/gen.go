@@ -695,18 +695,11 @@ func (g *gen) events() error {
 		case journey.EventMessage:
 			source = "slack"
 			link = fmt.Sprintf("https://bench.slack.example/archives/C%05d/p%d", s.acct, s.at)
-			if dir == "customer" {
-				summary = fmt.Sprintf("%s asked about %s", orThem(contactName), topic)
-			} else {
-				summary = fmt.Sprintf("Shared %s in the Slack Connect channel", topic)
-			}
+			summary = bySide(dir, fmt.Sprintf("%s asked about %s", orThem(contactName), topic),
+				fmt.Sprintf("Shared %s in the Slack Connect channel", topic))
 		case journey.EventEmail:
 			source = "email"
-			if dir == "customer" {
-				summary = fmt.Sprintf("Email from %s: re %s", orThem(contactName), topic)
-			} else {
-				summary = fmt.Sprintf("Sent %s by email", topic)
-			}
+			summary = bySide(dir, fmt.Sprintf("Email from %s: re %s", orThem(contactName), topic), fmt.Sprintf("Sent %s by email", topic))
 		case journey.EventCall:
 			source = "hubspot"
 			link = fmt.Sprintf("https://app.hubspot.example/calls/%d", seq)
@@ -738,6 +731,15 @@ func (g *gen) events() error {
 		g.sum.Rows["timeline_events"] += int64(len(rows))
 	}
 	return nil
+}
+
+// bySide is the summary of an event going in direction dir: fromCustomer
+// when the customer wrote it, else fromUs.
+func bySide(dir, fromCustomer, fromUs string) string {
+	if dir == "customer" {
+		return fromCustomer
+	}
+	return fromUs
 }
 
 func orThem(name string) string {

@@ -153,7 +153,7 @@ func FromModel(in ModelInput, a ModelAnswer) (Proposal, error) {
 		var st journey.Stage
 		ev := StageEvidence{Discussed: true, Refs: cite(ms.Evidence)}
 		if b, ok := known[key]; ok {
-			st = cloneStage(b)
+			st = b.Clone()
 			ev.Template = b.Name
 		} else {
 			st = journey.Stage{Key: key}
@@ -193,8 +193,7 @@ func FromModel(in ModelInput, a ModelAnswer) (Proposal, error) {
 			usedMs[mkey] = true
 			m, isKnown := knownMs[mkey]
 			if isKnown {
-				m.Personas = slices.Clone(m.Personas)
-				m.Evidence = slices.Clone(m.Evidence)
+				m = m.Clone()
 			} else {
 				m = journey.Milestone{Key: mkey}
 			}

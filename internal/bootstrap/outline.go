@@ -2,7 +2,6 @@ package bootstrap
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -149,8 +148,7 @@ func ApplyOutline(base journey.Definition, text string) (journey.Definition, []s
 					m.Key = slug(name)
 				}
 			}
-			m.Personas = slices.Clone(m.Personas)
-			m.Evidence = slices.Clone(m.Evidence)
+			m = m.Clone()
 			m.Name = name
 			switch req {
 			case "required", "yes", "true", "*":
@@ -178,9 +176,9 @@ func ApplyOutline(base journey.Definition, text string) (journey.Definition, []s
 		}
 		var st journey.Stage
 		if bs, ok := baseStages[key]; ok && key != "" {
-			st = cloneStage(bs)
+			st = bs.Clone()
 		} else if bs, ok := byName(name); ok && key == "" {
-			st = cloneStage(bs)
+			st = bs.Clone()
 		} else {
 			st = journey.Stage{Key: key}
 			if st.Key == "" {

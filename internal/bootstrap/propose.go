@@ -216,10 +216,10 @@ func (s *Suggester) stage(k string, c *conceptStats, isDiscussed bool, tmpl jour
 	var st journey.Stage
 	ev := StageEvidence{Discussed: isDiscussed}
 	if i := tmpl.StageIndex(k); i >= 0 {
-		st = cloneStage(tmpl.Stages[i])
+		st = tmpl.Stages[i].Clone()
 		ev.Template = st.Name
 	} else if b, ok := s.stageOf[k]; ok {
-		st = cloneStage(b)
+		st = b.Clone()
 		ev.Template = st.Name
 	} else {
 		st = journey.Stage{Key: k}
@@ -438,19 +438,4 @@ func channelList(chs []string) string {
 		}
 	}
 	return strings.Join(out, ", ")
-}
-
-func cloneStage(s journey.Stage) journey.Stage {
-	s.EntryCriteria = slices.Clone(s.EntryCriteria)
-	s.ExitCriteria = slices.Clone(s.ExitCriteria)
-	s.Touchpoints = slices.Clone(s.Touchpoints)
-	s.CRMStages = slices.Clone(s.CRMStages)
-	s.DealKinds = slices.Clone(s.DealKinds)
-	s.Checklist = slices.Clone(s.Checklist)
-	s.Milestones = slices.Clone(s.Milestones)
-	for i := range s.Milestones {
-		s.Milestones[i].Personas = slices.Clone(s.Milestones[i].Personas)
-		s.Milestones[i].Evidence = slices.Clone(s.Milestones[i].Evidence)
-	}
-	return s
 }

@@ -61,23 +61,15 @@ func (s *Syncer) archive(ctx context.Context, tx *store.Tx, objectType string, i
 	if err != nil {
 		return err
 	}
-	rows := make([]store.ChangeRow, 0, len(done))
-	for _, a := range done {
-		c := journey.Change{AccountID: a.AccountID, Entity: e.entity, EntityID: a.ID, Field: "archived", New: what(a.ExternalID),
-			ActorName: "HubSpot", Source: Source, At: a.At}
-		if e.entity == "deal" {
-			c.DealID = a.ID
-		}
-		rows = append(rows, store.ChangeRow{ExternalID: fmt.Sprintf("%s:%s:archived:%d", e.key, a.ExternalID, a.At.UnixMilli()), Change: c})
-	}
-	added, err := tx.AddChanges(ctx, s.WS, rows)
+	err = s.addArchivedChanges(ctx, tx, objectType, done, "archived", func(a store.Archived) journey.Change {
+		return journey.Change{New: what(a.ExternalID), At: a.At}
+	})
 	if err != nil {
 		return err
 	}
 	if len(done) > 0 {
 		s.rep.Archived[objectType] += len(done)
 	}
-	s.rep.Changes += len(added)
 	return nil
 }
 
@@ -95,22 +87,35 @@ func (s *Syncer) restore(ctx context.Context, tx *store.Tx, objectType string, o
 	if err != nil || len(back) == 0 {
 		return err
 	}
-	rows := make([]store.ChangeRow, 0, len(back))
-	for _, a := range back {
-		c := journey.Change{AccountID: a.AccountID, Entity: e.entity, EntityID: a.ID, Field: "archived", Old: "archived", New: "restored in HubSpot",
-			ActorName: "HubSpot", Source: Source, At: at[a.ExternalID]}
-		if e.entity == "deal" {
-			c.DealID = a.ID
-		}
-		rows = append(rows, store.ChangeRow{ExternalID: fmt.Sprintf("%s:%s:restored:%d", e.key, a.ExternalID, c.At.UnixMilli()), Change: c})
-	}
-	added, err := tx.AddChanges(ctx, s.WS, rows)
+	err = s.addArchivedChanges(ctx, tx, objectType, back, "restored", func(a store.Archived) journey.Change {
+		return journey.Change{Old: "archived", New: "restored in HubSpot", At: at[a.ExternalID]}
+	})
 	if err != nil {
 		return err
 	}
 	s.rep.Restored[objectType] += len(back)
-	s.rep.Changes += len(added)
 	return nil
+}
+
+// addArchivedChanges records for each of recs the change of its "archived"
+// field that event ("archived" or "restored") made; change gives the
+// values and time, and the record fills in the rest. The change's external
+// id holds the event and its time, so a re-run adds none twice.
+func (s *Syncer) addArchivedChanges(ctx context.Context, tx *store.Tx, objectType string, recs []store.Archived, event string,
+	change func(store.Archived) journey.Change) error {
+	e := entityOf[objectType]
+	rows := make([]store.ChangeRow, 0, len(recs))
+	for _, a := range recs {
+		c := change(a)
+		c.AccountID, c.Entity, c.EntityID, c.Field, c.ActorName, c.Source = a.AccountID, e.entity, a.ID, "archived", "HubSpot", Source
+		if e.entity == "deal" {
+			c.DealID = a.ID
+		}
+		rows = append(rows, store.ChangeRow{ExternalID: fmt.Sprintf("%s:%s:%s:%d", e.key, a.ExternalID, event, c.At.UnixMilli()), Change: c})
+	}
+	added, err := tx.AddChanges(ctx, s.WS, rows)
+	s.rep.Changes += len(added)
+	return err
 }
 
 // archiveMerged marks archived the Journey records of HubSpot records merged

@@ -375,11 +375,9 @@ func (r *run) importAccounts() error {
 		if !r.required(path, "external_id", a.ExternalID) || !r.required(path, "name", a.Name) {
 			continue
 		}
-		if seen[a.ExternalID] {
-			r.problem(path+".external_id", "%q appears twice in the file", a.ExternalID)
+		if !r.firstInFile(seen, path, a.ExternalID) {
 			continue
 		}
-		seen[a.ExternalID] = true
 		acc := journey.Account{
 			Name: strings.TrimSpace(a.Name), Domain: a.Domain, Segment: normSegment(a.Segment),
 			OwnerID: r.person(path+".owner", a.Owner), CSMID: r.person(path+".csm", a.CSM),
@@ -439,11 +437,9 @@ func (r *run) importContacts() error {
 		if !r.required(path, "external_id", c.ExternalID) || !r.required(path, "name", c.Name) {
 			continue
 		}
-		if seen[c.ExternalID] {
-			r.problem(path+".external_id", "%q appears twice in the file", c.ExternalID)
+		if !r.firstInFile(seen, path, c.ExternalID) {
 			continue
 		}
-		seen[c.ExternalID] = true
 		acc, ok := r.account(path+".account", c.Account)
 		role, okRole := journey.ParseBuyingRole(c.BuyingRole)
 		if !okRole {
@@ -484,11 +480,9 @@ func (r *run) importDeals() error {
 		if !r.required(path, "external_id", d.ExternalID) || !r.required(path, "name", d.Name) || !r.required(path, "stage", d.Stage) {
 			continue
 		}
-		if seen[d.ExternalID] {
-			r.problem(path+".external_id", "%q appears twice in the file", d.ExternalID)
+		if !r.firstInFile(seen, path, d.ExternalID) {
 			continue
 		}
-		seen[d.ExternalID] = true
 		acc, ok := r.account(path+".account", d.Account)
 		kind, okKind := journey.ParseDealKind(d.Kind)
 		if !okKind {
@@ -738,6 +732,17 @@ func parseSide(s string) (journey.Side, bool) {
 		return journey.SideCustomer, true
 	}
 	return "", false
+}
+
+// firstInFile reports whether a record's external id is new to the file
+// (seen holds those read so far); when not, it notes the repeat at path.
+func (r *run) firstInFile(seen map[string]bool, path, ext string) bool {
+	if seen[ext] {
+		r.problem(path+".external_id", "%q appears twice in the file", ext)
+		return false
+	}
+	seen[ext] = true
+	return true
 }
 
 func (r *run) required(path, field, v string) bool {

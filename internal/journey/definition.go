@@ -60,6 +60,44 @@ type Milestone struct {
 	Description string
 }
 
+// Clone returns a copy of d that shares no slice with it, so that changing
+// the copy leaves d as it was.
+func (d Definition) Clone() Definition {
+	d.Segments = slices.Clone(d.Segments)
+	d.WonStages = slices.Clone(d.WonStages)
+	d.LostStages = slices.Clone(d.LostStages)
+	d.Stages = cloneEach(d.Stages)
+	return d
+}
+
+// Clone returns a copy of s that shares no slice with it.
+func (s Stage) Clone() Stage {
+	s.EntryCriteria = slices.Clone(s.EntryCriteria)
+	s.ExitCriteria = slices.Clone(s.ExitCriteria)
+	s.Touchpoints = slices.Clone(s.Touchpoints)
+	s.CRMStages = slices.Clone(s.CRMStages)
+	s.DealKinds = slices.Clone(s.DealKinds)
+	s.Checklist = slices.Clone(s.Checklist)
+	s.Milestones = cloneEach(s.Milestones)
+	return s
+}
+
+// Clone returns a copy of m that shares no slice with it.
+func (m Milestone) Clone() Milestone {
+	m.Personas = slices.Clone(m.Personas)
+	m.Evidence = slices.Clone(m.Evidence)
+	return m
+}
+
+// cloneEach copies xs and each of its items.
+func cloneEach[T interface{ Clone() T }](xs []T) []T {
+	xs = slices.Clone(xs)
+	for i := range xs {
+		xs[i] = xs[i].Clone()
+	}
+	return xs
+}
+
 // ChecklistItem is one question of a handoff checklist.
 type ChecklistItem struct {
 	Key      string
@@ -101,23 +139,29 @@ func (d Definition) Validate() []Problem {
 	if len(d.Stages) == 0 {
 		add("stages", "needs at least one stage")
 	}
-	stageKeys := map[string]int{}
+	// checkKey checks a stage's or milestone's key at path: present, of
+	// keyPattern's form and not used before; used says where each key seen
+	// so far is used, and where says it of this one.
+	checkKey := func(path, key string, used map[string]string, where string) {
+		switch {
+		case key == "":
+			add(path, "is required")
+		case !keyPattern.MatchString(key):
+			add(path, "%q must be lower-case letters, digits or '_'", key)
+		default:
+			if prev, dup := used[key]; dup {
+				add(path, "%q is already used %s", key, prev)
+			}
+			used[key] = where
+		}
+	}
+	stageKeys := map[string]string{}
 	milestoneKeys := map[string]string{}
 	crm := map[string]string{}
 	reentries := 0
 	for i, s := range d.Stages {
 		p := fmt.Sprintf("stages[%d]", i)
-		switch {
-		case s.Key == "":
-			add(p+".key", "is required")
-		case !keyPattern.MatchString(s.Key):
-			add(p+".key", "%q must be lower-case letters, digits or '_'", s.Key)
-		default:
-			if j, dup := stageKeys[s.Key]; dup {
-				add(p+".key", "%q is already used by stages[%d]", s.Key, j)
-			}
-			stageKeys[s.Key] = i
-		}
+		checkKey(p+".key", s.Key, stageKeys, "by "+p)
 		if s.Name == "" {
 			add(p+".name", "is required")
 		}
@@ -144,17 +188,7 @@ func (d Definition) Validate() []Problem {
 		}
 		for j, m := range s.Milestones {
 			mp := fmt.Sprintf("%s.milestones[%d]", p, j)
-			switch {
-			case m.Key == "":
-				add(mp+".key", "is required")
-			case !keyPattern.MatchString(m.Key):
-				add(mp+".key", "%q must be lower-case letters, digits or '_'", m.Key)
-			default:
-				if prev, dup := milestoneKeys[m.Key]; dup {
-					add(mp+".key", "%q is already used in stage %q", m.Key, prev)
-				}
-				milestoneKeys[m.Key] = s.Key
-			}
+			checkKey(mp+".key", m.Key, milestoneKeys, fmt.Sprintf("in stage %q", s.Key))
 			if m.Name == "" {
 				add(mp+".name", "is required")
 			}

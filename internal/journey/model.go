@@ -279,6 +279,10 @@ type Commitment struct {
 	CreatedAt     time.Time
 }
 
+// Open reports whether the commitment is still to keep: its status is open,
+// or not given (as in a model's input).
+func (c Commitment) Open() bool { return c.Status == "" || c.Status == CommitmentOpen }
+
 // Overdue reports whether the commitment is open and past its due time.
 func (c Commitment) Overdue(now time.Time) bool {
 	return c.Status == CommitmentOpen && !c.DueAt.IsZero() && now.After(c.DueAt)

@@ -56,8 +56,7 @@ func (a *App) handlePick(ctx context.Context, c caller, cb slack.InteractionCall
 		if err != nil {
 			return a.tell(ctx, c, cb, journey.ErrorMessage(err))
 		}
-		_, err = a.api.OpenViewContext(ctx, cb.TriggerID, cardModal(card, actions, a.cfg.Now(), a.mailing()))
-		return a.viewErr(ctx, c, cb, err)
+		return a.openView(ctx, c, cb, cardModal(card, actions, a.cfg.Now(), a.mailing()))
 	case "message":
 		card, _, err := a.cardFor(ctx, c, accountID)
 		if err != nil {
@@ -148,12 +147,13 @@ func (a *App) handleMore(ctx context.Context, c caller, cb slack.InteractionCall
 	view := slack.ModalViewRequest{Type: slack.VTModal, CallbackID: CallbackMore, PrivateMetadata: string(meta),
 		Title: plainShort(truncate(card.Account.Name, maxModalTitle)), Close: plainShort("Close"),
 		Blocks: slack.Blocks{BlockSet: moreBlocks(card)}}
-	_, err = a.api.OpenViewContext(ctx, cb.TriggerID, view)
-	return a.viewErr(ctx, c, cb, err)
+	return a.openView(ctx, c, cb, view)
 }
 
-// viewErr turns a failed views.open into a message for the person.
-func (a *App) viewErr(ctx context.Context, c caller, cb slack.InteractionCallback, err error) error {
+// openView opens view for the person who clicked; when Slack refuses it
+// because the click is too old, it tells them to click again.
+func (a *App) openView(ctx context.Context, c caller, cb slack.InteractionCallback, view slack.ModalViewRequest) error {
+	_, err := a.api.OpenViewContext(ctx, cb.TriggerID, view)
 	if err == nil {
 		return nil
 	}
@@ -305,12 +305,9 @@ func snoozeUntil(choice string, now time.Time, tz string) time.Time {
 
 // handleEdit opens the draft in a modal.
 func (a *App) handleEdit(ctx context.Context, c caller, cb slack.InteractionCallback, act slack.BlockAction, r *responder) error {
-	action, err := a.store.Action(ctx, c.WS.ID, act.Value)
-	if err != nil {
-		return a.tell(ctx, c, cb, journey.ErrorMessage(err))
-	}
-	if !c.CanActFor(action.OwnerID) {
-		return a.tell(ctx, c, cb, "Sorry — this draft belongs to someone else, so only they (or a Journey admin) can edit it.")
+	action, ok, err := a.ownDraft(ctx, c, cb, act.Value, "Sorry — this draft belongs to someone else, so only they (or a Journey admin) can edit it.")
+	if !ok {
+		return err
 	}
 	o := originOf(cb)
 	o.Action, o.Account = action.ID, action.AccountID
@@ -329,8 +326,21 @@ func (a *App) handleEdit(ctx context.Context, c caller, cb slack.InteractionCall
 			slack.NewInputBlock(BlockBody, plainShort("Message"), nil, body),
 		}},
 	}
-	_, err = a.api.OpenViewContext(ctx, cb.TriggerID, view)
-	return a.viewErr(ctx, c, cb, err)
+	return a.openView(ctx, c, cb, view)
+}
+
+// ownDraft loads the action whose draft a button is about and reports
+// whether the caller may act for its owner; when not, or when it is gone,
+// it tells them so (with denied when it is someone else's).
+func (a *App) ownDraft(ctx context.Context, c caller, cb slack.InteractionCallback, id, denied string) (journey.Action, bool, error) {
+	action, err := a.store.Action(ctx, c.WS.ID, id)
+	if err != nil {
+		return action, false, a.tell(ctx, c, cb, journey.ErrorMessage(err))
+	}
+	if !c.CanActFor(action.OwnerID) {
+		return action, false, a.tell(ctx, c, cb, denied)
+	}
+	return action, true, nil
 }
 
 // handleEditSubmit saves an edited draft and updates where it came from.
@@ -402,12 +412,9 @@ func isSlackError(err error, code string) bool {
 // handleCopyDraft shows an action's draft in a window, as plain text ready
 // to copy.
 func (a *App) handleCopyDraft(ctx context.Context, c caller, cb slack.InteractionCallback, act slack.BlockAction, r *responder) error {
-	action, err := a.store.Action(ctx, c.WS.ID, act.Value)
-	if err != nil {
-		return a.tell(ctx, c, cb, journey.ErrorMessage(err))
-	}
-	if !c.CanActFor(action.OwnerID) {
-		return a.tell(ctx, c, cb, "Sorry — this draft belongs to someone else.")
+	action, ok, err := a.ownDraft(ctx, c, cb, act.Value, "Sorry — this draft belongs to someone else.")
+	if !ok {
+		return err
 	}
 	view := slack.ModalViewRequest{Type: slack.VTModal, CallbackID: "copy_draft", Title: plainShort("Copy the draft"), Close: plainShort("Close"),
 		Blocks: slack.Blocks{BlockSet: []slack.Block{
@@ -415,6 +422,5 @@ func (a *App) handleCopyDraft(ctx context.Context, c caller, cb slack.Interactio
 			slack.NewSectionBlock(plain(truncate(action.DraftBody, maxText-10)), nil, nil),
 			contextText("Send it from your mailbox, then press *Mark sent* so Journey records it and closes the promise."),
 		}}}
-	_, err = a.api.OpenViewContext(ctx, cb.TriggerID, view)
-	return a.viewErr(ctx, c, cb, err)
+	return a.openView(ctx, c, cb, view)
 }

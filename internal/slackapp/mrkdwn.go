@@ -82,4 +82,17 @@ func lines(ls []string, limit int) string {
 	return b.String()
 }
 
+// capped renders items a line each, at most limit of them, and then says
+// how many more there are ("_… and 3 more_", with what after "more").
+func capped[T any](items []T, limit int, what string, line func(i int, item T) string) []string {
+	var ls []string
+	for i, item := range items {
+		if i == limit {
+			return append(ls, "_… and "+itoa(len(items)-i)+" more"+what+"_")
+		}
+		ls = append(ls, line(i, item))
+	}
+	return ls
+}
+
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -288,8 +288,7 @@ func (a *App) handleReasonOther(ctx context.Context, c caller, cb slack.Interact
 			contextText(escape(truncate(p.AccountName+": "+journey.ChangeSentence(p.Change), 280))),
 			slack.NewInputBlock(blockReason, plainShort("Reason"), nil, in),
 		}}}
-	_, err = a.api.OpenViewContext(ctx, cb.TriggerID, view)
-	return a.viewErr(ctx, c, cb, err)
+	return a.openView(ctx, c, cb, view)
 }
 
 // handleReasonSubmit stores a reason written in the modal.
@@ -371,8 +370,7 @@ func (a *App) handleHandoffFill(ctx context.Context, c caller, cb slack.Interact
 	view := slack.ModalViewRequest{Type: slack.VTModal, CallbackID: CallbackHandoff, PrivateMetadata: string(meta),
 		Title: plainShort("Sales → CS handoff"), Submit: plainShort("Save"), Close: plainShort("Cancel"),
 		Blocks: slack.Blocks{BlockSet: blocks}}
-	_, err = a.api.OpenViewContext(ctx, cb.TriggerID, view)
-	return a.viewErr(ctx, c, cb, err)
+	return a.openView(ctx, c, cb, view)
 }
 
 // handleHandoffSubmit stores the rep's answers to the handoff's questions.

@@ -314,8 +314,7 @@ func (a *App) handleSetupReview(ctx context.Context, c caller, cb slack.Interact
 		return a.tell(ctx, c, cb, "Journey is still reading; the proposal follows in this message when it is ready.")
 	}
 	view := reviewModal(setupMeta{Run: run.ID}, run.Proposal.Definition, run.Proposal, run.Problems)
-	_, err = a.api.OpenViewContext(ctx, cb.TriggerID, view)
-	return a.viewErr(ctx, c, cb, err)
+	return a.openView(ctx, c, cb, view)
 }
 
 // reviewModal shows a proposal (or a template) as an editable outline,

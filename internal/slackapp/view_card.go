@@ -101,20 +101,15 @@ func cardBlocks(c journey.Card, o cardOptions) []slack.Block {
 	bs = append(bs, section(prio), contextText(escape(strings.Join(pf, " · "))))
 
 	if len(pos.Personas) > 0 {
-		var ls []string
-		for i, pp := range pos.Personas {
-			if i == cardPersonas {
-				ls = append(ls, fmt.Sprintf("_… and %d more personas_", len(pos.Personas)-i))
-				break
-			}
+		ls := capped(pos.Personas, cardPersonas, " personas", func(_ int, pp journey.PersonaProgress) string {
 			mark := ":white_check_mark:"
 			if pp.Stuck {
 				mark = ":red_circle:"
 			} else if len(pp.Missing) > 0 {
 				mark = ":large_yellow_circle:"
 			}
-			ls = append(ls, mark+" "+escape(upperFirst(pp.Sentence)))
-		}
+			return mark + " " + escape(upperFirst(pp.Sentence))
+		})
 		bs = append(bs, section("*People and their own progress*\n"+lines(ls, maxText-40)))
 	}
 
@@ -143,14 +138,9 @@ func cardBlocks(c journey.Card, o cardOptions) []slack.Block {
 		bs = append(bs, section("*Milestones*\n"+lines(ms, maxText-20)))
 	}
 
-	var waits []string
-	for i, w := range c.WaitingOnUs {
-		if i == cardWaits {
-			waits = append(waits, fmt.Sprintf("_… and %d more_", len(c.WaitingOnUs)-i))
-			break
-		}
-		waits = append(waits, fmt.Sprintf("• %s — since %s", linked(escape(w.What), w.SourceEventID), journey.FormatDate(w.Since)))
-	}
+	waits := capped(c.WaitingOnUs, cardWaits, "", func(_ int, w journey.WaitItem) string {
+		return fmt.Sprintf("• %s — since %s", linked(escape(w.What), w.SourceEventID), journey.FormatDate(w.Since))
+	})
 	if len(waits) == 0 {
 		waits = append(waits, "nothing")
 	}
@@ -165,12 +155,7 @@ func cardBlocks(c journey.Card, o cardOptions) []slack.Block {
 		}
 		waitText += "\n*We wait on them*\n" + strings.Join(theirs, "\n")
 	}
-	var promises []string
-	for i, cm := range c.Commitments {
-		if i == cardWaits {
-			promises = append(promises, fmt.Sprintf("_… and %d more_", len(c.Commitments)-i))
-			break
-		}
+	promises := capped(c.Commitments, cardWaits, "", func(_ int, cm journey.Commitment) string {
 		what := linked(escape(cm.What), cm.SourceEventID)
 		due := "no date"
 		switch {
@@ -179,34 +164,24 @@ func cardBlocks(c journey.Card, o cardOptions) []slack.Block {
 		case !cm.DueAt.IsZero():
 			due = "due " + journey.FormatDate(cm.DueAt)
 		}
-		promises = append(promises, fmt.Sprintf("• %s — %s → %s, %s", what, escape(orDash(cm.OwnerName)), escape(orDash(cm.Counterpart)), due))
-	}
+		return fmt.Sprintf("• %s — %s → %s, %s", what, escape(orDash(cm.OwnerName)), escape(orDash(cm.Counterpart)), due)
+	})
 	if len(promises) > 0 {
 		waitText += "\n*Open promises*\n" + strings.Join(promises, "\n")
 	}
 	bs = append(bs, section(truncate(waitText, maxText)))
 
 	if len(c.Changes) > 0 {
-		var ls []string
-		for i, ch := range c.Changes {
-			if i == cardChanges {
-				ls = append(ls, fmt.Sprintf("_… and %d more_", len(c.Changes)-i))
-				break
-			}
-			ls = append(ls, fmt.Sprintf("• %s  %s", ch.At.Format("Jan 2"), escape(journey.ChangeSentence(ch))))
-		}
+		ls := capped(c.Changes, cardChanges, "", func(_ int, ch journey.Change) string {
+			return fmt.Sprintf("• %s  %s", ch.At.Format("Jan 2"), escape(journey.ChangeSentence(ch)))
+		})
 		bs = append(bs, section("*Recent changes*\n"+lines(ls, maxText-30)))
 	}
 	bs = append(bs, expansionBlocks(c)...)
 
-	var steps []string
-	for i, s := range c.NextSteps {
-		if i == cardSteps {
-			steps = append(steps, fmt.Sprintf("_… and %d more_", len(c.NextSteps)-i))
-			break
-		}
-		steps = append(steps, fmt.Sprintf("%d. *%s* — %s", i+1, escape(s.Text), escape(s.Why)))
-	}
+	steps := capped(c.NextSteps, cardSteps, "", func(i int, s journey.NextStep) string {
+		return fmt.Sprintf("%d. *%s* — %s", i+1, escape(s.Text), escape(s.Why))
+	})
 	if len(steps) == 0 {
 		steps = append(steps, "Nothing pressing: keep the cadence.")
 	}

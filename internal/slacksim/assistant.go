@@ -73,53 +73,45 @@ func (s *Server) assistantThreadLocked(a args) (*AssistantThread, *apiErr) {
 }
 
 func (s *Server) assistantSetStatus(a args) (map[string]any, *apiErr) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !a.has("status") {
-		return nil, fail("invalid_arguments")
-	}
-	th, e := s.assistantThreadLocked(a)
-	if e != nil {
-		return nil, e
-	}
-	st := s.assistant()
-	st.mu.Lock()
-	th.Statuses = append(th.Statuses, a.str("status"))
-	th.statusTS = s.latestTSLocked(th.Channel)
-	st.mu.Unlock()
-	s.notifyLocked()
-	return map[string]any{}, nil
+	return s.updateAssistantThread(a, a.has("status"), func(th *AssistantThread) *apiErr {
+		th.Statuses = append(th.Statuses, a.str("status"))
+		th.statusTS = s.latestTSLocked(th.Channel)
+		return nil
+	})
 }
 
 func (s *Server) assistantSetSuggestedPrompts(a args) (map[string]any, *apiErr) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	th, e := s.assistantThreadLocked(a)
-	if e != nil {
-		return nil, e
-	}
-	var prompts []Prompt
-	raw := a.raw("prompts")
-	if len(raw) == 0 || json.Unmarshal(raw, &prompts) != nil || len(prompts) == 0 || len(prompts) > maxSuggestedPrompts {
-		return nil, failMsgs("invalid_arguments", "[ERROR] prompts must be a JSON array of 1 to 4 {title, message} objects")
-	}
-	for _, p := range prompts {
-		if strings.TrimSpace(p.Title) == "" || strings.TrimSpace(p.Message) == "" {
-			return nil, failMsgs("invalid_arguments", "[ERROR] every prompt needs a title and a message")
+	return s.updateAssistantThread(a, true, func(th *AssistantThread) *apiErr {
+		var prompts []Prompt
+		raw := a.raw("prompts")
+		if len(raw) == 0 || json.Unmarshal(raw, &prompts) != nil || len(prompts) == 0 || len(prompts) > maxSuggestedPrompts {
+			return failMsgs("invalid_arguments", "[ERROR] prompts must be a JSON array of 1 to 4 {title, message} objects")
 		}
-	}
-	st := s.assistant()
-	st.mu.Lock()
-	th.Prompts, th.PromptsTitle = prompts, a.str("title")
-	st.mu.Unlock()
-	s.notifyLocked()
-	return map[string]any{}, nil
+		for _, p := range prompts {
+			if strings.TrimSpace(p.Title) == "" || strings.TrimSpace(p.Message) == "" {
+				return failMsgs("invalid_arguments", "[ERROR] every prompt needs a title and a message")
+			}
+		}
+		th.Prompts, th.PromptsTitle = prompts, a.str("title")
+		return nil
+	})
 }
 
 func (s *Server) assistantSetTitle(a args) (map[string]any, *apiErr) {
+	return s.updateAssistantThread(a, strings.TrimSpace(a.str("title")) != "", func(th *AssistantThread) *apiErr {
+		th.Title = a.str("title")
+		return nil
+	})
+}
+
+// updateAssistantThread is an assistant.threads.set* call: it fails with
+// invalid_arguments unless argsOK, finds the thread the call names, and
+// applies set to it, which may still refuse the call; a change is told to
+// whoever waits on the server.
+func (s *Server) updateAssistantThread(a args, argsOK bool, set func(th *AssistantThread) *apiErr) (map[string]any, *apiErr) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if strings.TrimSpace(a.str("title")) == "" {
+	if !argsOK {
 		return nil, fail("invalid_arguments")
 	}
 	th, e := s.assistantThreadLocked(a)
@@ -128,8 +120,11 @@ func (s *Server) assistantSetTitle(a args) (map[string]any, *apiErr) {
 	}
 	st := s.assistant()
 	st.mu.Lock()
-	th.Title = a.str("title")
+	e = set(th)
 	st.mu.Unlock()
+	if e != nil {
+		return nil, e
+	}
 	s.notifyLocked()
 	return map[string]any{}, nil
 }

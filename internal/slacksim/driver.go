@@ -267,35 +267,39 @@ func (s *Server) SendDM(ctx context.Context, userID, text string) (string, strin
 
 // EditMessage changes a person's message (message_changed event).
 func (s *Server) EditMessage(ctx context.Context, userID, channelID, ts, newText string) error {
-	s.mu.Lock()
-	u, c, err := s.userAndChannelLocked(userID, channelID)
-	if err != nil {
-		s.mu.Unlock()
-		return err
-	}
-	m := s.findMsgLocked(c.ID, ts)
-	if m == nil || m.Deleted {
-		s.mu.Unlock()
-		return fmt.Errorf("slacksim: no message %s in #%s", ts, c.Name)
-	}
-	if m.User != u.ID {
-		s.mu.Unlock()
-		return fmt.Errorf("slacksim: message %s is %s's, not %s's", ts, m.User, u.Name)
-	}
-	prev := *m
-	m.Text, m.Blocks = newText, richText(newText)
-	m.EditedBy, m.EditedTS = u.ID, s.nextTSLocked()
-	s.recordLocked(change{kind: "message", op: "updated", channel: c.ID, ts: ts})
-	var jobs []*eventJob
-	if s.botIsMemberLocked(c.ID) {
-		jobs = append(jobs, s.publishLocked(s.messageChangedEvent(m, &prev)))
-	}
-	s.mu.Unlock()
-	return s.waitJobs(ctx, jobs...)
+	return s.changeMessage(ctx, userID, channelID, ts, "updated", func(u *User, _ *Channel, m *msg) (func() map[string]any, error) {
+		if m.User != u.ID {
+			return nil, fmt.Errorf("slacksim: message %s is %s's, not %s's", ts, m.User, u.Name)
+		}
+		prev := *m
+		m.Text, m.Blocks = newText, richText(newText)
+		m.EditedBy, m.EditedTS = u.ID, s.nextTSLocked()
+		return func() map[string]any { return s.messageChangedEvent(m, &prev) }, nil
+	})
 }
 
 // DeleteMessage deletes a person's message (message_deleted event).
 func (s *Server) DeleteMessage(ctx context.Context, userID, channelID, ts string) error {
+	return s.changeMessage(ctx, userID, channelID, ts, "deleted", func(u *User, c *Channel, m *msg) (func() map[string]any, error) {
+		if m.User != u.ID && !u.IsAdmin {
+			return nil, fmt.Errorf("slacksim: %s may not delete %s's message", u.Name, m.User)
+		}
+		m.Deleted = true
+		if m.ThreadTS != "" && m.ThreadTS != m.TS {
+			if p := s.findMsgLocked(c.ID, m.ThreadTS); p != nil && p.ReplyCount > 0 {
+				p.ReplyCount--
+			}
+		}
+		return func() map[string]any { return s.messageDeletedEvent(m) }, nil
+	})
+}
+
+// changeMessage has userID change their live message ts in channelID:
+// apply, under the server's lock, refuses or makes the change (op, as the
+// change log names it) and returns how to build the event the bot gets
+// when it is in the channel. It waits for the bot's ack.
+func (s *Server) changeMessage(ctx context.Context, userID, channelID, ts, op string,
+	apply func(u *User, c *Channel, m *msg) (event func() map[string]any, err error)) error {
 	s.mu.Lock()
 	u, c, err := s.userAndChannelLocked(userID, channelID)
 	if err != nil {
@@ -307,20 +311,15 @@ func (s *Server) DeleteMessage(ctx context.Context, userID, channelID, ts string
 		s.mu.Unlock()
 		return fmt.Errorf("slacksim: no message %s in #%s", ts, c.Name)
 	}
-	if m.User != u.ID && !u.IsAdmin {
+	event, err := apply(u, c, m)
+	if err != nil {
 		s.mu.Unlock()
-		return fmt.Errorf("slacksim: %s may not delete %s's message", u.Name, m.User)
+		return err
 	}
-	m.Deleted = true
-	if m.ThreadTS != "" && m.ThreadTS != m.TS {
-		if p := s.findMsgLocked(c.ID, m.ThreadTS); p != nil && p.ReplyCount > 0 {
-			p.ReplyCount--
-		}
-	}
-	s.recordLocked(change{kind: "message", op: "deleted", channel: c.ID, ts: ts})
+	s.recordLocked(change{kind: "message", op: op, channel: c.ID, ts: ts})
 	var jobs []*eventJob
 	if s.botIsMemberLocked(c.ID) {
-		jobs = append(jobs, s.publishLocked(s.messageDeletedEvent(m)))
+		jobs = append(jobs, s.publishLocked(event()))
 	}
 	s.mu.Unlock()
 	return s.waitJobs(ctx, jobs...)

@@ -485,11 +485,7 @@ func (s *Server) addUserLocked(u User) {
 	if u.Name == "" {
 		u.Name = strings.ToLower(u.ID)
 	}
-	if _, ok := s.users[u.ID]; !ok {
-		s.userOrder = append(s.userOrder, u.ID)
-	}
-	cp := u
-	s.users[u.ID] = &cp
+	putOrdered(s.users, &s.userOrder, u.ID, &u)
 }
 
 // AddChannel adds a channel, or replaces the one with the same ID. Put
@@ -509,11 +505,17 @@ func (s *Server) addChannelLocked(c Channel) {
 		c.ID = prefix + randUpper(9)
 	}
 	c.Name = strings.TrimPrefix(c.Name, "#")
-	if _, ok := s.chans[c.ID]; !ok {
-		s.chanOrder = append(s.chanOrder, c.ID)
-	}
 	c.Members = slices.Clone(c.Members)
-	s.chans[c.ID] = &c
+	putOrdered(s.chans, &s.chanOrder, c.ID, &c)
+}
+
+// putOrdered stores v under id in m, adding id to the end of order when m
+// did not have it: replacing keeps the place.
+func putOrdered[T any](m map[string]*T, order *[]string, id string, v *T) {
+	if _, ok := m[id]; !ok {
+		*order = append(*order, id)
+	}
+	m[id] = v
 }
 
 // notifyLocked wakes everyone waiting for a change.

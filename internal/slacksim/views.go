@@ -428,27 +428,15 @@ func (s *Server) stateForLocked(el map[string]any, val string, set bool) map[str
 	case "users_select":
 		out["selected_user"] = pick(set, s.userIDLocked(val), el["initial_user"])
 	case "multi_users_select":
-		ids := []string{}
-		for _, x := range split() {
-			ids = append(ids, s.userIDLocked(x))
-		}
-		out["selected_users"] = pickList(set, ids, el["initial_users"])
+		out["selected_users"] = pickList(set, resolveEach(split(), s.userIDLocked), el["initial_users"])
 	case "conversations_select":
 		out["selected_conversation"] = pick(set, s.channelIDLocked(val), el["initial_conversation"])
 	case "multi_conversations_select":
-		ids := []string{}
-		for _, x := range split() {
-			ids = append(ids, s.channelIDLocked(x))
-		}
-		out["selected_conversations"] = pickList(set, ids, el["initial_conversations"])
+		out["selected_conversations"] = pickList(set, resolveEach(split(), s.channelIDLocked), el["initial_conversations"])
 	case "channels_select":
 		out["selected_channel"] = pick(set, s.channelIDLocked(val), el["initial_channel"])
 	case "multi_channels_select":
-		ids := []string{}
-		for _, x := range split() {
-			ids = append(ids, s.channelIDLocked(x))
-		}
-		out["selected_channels"] = pickList(set, ids, el["initial_channels"])
+		out["selected_channels"] = pickList(set, resolveEach(split(), s.channelIDLocked), el["initial_channels"])
 	case "datepicker":
 		out["selected_date"] = pick(set, val, el["initial_date"])
 	case "timepicker":
@@ -483,6 +471,16 @@ func pick(set bool, v, initial any) any {
 		return v
 	}
 	return initial
+}
+
+// resolveEach resolves each of names (user or channel names or ids) to an
+// id with resolve; none gives an empty list, not nil.
+func resolveEach(names []string, resolve func(string) string) []string {
+	ids := []string{}
+	for _, n := range names {
+		ids = append(ids, resolve(n))
+	}
+	return ids
 }
 
 func pickList(set bool, v []string, initial any) any {

@@ -735,35 +735,23 @@ func (s *Server) conversationsHistory(a args) (map[string]any, *apiErr) {
 	if e != nil {
 		return nil, e
 	}
-	rng, e := parseRange(a)
-	if e != nil {
-		return nil, e
-	}
-	limit, e := limitArg(a, 100, 1000)
-	if e != nil {
-		return nil, e
-	}
-	var list []*msg // newest first
-	all := s.msgs[c.ID]
-	for i := len(all) - 1; i >= 0; i-- {
-		m := all[i]
-		top := m.ThreadTS == "" || m.ThreadTS == m.TS || m.Subtype == "thread_broadcast"
-		if top && !m.Deleted && rng.in(m.TS) {
-			list = append(list, m)
+	res, e := s.messagePageLocked(a, 100, func(rng timeRange) []*msg {
+		var list []*msg // newest first
+		all := s.msgs[c.ID]
+		for i := len(all) - 1; i >= 0; i-- {
+			m := all[i]
+			top := m.ThreadTS == "" || m.ThreadTS == m.TS || m.Subtype == "thread_broadcast"
+			if top && !m.Deleted && rng.in(m.TS) {
+				list = append(list, m)
+			}
 		}
-	}
-	pg, next, e := page(list, func(m *msg) string { return m.TS }, a.str("cursor"), "next_ts:", limit)
+		return list
+	})
 	if e != nil {
 		return nil, e
 	}
-	out := make([]any, 0, len(pg))
-	for _, m := range pg {
-		out = append(out, s.msgObject(m, false))
-	}
-	return map[string]any{
-		"messages": out, "has_more": next != "", "pin_count": 0,
-		"response_metadata": map[string]any{"next_cursor": next},
-	}, nil
+	res["pin_count"] = 0
+	return res, nil
 }
 
 func (s *Server) conversationsReplies(a args) (map[string]any, *apiErr) {
@@ -782,21 +770,30 @@ func (s *Server) conversationsReplies(a args) (map[string]any, *apiErr) {
 			parent = p
 		}
 	}
+	return s.messagePageLocked(a, 1000, func(rng timeRange) []*msg {
+		list := []*msg{parent}
+		for _, m := range s.msgs[c.ID] {
+			if m != parent && m.ThreadTS == parent.TS && !m.Deleted && rng.in(m.TS) {
+				list = append(list, m)
+			}
+		}
+		return list
+	})
+}
+
+// messagePageLocked answers a conversations.history or .replies call with
+// one page of the messages that list picks in the call's time range, as its
+// cursor and limit (defaultLimit when it names none) say.
+func (s *Server) messagePageLocked(a args, defaultLimit int, list func(rng timeRange) []*msg) (map[string]any, *apiErr) {
 	rng, e := parseRange(a)
 	if e != nil {
 		return nil, e
 	}
-	limit, e := limitArg(a, 1000, 1000)
+	limit, e := limitArg(a, defaultLimit, 1000)
 	if e != nil {
 		return nil, e
 	}
-	list := []*msg{parent}
-	for _, m := range s.msgs[c.ID] {
-		if m != parent && m.ThreadTS == parent.TS && !m.Deleted && rng.in(m.TS) {
-			list = append(list, m)
-		}
-	}
-	pg, next, e := page(list, func(m *msg) string { return m.TS }, a.str("cursor"), "next_ts:", limit)
+	pg, next, e := page(list(rng), func(m *msg) string { return m.TS }, a.str("cursor"), "next_ts:", limit)
 	if e != nil {
 		return nil, e
 	}

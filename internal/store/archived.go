@@ -56,15 +56,10 @@ func (t *Tx) ArchiveByExternal(ctx context.Context, ws, source, entity string, i
 	for i, it := range items {
 		exts[i], ats[i] = it.ExternalID, it.At
 	}
-	rows, err := t.q.Query(ctx, q, ws, source, exts, ats)
-	if err != nil {
-		return nil, wrap(err, "archive "+entity+"s")
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Archived, error) {
+	return queryRows(ctx, t.q, func(r pgx.Row) (Archived, error) {
 		var a Archived
 		return a, r.Scan(&a.ID, &a.AccountID, &a.ExternalID, &a.At)
-	})
-	return out, wrap(err, "archive "+entity+"s")
+	}, "archive "+entity+"s", q, ws, source, exts, ats)
 }
 
 // ArchivedExternal says which of these external ids of entity from source
@@ -114,13 +109,8 @@ func (t *Tx) Unarchive(ctx context.Context, ws, source, entity string, exts []st
 	if len(exts) == 0 {
 		return nil, nil
 	}
-	rows, err := t.q.Query(ctx, q, ws, source, exts)
-	if err != nil {
-		return nil, wrap(err, "unarchive "+entity+"s")
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Archived, error) {
+	return queryRows(ctx, t.q, func(r pgx.Row) (Archived, error) {
 		var a Archived
 		return a, r.Scan(&a.ID, &a.AccountID, &a.ExternalID)
-	})
-	return out, wrap(err, "unarchive "+entity+"s")
+	}, "unarchive "+entity+"s", q, ws, source, exts)
 }

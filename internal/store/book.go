@@ -58,7 +58,7 @@ func (s *Store) loadBook(ctx context.Context, ws string, personIDs []string, now
 	if err != nil {
 		return nil, wrap(err, "accounts")
 	}
-	accounts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Account, error) { return scanAccount(r) })
+	accounts, err := pgx.CollectRows(rows, rowTo(scanAccount))
 	if err != nil {
 		return nil, wrap(err, "accounts")
 	}

@@ -340,27 +340,15 @@ const unlinked = `external_id !~ '^[0-9]+$'`
 
 // AccountsByExternal returns the accounts of source with these external ids, by external id.
 func (t *Tx) AccountsByExternal(ctx context.Context, ws, source string, exts []string) (map[string]journey.Account, error) {
-	rows, err := t.q.Query(ctx, `SELECT `+accountCols+` FROM accounts WHERE workspace_id = $1 AND source = $2 AND external_id = ANY($3)`, ws, source, exts)
-	if err != nil {
-		return nil, wrap(err, "accounts")
-	}
-	as, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Account, error) { return scanAccount(r) })
-	out := make(map[string]journey.Account, len(as))
-	for _, a := range as {
-		out[a.ExternalID] = a
-	}
-	return out, wrap(err, "accounts")
+	return listByExternal(ctx, t.q, scanAccount, "accounts", accountCols, ws, source, exts, func(a journey.Account) string { return a.ExternalID })
 }
 
 // UnlinkedAccountsByDomain returns, by lower-case domain, the accounts
 // imported from a file (not synced) with these domains; a domain held by
 // several such accounts is left out, as it cannot say which one is meant.
 func (t *Tx) UnlinkedAccountsByDomain(ctx context.Context, ws string, domains []string) (map[string]journey.Account, error) {
-	rows, err := t.q.Query(ctx, `SELECT `+accountCols+` FROM accounts WHERE workspace_id = $1 AND lower(domain) = ANY($2) AND domain <> '' AND `+unlinked, ws, domains)
-	if err != nil {
-		return nil, wrap(err, "accounts")
-	}
-	as, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Account, error) { return scanAccount(r) })
+	as, err := queryRows(ctx, t.q, scanAccount, "accounts",
+		`SELECT `+accountCols+` FROM accounts WHERE workspace_id = $1 AND lower(domain) = ANY($2) AND domain <> '' AND `+unlinked, ws, domains)
 	out := map[string]journey.Account{}
 	seen := map[string]int{}
 	for _, a := range as {
@@ -373,57 +361,51 @@ func (t *Tx) UnlinkedAccountsByDomain(ctx context.Context, ws string, domains []
 			delete(out, d)
 		}
 	}
-	return out, wrap(err, "accounts")
+	return out, err
 }
 
 // DealsByExternal returns the deals of source with these external ids, by external id.
 func (t *Tx) DealsByExternal(ctx context.Context, ws, source string, exts []string) (map[string]journey.Deal, error) {
-	rows, err := t.q.Query(ctx, `SELECT `+dealCols+` FROM deals WHERE workspace_id = $1 AND source = $2 AND external_id = ANY($3)`, ws, source, exts)
-	if err != nil {
-		return nil, wrap(err, "deals")
-	}
-	ds, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Deal, error) { return scanDeal(r) })
-	out := make(map[string]journey.Deal, len(ds))
-	for _, d := range ds {
-		out[d.ExternalID] = d
-	}
-	return out, wrap(err, "deals")
+	return listByExternal(ctx, t.q, scanDeal, "deals", dealCols, ws, source, exts, func(d journey.Deal) string { return d.ExternalID })
 }
 
 // UnlinkedDeals returns the deals of these accounts that were imported from
 // a file rather than synced.
 func (t *Tx) UnlinkedDeals(ctx context.Context, ws string, accountIDs []string) ([]journey.Deal, error) {
-	rows, err := t.q.Query(ctx, `SELECT `+dealCols+` FROM deals WHERE workspace_id = $1 AND account_id = ANY($2::uuid[]) AND `+unlinked, ws, accountIDs)
-	if err != nil {
-		return nil, wrap(err, "deals")
-	}
-	ds, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Deal, error) { return scanDeal(r) })
-	return ds, wrap(err, "deals")
+	return listUnlinked(ctx, t.q, scanDeal, "deals", dealCols, ws, accountIDs)
 }
 
 // ContactsByExternal returns the contacts of source with these external ids, by external id.
 func (t *Tx) ContactsByExternal(ctx context.Context, ws, source string, exts []string) (map[string]journey.Contact, error) {
-	rows, err := t.q.Query(ctx, `SELECT `+contactCols+` FROM contacts WHERE workspace_id = $1 AND source = $2 AND external_id = ANY($3)`, ws, source, exts)
-	if err != nil {
-		return nil, wrap(err, "contacts")
-	}
-	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Contact, error) { return scanContact(r) })
-	out := make(map[string]journey.Contact, len(cs))
-	for _, c := range cs {
-		out[c.ExternalID] = c
-	}
-	return out, wrap(err, "contacts")
+	return listByExternal(ctx, t.q, scanContact, "contacts", contactCols, ws, source, exts, func(c journey.Contact) string { return c.ExternalID })
 }
 
 // UnlinkedContacts returns the contacts of these accounts that were imported
 // from a file rather than synced.
 func (t *Tx) UnlinkedContacts(ctx context.Context, ws string, accountIDs []string) ([]journey.Contact, error) {
-	rows, err := t.q.Query(ctx, `SELECT `+contactCols+` FROM contacts WHERE workspace_id = $1 AND account_id = ANY($2::uuid[]) AND `+unlinked, ws, accountIDs)
-	if err != nil {
-		return nil, wrap(err, "contacts")
+	return listUnlinked(ctx, t.q, scanContact, "contacts", contactCols, ws, accountIDs)
+}
+
+// listByExternal returns the records of table (cols are the columns scan
+// reads) that came from source with these external ids, by the external id
+// that externalID reads from each.
+func listByExternal[T any](ctx context.Context, q querier, scan func(pgx.Row) (T, error), table, cols, ws, source string, exts []string,
+	externalID func(T) string) (map[string]T, error) {
+	rs, err := queryRows(ctx, q, scan, table,
+		`SELECT `+cols+` FROM `+table+` WHERE workspace_id = $1 AND source = $2 AND external_id = ANY($3)`, ws, source, exts)
+	out := make(map[string]T, len(rs))
+	for _, r := range rs {
+		out[externalID(r)] = r
 	}
-	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Contact, error) { return scanContact(r) })
-	return cs, wrap(err, "contacts")
+	return out, err
+}
+
+// listUnlinked returns the records of table (cols are the columns scan
+// reads) that belong to these accounts and were imported from a file rather
+// than synced.
+func listUnlinked[T any](ctx context.Context, q querier, scan func(pgx.Row) (T, error), table, cols, ws string, accountIDs []string) ([]T, error) {
+	return queryRows(ctx, q, scan, table,
+		`SELECT `+cols+` FROM `+table+` WHERE workspace_id = $1 AND account_id = ANY($2::uuid[]) AND `+unlinked, ws, accountIDs)
 }
 
 // SaveDeals inserts or updates many deals in one round trip (as SaveDeal
@@ -432,23 +414,8 @@ func (t *Tx) SaveDeals(ctx context.Context, ws string, deals []journey.Deal) ([]
 	b := &pgx.Batch{}
 	ids := make([]string, len(deals))
 	for i, d := range deals {
-		if d.ID == "" {
-			d.ID = newID()
-			if d.CreatedAt.IsZero() {
-				d.CreatedAt = time.Now()
-			}
-			b.Queue(`INSERT INTO deals (id, workspace_id, account_id, name, kind, amount_cents, currency, stage, close_date, owner_id,
-				source, external_id, created_at, closed_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-				d.ID, ws, d.AccountID, d.Name, string(d.Kind), d.AmountCents, d.Currency, d.Stage, nullTime(d.CloseDate),
-				nullID(d.OwnerID), d.Source, d.ExternalID, d.CreatedAt, nullTime(d.ClosedAt))
-		} else {
-			b.Queue(`UPDATE deals SET account_id = $3, name = $4, kind = $5, amount_cents = $6, currency = $7, stage = $8,
-				close_date = $9, owner_id = $10, closed_at = $11, updated_at = now()
-				WHERE workspace_id = $1 AND id = $2`,
-				ws, d.ID, d.AccountID, d.Name, string(d.Kind), d.AmountCents, d.Currency, d.Stage, nullTime(d.CloseDate),
-				nullID(d.OwnerID), nullTime(d.ClosedAt))
-		}
+		sql, args := saveDealSQL(ws, &d)
+		b.Queue(sql, args...)
 		ids[i] = d.ID
 	}
 	return ids, wrap(t.q.SendBatch(ctx, b).Close(), "deals")
@@ -464,13 +431,8 @@ func (s *Store) Now(ctx context.Context) (time.Time, error) {
 // ChangesRecordedSince returns the workspace's property changes stored at or
 // after since (by the database's clock), oldest first.
 func (s *Store) ChangesRecordedSince(ctx context.Context, ws string, since time.Time) ([]journey.Change, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+changeCols+` FROM property_changes WHERE workspace_id = $1 AND created_at >= $2
+	return queryRows(ctx, s.pool, scanChange, "changes", `SELECT `+changeCols+` FROM property_changes WHERE workspace_id = $1 AND created_at >= $2
 		ORDER BY changed_at, id`, ws, since)
-	if err != nil {
-		return nil, wrap(err, "changes")
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Change, error) { return scanChange(r) })
-	return out, wrap(err, "changes")
 }
 
 // ErrSyncRunning means another process is syncing the same workspace from

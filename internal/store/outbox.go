@@ -73,7 +73,7 @@ func (s *Store) OutboxEmail(ctx context.Context, ws, actionID string) (OutboxEma
 	if err != nil {
 		return OutboxEmail{}, wrap(err, "outbox email")
 	}
-	e, err := pgx.CollectExactlyOneRow(rows, func(r pgx.CollectableRow) (OutboxEmail, error) { return scanOutbox(r) })
+	e, err := pgx.CollectExactlyOneRow(rows, rowTo(scanOutbox))
 	return e, wrap(err, "outbox email")
 }
 
@@ -88,7 +88,7 @@ func (s *Store) BeginSendAttempt(ctx context.Context, ws, actionID string) (Outb
 		if err != nil {
 			return wrap(err, "outbox email")
 		}
-		found, err = pgx.CollectExactlyOneRow(rows, func(r pgx.CollectableRow) (OutboxEmail, error) { return scanOutbox(r) })
+		found, err = pgx.CollectExactlyOneRow(rows, rowTo(scanOutbox))
 		if err != nil {
 			return wrap(err, "outbox email")
 		}
@@ -205,7 +205,7 @@ func (s *Store) WokenActions(ctx context.Context, ws string, now time.Time) ([]j
 	if err != nil {
 		return nil, wrap(err, "woken actions")
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Action, error) { return scanAction(r) })
+	return pgx.CollectRows(rows, rowTo(scanAction))
 }
 
 // LastDelivery returns when the newest delivery of kind whose key starts
@@ -241,6 +241,6 @@ func (t *Tx) action(ctx context.Context, ws, id string) (journey.Action, error) 
 	if err != nil {
 		return journey.Action{}, wrap(err, "action")
 	}
-	a, err := pgx.CollectExactlyOneRow(rows, func(r pgx.CollectableRow) (journey.Action, error) { return scanAction(r) })
+	a, err := pgx.CollectExactlyOneRow(rows, rowTo(scanAction))
 	return a, wrap(err, "action")
 }

@@ -169,58 +169,55 @@ func (s *Store) LoadAccount(ctx context.Context, ws, accountID string) (journey.
 			}
 			return wrap(err, "account people")
 		})
-	b.Queue(`SELECT `+dealCols+` FROM deals WHERE workspace_id = $1 AND account_id = $2 AND archived_at IS NULL ORDER BY created_at, id`, ws, accountID).
-		Query(func(rows pgx.Rows) error {
-			var err error
-			data.Deals, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Deal, error) { return scanDeal(r) })
-			return wrap(err, "deals")
-		})
-	b.Queue(`SELECT `+contactCols+` FROM contacts WHERE workspace_id = $1 AND account_id = $2 AND archived_at IS NULL ORDER BY name, id`, ws, accountID).
-		Query(func(rows pgx.Rows) error {
-			var err error
-			data.Contacts, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Contact, error) { return scanContact(r) })
-			return wrap(err, "contacts")
-		})
-	b.Queue(`SELECT `+eventCols+` FROM timeline_events WHERE workspace_id = $1 AND account_id = $2
-		ORDER BY occurred_at DESC, id DESC LIMIT $3`, ws, accountID, CardEventLimit).
-		Query(func(rows pgx.Rows) error {
-			var err error
-			data.Events, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Event, error) { return scanEvent(r) })
-			return wrap(err, "events")
-		})
+	queueRows(b, &data.Deals, scanDeal, "deals",
+		`SELECT `+dealCols+` FROM deals WHERE workspace_id = $1 AND account_id = $2 AND archived_at IS NULL ORDER BY created_at, id`, ws, accountID)
+	queueRows(b, &data.Contacts, scanContact, "contacts",
+		`SELECT `+contactCols+` FROM contacts WHERE workspace_id = $1 AND account_id = $2 AND archived_at IS NULL ORDER BY name, id`, ws, accountID)
+	queueRows(b, &data.Events, scanEvent, "events", `SELECT `+eventCols+` FROM timeline_events WHERE workspace_id = $1 AND account_id = $2
+		ORDER BY occurred_at DESC, id DESC LIMIT $3`, ws, accountID, CardEventLimit)
 	// counted apart: an index-only count stays cheap for accounts with many
 	// thousands of events, where a window count would read them all
 	b.Queue(`SELECT count(*) FROM timeline_events WHERE workspace_id = $1 AND account_id = $2`, ws, accountID).
 		QueryRow(func(row pgx.Row) error { return wrap(row.Scan(&data.EventCount), "event count") })
-	b.Queue(`SELECT `+completionCols+` FROM milestone_completions WHERE workspace_id = $1 AND account_id = $2 ORDER BY completed_at`, ws, accountID).
-		Query(func(rows pgx.Rows) error {
-			var err error
-			data.Completions, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Completion, error) { return scanCompletion(r) })
-			return wrap(err, "completions")
-		})
-	b.Queue(`SELECT `+changeCols+` FROM property_changes WHERE workspace_id = $1 AND account_id = $2
-		ORDER BY changed_at DESC, id DESC LIMIT $3`, ws, accountID, CardChangeLimit).
-		Query(func(rows pgx.Rows) error {
-			var err error
-			data.Changes, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Change, error) { return scanChange(r) })
-			return wrap(err, "changes")
-		})
-	b.Queue(`SELECT `+commitmentCols+` FROM commitments WHERE workspace_id = $1 AND account_id = $2 ORDER BY created_at, id`, ws, accountID).
-		Query(func(rows pgx.Rows) error {
-			var err error
-			data.Commitments, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Commitment, error) { return scanCommitment(r) })
-			return wrap(err, "commitments")
-		})
-	b.Queue(`SELECT `+waitCols+` FROM waiting_items WHERE workspace_id = $1 AND account_id = $2 ORDER BY since, id`, ws, accountID).
-		Query(func(rows pgx.Rows) error {
-			var err error
-			data.Waits, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.WaitItem, error) { return scanWait(r) })
-			return wrap(err, "waiting items")
-		})
+	queueRows(b, &data.Completions, scanCompletion, "completions",
+		`SELECT `+completionCols+` FROM milestone_completions WHERE workspace_id = $1 AND account_id = $2 ORDER BY completed_at`, ws, accountID)
+	queueRows(b, &data.Changes, scanChange, "changes", `SELECT `+changeCols+` FROM property_changes WHERE workspace_id = $1 AND account_id = $2
+		ORDER BY changed_at DESC, id DESC LIMIT $3`, ws, accountID, CardChangeLimit)
+	queueRows(b, &data.Commitments, scanCommitment, "commitments",
+		`SELECT `+commitmentCols+` FROM commitments WHERE workspace_id = $1 AND account_id = $2 ORDER BY created_at, id`, ws, accountID)
+	queueRows(b, &data.Waits, scanWait, "waiting items",
+		`SELECT `+waitCols+` FROM waiting_items WHERE workspace_id = $1 AND account_id = $2 ORDER BY since, id`, ws, accountID)
 	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
 		return data, err
 	}
 	return data, nil
+}
+
+// queueRows queues on b a query whose rows, read with scan, are stored in
+// *dst when the batch is sent; what names them in errors.
+func queueRows[T any](b *pgx.Batch, dst *[]T, scan func(pgx.Row) (T, error), what, sql string, args ...any) {
+	b.Queue(sql, args...).Query(func(rows pgx.Rows) error {
+		var err error
+		*dst, err = pgx.CollectRows(rows, rowTo(scan))
+		return wrap(err, what)
+	})
+}
+
+// queryRows runs a query and reads its rows with scan; what names them in
+// errors.
+func queryRows[T any](ctx context.Context, q querier, scan func(pgx.Row) (T, error), what, sql string, args ...any) ([]T, error) {
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, wrap(err, what)
+	}
+	out, err := pgx.CollectRows(rows, rowTo(scan))
+	return out, wrap(err, what)
+}
+
+// rowTo turns a function that scans one row into one that pgx.CollectRows
+// and pgx.CollectExactlyOneRow take.
+func rowTo[T any](scan func(pgx.Row) (T, error)) pgx.RowToFunc[T] {
+	return func(r pgx.CollectableRow) (T, error) { return scan(r) }
 }
 
 const personCols = `id::text, slack_user_id, name, email, time_zone, role, coalesce(manager_id::text, '')`

@@ -63,14 +63,20 @@ func (s *Store) SetSetupMessage(ctx context.Context, id, channel, ts string) err
 
 // SetSetupProblems records the channels that could not be read.
 func (s *Store) SetSetupProblems(ctx context.Context, id string, problems []bootstrap.Problem) error {
+	return s.updateSetupProblems(ctx, id, `problems = $2`, problems)
+}
+
+// updateSetupProblems stores a run's problems ($2 in set, the columns to
+// change); none is stored as an empty list.
+func (s *Store) updateSetupProblems(ctx context.Context, id, set string, problems []bootstrap.Problem) error {
 	if problems == nil {
 		problems = []bootstrap.Problem{}
 	}
 	b, err := json.Marshal(problems)
 	if err != nil {
-		return err
+		return fmt.Errorf("encode problems of setup run %s: %w", id, err)
 	}
-	_, err = s.pool.Exec(ctx, `UPDATE setup_runs SET problems = $2, updated_at = now() WHERE id = $1`, id, b)
+	_, err = s.pool.Exec(ctx, `UPDATE setup_runs SET `+set+`, updated_at = now() WHERE id = $1`, id, b)
 	return wrap(err, "setup run "+id)
 }
 
@@ -86,15 +92,7 @@ func (s *Store) SaveSetupProposal(ctx context.Context, id string, p bootstrap.Pr
 
 // FailSetupRun marks a run failed for good, keeping what it read.
 func (s *Store) FailSetupRun(ctx context.Context, id string, problems []bootstrap.Problem) error {
-	if problems == nil {
-		problems = []bootstrap.Problem{}
-	}
-	b, err := json.Marshal(problems)
-	if err != nil {
-		return err
-	}
-	_, err = s.pool.Exec(ctx, `UPDATE setup_runs SET status = 'failed', problems = $2, updated_at = now() WHERE id = $1`, id, b)
-	return wrap(err, "setup run "+id)
+	return s.updateSetupProblems(ctx, id, `status = 'failed', problems = $2`, problems)
 }
 
 // MarkSetupPublished records the definition version the run published.

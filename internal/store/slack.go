@@ -152,17 +152,12 @@ func (s *Store) ActionsFor(ctx context.Context, ws, ownerID string, now time.Tim
 	if err != nil {
 		return nil, wrap(err, "actions")
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (journey.Action, error) { return scanAction(r) })
+	return pgx.CollectRows(rows, rowTo(scanAction))
 }
 
 // Action returns one action.
 func (s *Store) Action(ctx context.Context, ws, id string) (journey.Action, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+actionCols+` FROM actions WHERE workspace_id = $1 AND id = $2`, ws, id)
-	if err != nil {
-		return journey.Action{}, wrap(err, "action")
-	}
-	a, err := pgx.CollectExactlyOneRow(rows, func(r pgx.CollectableRow) (journey.Action, error) { return scanAction(r) })
-	return a, wrap(err, "action")
+	return (&Tx{q: s.pool}).action(ctx, ws, id)
 }
 
 // ActionTransition is one recorded move of an action.
@@ -192,7 +187,7 @@ func (t *Tx) TransitionAction(ctx context.Context, ws, id string, verb journey.A
 	if err != nil {
 		return a, false, wrap(err, "action")
 	}
-	a, err = pgx.CollectExactlyOneRow(rows, func(r pgx.CollectableRow) (journey.Action, error) { return scanAction(r) })
+	a, err = pgx.CollectExactlyOneRow(rows, rowTo(scanAction))
 	if err != nil {
 		return a, false, wrap(err, "action")
 	}

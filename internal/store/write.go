@@ -95,37 +95,49 @@ func scanAccount(row pgx.Row) (journey.Account, error) {
 // AccountByExternal finds an account by its origin and external id, or by the ones it had
 // before the CRM adopted it (adopted_from).
 func (t *Tx) AccountByExternal(ctx context.Context, ws, source, ext string) (journey.Account, bool, error) {
-	a, err := scanAccount(t.q.QueryRow(ctx, `SELECT `+accountCols+` FROM accounts
+	return byExternal(ctx, t.q, scanAccount, "account", "accounts", accountCols, ws, source, ext)
+}
+
+// byExternal finds a record of table (what names one in errors; cols are
+// the columns scan reads) by its origin and external id, or by the ones it
+// had before the CRM adopted it (adopted_from), and reports whether there is
+// one.
+func byExternal[T any](ctx context.Context, q querier, scan func(pgx.Row) (T, error), what, table, cols, ws, source, ext string) (T, bool, error) {
+	r, err := scan(q.QueryRow(ctx, `SELECT `+cols+` FROM `+table+`
 		WHERE workspace_id = $1 AND ((source = $2 AND external_id = $3) OR adopted_from = $2 || ':' || $3)
 		ORDER BY source = $2 AND external_id = $3 DESC LIMIT 1`, ws, source, ext))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return a, false, nil
+		return r, false, nil
 	}
-	return a, err == nil, wrap(err, "account "+ext)
+	return r, err == nil, wrap(err, what+" "+ext)
 }
 
 // SaveAccount inserts the account, or updates it when a.ID is set.
 func (t *Tx) SaveAccount(ctx context.Context, ws string, a journey.Account) (string, error) {
-	if a.ID == "" {
-		a.ID = newID()
-		if a.CreatedAt.IsZero() {
-			a.CreatedAt = time.Now()
-		}
-		_, err := t.q.Exec(ctx, `
-			INSERT INTO accounts (id, workspace_id, name, name_key, domain, segment, owner_id, csm_id, arr_cents, currency,
-				renewal_date, source, external_id, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-			a.ID, ws, a.Name, journey.NameKey(a.Name), a.Domain, a.Segment, nullID(a.OwnerID), nullID(a.CSMID), a.ARRCents,
-			a.Currency, nullTime(a.RenewalDate), a.Source, a.ExternalID, a.CreatedAt)
-		return a.ID, wrap(err, "account "+a.Name)
-	}
-	_, err := t.q.Exec(ctx, `
+	sql, args := saveAccountSQL(ws, &a)
+	_, err := t.q.Exec(ctx, sql, args...)
+	return a.ID, wrap(err, "account "+a.Name)
+}
+
+// saveAccountSQL is the statement that stores a: an update when it has an
+// id, else an insert, for which it gives a its new id (and a creation time
+// when it has none).
+func saveAccountSQL(ws string, a *journey.Account) (string, []any) {
+	if a.ID != "" {
+		return `
 		UPDATE accounts SET name = $3, name_key = $4, domain = $5, segment = $6, owner_id = $7, csm_id = $8,
 			arr_cents = $9, currency = $10, renewal_date = $11, updated_at = now()
 		WHERE workspace_id = $1 AND id = $2`,
-		ws, a.ID, a.Name, journey.NameKey(a.Name), a.Domain, a.Segment, nullID(a.OwnerID), nullID(a.CSMID), a.ARRCents,
-		a.Currency, nullTime(a.RenewalDate))
-	return a.ID, wrap(err, "account "+a.Name)
+			[]any{ws, a.ID, a.Name, journey.NameKey(a.Name), a.Domain, a.Segment, nullID(a.OwnerID), nullID(a.CSMID), a.ARRCents,
+				a.Currency, nullTime(a.RenewalDate)}
+	}
+	a.ID, a.CreatedAt = newID(), createdOrNow(a.CreatedAt)
+	return `
+		INSERT INTO accounts (id, workspace_id, name, name_key, domain, segment, owner_id, csm_id, arr_cents, currency,
+			renewal_date, source, external_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		[]any{a.ID, ws, a.Name, journey.NameKey(a.Name), a.Domain, a.Segment, nullID(a.OwnerID), nullID(a.CSMID), a.ARRCents,
+			a.Currency, nullTime(a.RenewalDate), a.Source, a.ExternalID, a.CreatedAt}
 }
 
 const contactCols = `id::text, account_id::text, name, email, title, persona, buying_role, external_id`
@@ -141,13 +153,7 @@ func scanContact(row pgx.Row) (journey.Contact, error) {
 // ContactByExternal finds a contact by its origin and external id, or by the ones it had
 // before the CRM adopted it (adopted_from).
 func (t *Tx) ContactByExternal(ctx context.Context, ws, source, ext string) (journey.Contact, bool, error) {
-	c, err := scanContact(t.q.QueryRow(ctx, `SELECT `+contactCols+` FROM contacts
-		WHERE workspace_id = $1 AND ((source = $2 AND external_id = $3) OR adopted_from = $2 || ':' || $3)
-		ORDER BY source = $2 AND external_id = $3 DESC LIMIT 1`, ws, source, ext))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return c, false, nil
-	}
-	return c, err == nil, wrap(err, "contact "+ext)
+	return byExternal(ctx, t.q, scanContact, "contact", "contacts", contactCols, ws, source, ext)
 }
 
 // SaveContact inserts the contact, or updates it when c.ID is set.
@@ -183,37 +189,35 @@ func scanDeal(row pgx.Row) (journey.Deal, error) {
 // DealByExternal finds a deal by its origin and external id, or by the ones it had
 // before the CRM adopted it (adopted_from).
 func (t *Tx) DealByExternal(ctx context.Context, ws, source, ext string) (journey.Deal, bool, error) {
-	d, err := scanDeal(t.q.QueryRow(ctx, `SELECT `+dealCols+` FROM deals
-		WHERE workspace_id = $1 AND ((source = $2 AND external_id = $3) OR adopted_from = $2 || ':' || $3)
-		ORDER BY source = $2 AND external_id = $3 DESC LIMIT 1`, ws, source, ext))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return d, false, nil
-	}
-	return d, err == nil, wrap(err, "deal "+ext)
+	return byExternal(ctx, t.q, scanDeal, "deal", "deals", dealCols, ws, source, ext)
 }
 
 // SaveDeal inserts the deal, or updates it when d.ID is set.
 func (t *Tx) SaveDeal(ctx context.Context, ws string, d journey.Deal) (string, error) {
-	if d.ID == "" {
-		d.ID = newID()
-		if d.CreatedAt.IsZero() {
-			d.CreatedAt = time.Now()
-		}
-		_, err := t.q.Exec(ctx, `
-			INSERT INTO deals (id, workspace_id, account_id, name, kind, amount_cents, currency, stage, close_date, owner_id,
-				source, external_id, created_at, closed_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-			d.ID, ws, d.AccountID, d.Name, string(d.Kind), d.AmountCents, d.Currency, d.Stage, nullTime(d.CloseDate),
-			nullID(d.OwnerID), d.Source, d.ExternalID, d.CreatedAt, nullTime(d.ClosedAt))
-		return d.ID, wrap(err, "deal "+d.Name)
-	}
-	_, err := t.q.Exec(ctx, `
+	sql, args := saveDealSQL(ws, &d)
+	_, err := t.q.Exec(ctx, sql, args...)
+	return d.ID, wrap(err, "deal "+d.Name)
+}
+
+// saveDealSQL is the statement that stores d: an update when it has an id,
+// else an insert, for which it gives d its new id (and a creation time when
+// it has none).
+func saveDealSQL(ws string, d *journey.Deal) (string, []any) {
+	if d.ID != "" {
+		return `
 		UPDATE deals SET account_id = $3, name = $4, kind = $5, amount_cents = $6, currency = $7, stage = $8,
 			close_date = $9, owner_id = $10, closed_at = $11, updated_at = now()
 		WHERE workspace_id = $1 AND id = $2`,
-		ws, d.ID, d.AccountID, d.Name, string(d.Kind), d.AmountCents, d.Currency, d.Stage, nullTime(d.CloseDate),
-		nullID(d.OwnerID), nullTime(d.ClosedAt))
-	return d.ID, wrap(err, "deal "+d.Name)
+			[]any{ws, d.ID, d.AccountID, d.Name, string(d.Kind), d.AmountCents, d.Currency, d.Stage, nullTime(d.CloseDate),
+				nullID(d.OwnerID), nullTime(d.ClosedAt)}
+	}
+	d.ID, d.CreatedAt = newID(), createdOrNow(d.CreatedAt)
+	return `
+		INSERT INTO deals (id, workspace_id, account_id, name, kind, amount_cents, currency, stage, close_date, owner_id,
+			source, external_id, created_at, closed_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		[]any{d.ID, ws, d.AccountID, d.Name, string(d.Kind), d.AmountCents, d.Currency, d.Stage, nullTime(d.CloseDate),
+			nullID(d.OwnerID), d.Source, d.ExternalID, d.CreatedAt, nullTime(d.ClosedAt)}
 }
 
 // AddEvent appends an event to the timeline. An event already stored (same

@@ -61,7 +61,7 @@ func Builtin() []journey.Definition {
 	src := builtins()
 	out := make([]journey.Definition, len(src))
 	for i, d := range src {
-		out[i] = clone(d)
+		out[i] = d.Clone()
 	}
 	return out
 }
@@ -71,33 +71,8 @@ func Builtin() []journey.Definition {
 func BuiltinByKey(key string) (journey.Definition, bool) {
 	for _, d := range builtins() {
 		if d.Key == key {
-			return clone(d), true
+			return d.Clone(), true
 		}
 	}
 	return journey.Definition{}, false
-}
-
-// clone copies d deeply enough that changing the copy's slices leaves the
-// cached templates alone.
-func clone(d journey.Definition) journey.Definition {
-	d.Segments = slices.Clone(d.Segments)
-	d.WonStages = slices.Clone(d.WonStages)
-	d.LostStages = slices.Clone(d.LostStages)
-	d.Stages = slices.Clone(d.Stages)
-	for i := range d.Stages {
-		s := &d.Stages[i]
-		s.EntryCriteria = slices.Clone(s.EntryCriteria)
-		s.ExitCriteria = slices.Clone(s.ExitCriteria)
-		s.Touchpoints = slices.Clone(s.Touchpoints)
-		s.CRMStages = slices.Clone(s.CRMStages)
-		s.DealKinds = slices.Clone(s.DealKinds)
-		s.Checklist = slices.Clone(s.Checklist)
-		s.Milestones = slices.Clone(s.Milestones)
-		for j := range s.Milestones {
-			m := &s.Milestones[j]
-			m.Personas = slices.Clone(m.Personas)
-			m.Evidence = slices.Clone(m.Evidence)
-		}
-	}
-	return d
 }

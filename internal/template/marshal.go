@@ -23,13 +23,7 @@ func Marshal(d journey.Definition) ([]byte, error) {
 	putStr(root, "description", d.Description)
 	putList(root, "won_stages", d.WonStages, true)
 	putList(root, "lost_stages", d.LostStages, true)
-	if len(d.Stages) > 0 {
-		stages := &yaml.Node{Kind: yaml.SequenceNode}
-		for _, s := range d.Stages {
-			stages.Content = append(stages.Content, stageNode(s))
-		}
-		put(root, "stages", stages)
-	}
+	putSeq(root, "stages", d.Stages, stageNode)
 
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
@@ -60,31 +54,23 @@ func stageNode(s journey.Stage) *yaml.Node {
 	putList(n, "deal_kinds", kinds, true)
 	putInt(n, "renewal_window_days", s.RenewalWindowDays)
 	putBool(n, "reentry", s.Reentry)
-	if len(s.Milestones) > 0 {
-		ms := &yaml.Node{Kind: yaml.SequenceNode}
-		for _, m := range s.Milestones {
-			mn := &yaml.Node{Kind: yaml.MappingNode}
-			putStr(mn, "key", m.Key)
-			putStr(mn, "name", m.Name)
-			putBool(mn, "required", m.Required)
-			putList(mn, "personas", m.Personas, true)
-			putList(mn, "evidence", m.Evidence, false)
-			putStr(mn, "description", m.Description)
-			ms.Content = append(ms.Content, mn)
-		}
-		put(n, "milestones", ms)
-	}
-	if len(s.Checklist) > 0 {
-		cl := &yaml.Node{Kind: yaml.SequenceNode}
-		for _, c := range s.Checklist {
-			cn := &yaml.Node{Kind: yaml.MappingNode}
-			putStr(cn, "key", c.Key)
-			putStr(cn, "section", c.Section)
-			putStr(cn, "question", c.Question)
-			cl.Content = append(cl.Content, cn)
-		}
-		put(n, "checklist", cl)
-	}
+	putSeq(n, "milestones", s.Milestones, func(m journey.Milestone) *yaml.Node {
+		mn := &yaml.Node{Kind: yaml.MappingNode}
+		putStr(mn, "key", m.Key)
+		putStr(mn, "name", m.Name)
+		putBool(mn, "required", m.Required)
+		putList(mn, "personas", m.Personas, true)
+		putList(mn, "evidence", m.Evidence, false)
+		putStr(mn, "description", m.Description)
+		return mn
+	})
+	putSeq(n, "checklist", s.Checklist, func(c journey.ChecklistItem) *yaml.Node {
+		cn := &yaml.Node{Kind: yaml.MappingNode}
+		putStr(cn, "key", c.Key)
+		putStr(cn, "section", c.Section)
+		putStr(cn, "question", c.Question)
+		return cn
+	})
 	return n
 }
 
@@ -110,6 +96,19 @@ func putBool(m *yaml.Node, key string, b bool) {
 	if b {
 		put(m, key, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
 	}
+}
+
+// putSeq adds a list of mappings unless items is empty, each item written
+// by node.
+func putSeq[T any](m *yaml.Node, key string, items []T, node func(T) *yaml.Node) {
+	if len(items) == 0 {
+		return
+	}
+	seq := &yaml.Node{Kind: yaml.SequenceNode}
+	for _, item := range items {
+		seq.Content = append(seq.Content, node(item))
+	}
+	put(m, key, seq)
 }
 
 // putList adds a list of text unless it is empty: on one line ([a, b]) for

@@ -590,30 +590,25 @@ func dueAddBusinessDays(t time.Time, n int) time.Time {
 }
 
 func dueWeekday(s string) time.Weekday {
-	switch {
-	case strings.HasPrefix(s, "mon"):
-		return time.Monday
-	case strings.HasPrefix(s, "tu"):
-		return time.Tuesday
-	case strings.HasPrefix(s, "we"):
-		return time.Wednesday
-	case strings.HasPrefix(s, "th"):
-		return time.Thursday
-	case strings.HasPrefix(s, "fr"):
-		return time.Friday
-	case strings.HasPrefix(s, "sa"):
-		return time.Saturday
+	if i := prefixIndex(s, "mon", "tu", "we", "th", "fr", "sa"); i >= 0 {
+		return time.Monday + time.Weekday(i)
 	}
 	return time.Sunday
 }
 
 func dueMonthNum(s string) int {
-	for i, p := range []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"} {
+	return prefixIndex(s, "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec") + 1
+}
+
+// prefixIndex is the index of the first of prefixes that s starts with, or
+// -1 when it starts with none.
+func prefixIndex(s string, prefixes ...string) int {
+	for i, p := range prefixes {
 		if strings.HasPrefix(s, p) {
-			return i + 1
+			return i
 		}
 	}
-	return 0
+	return -1
 }
 
 func dueNumber(s string) int {

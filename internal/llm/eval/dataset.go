@@ -212,6 +212,18 @@ func (ds Dataset) Check() error {
 		}
 		batch, last := 0, time.Time{}
 		made := map[string]int{} // id → batch it was made in
+		// claim takes the id of a labelled item made in batch madeIn; it is
+		// false when another item has it. Items without an id take none.
+		claim := func(id string, madeIn int) bool {
+			if id == "" {
+				return true
+			}
+			if ids[id] {
+				return false
+			}
+			ids[id], made[id] = true, madeIn
+			return true
+		}
 		for i, m := range c.Messages {
 			at, err := parseAt(m.At, loc)
 			if err != nil {
@@ -232,22 +244,16 @@ func (ds Dataset) Check() error {
 				if !party(e.Owner, false) || !party(e.Counterpart, true) || !validDate(e.Due) || e.What == "" {
 					return fail(i, "commitment %+v is not valid", e)
 				}
-				if e.ID != "" {
-					if ids[e.ID] {
-						return fail(i, "id %s repeated", e.ID)
-					}
-					ids[e.ID], made[e.ID] = true, m.Batch
+				if !claim(e.ID, m.Batch) {
+					return fail(i, "id %s repeated", e.ID)
 				}
 			}
 			for _, e := range m.WaitingOn {
 				if !party(e.Waiter, false) || !party(e.On, true) || e.What == "" {
 					return fail(i, "wait %+v is not valid", e)
 				}
-				if e.ID != "" {
-					if ids[e.ID] {
-						return fail(i, "id %s repeated", e.ID)
-					}
-					ids[e.ID], made[e.ID] = true, m.Batch
+				if !claim(e.ID, m.Batch) {
+					return fail(i, "id %s repeated", e.ID)
 				}
 			}
 			for _, s := range m.Stakeholders {

@@ -42,6 +42,20 @@ type found struct {
 	fulfilled    []journey.FoundFulfilment
 }
 
+// fileFindings gives each finding of one kind (what slot holds of a
+// message's findings) to the message of the batch it cites, found through
+// at; a finding that cites no message of the batch counts as predicted in
+// kind's score.
+func fileFindings[T any](r *Report, kind string, xs []T, at func(ts string) *found, messageTS func(T) string, slot func(*found) *[]T) {
+	for _, x := range xs {
+		if f := at(messageTS(x)); f != nil {
+			*slot(f) = append(*slot(f), x)
+		} else {
+			r.score(kind).Predicted++
+		}
+	}
+}
+
 func runConversation(ctx context.Context, m journey.ConversationModel, ds Dataset, def journey.Definition, c Conversation, r *Report) error {
 	loc, err := time.LoadLocation(c.TZ)
 	if err != nil {
@@ -125,41 +139,16 @@ func runConversation(ctx context.Context, m journey.ConversationModel, ds Datase
 				r.Mistakes = append(r.Mistakes, fmt.Sprintf("%s: finding for a message not in the batch (%q)", c.ID, ts))
 				return nil
 			}
-			for _, x := range an.Commitments {
-				if f := at(x.MessageTS); f != nil {
-					f.commitments = append(f.commitments, x)
-				} else {
-					r.score("commitments").Predicted++
-				}
-			}
-			for _, x := range an.WaitingOn {
-				if f := at(x.MessageTS); f != nil {
-					f.waits = append(f.waits, x)
-				} else {
-					r.score("waiting-on").Predicted++
-				}
-			}
-			for _, x := range an.Milestones {
-				if f := at(x.MessageTS); f != nil {
-					f.milestones = append(f.milestones, x)
-				} else {
-					r.score("milestones").Predicted++
-				}
-			}
-			for _, x := range an.Stakeholders {
-				if f := at(x.MessageTS); f != nil {
-					f.stakeholders = append(f.stakeholders, x)
-				} else {
-					r.score("stakeholders").Predicted++
-				}
-			}
-			for _, x := range an.Fulfilled {
-				if f := at(x.MessageTS); f != nil {
-					f.fulfilled = append(f.fulfilled, x)
-				} else {
-					r.score("fulfilments").Predicted++
-				}
-			}
+			fileFindings(r, "commitments", an.Commitments, at, func(x journey.FoundCommitment) string { return x.MessageTS },
+				func(f *found) *[]journey.FoundCommitment { return &f.commitments })
+			fileFindings(r, "waiting-on", an.WaitingOn, at, func(x journey.FoundWait) string { return x.MessageTS },
+				func(f *found) *[]journey.FoundWait { return &f.waits })
+			fileFindings(r, "milestones", an.Milestones, at, func(x journey.FoundMilestone) string { return x.MessageTS },
+				func(f *found) *[]journey.FoundMilestone { return &f.milestones })
+			fileFindings(r, "stakeholders", an.Stakeholders, at, func(x journey.FoundStakeholder) string { return x.MessageTS },
+				func(f *found) *[]journey.FoundStakeholder { return &f.stakeholders })
+			fileFindings(r, "fulfilments", an.Fulfilled, at, func(x journey.FoundFulfilment) string { return x.MessageTS },
+				func(f *found) *[]journey.FoundFulfilment { return &f.fulfilled })
 		}
 		// Score, then carry what the model found into the next batches as
 		// the bot would store it: fulfilled items close, new ones open
@@ -169,8 +158,8 @@ func runConversation(ctx context.Context, m journey.ConversationModel, ds Datase
 			where := fmt.Sprintf("%s#%d", c.ID, i)
 			cids, wids := r.scoreMessage(where, c.Messages[i], f)
 			for _, x := range f.fulfilled {
-				open = removeCommitment(open, x.CommitmentID)
-				openW = removeWait(openW, x.WaitID)
+				open = without(open, x.CommitmentID, func(c journey.Commitment) string { return c.ID })
+				openW = without(openW, x.WaitID, func(w journey.WaitItem) string { return w.ID })
 			}
 			for k, x := range f.commitments {
 				id := cids[k]
@@ -195,30 +184,31 @@ func runConversation(ctx context.Context, m journey.ConversationModel, ds Datase
 	return nil
 }
 
-func removeCommitment(cs []journey.Commitment, id string) []journey.Commitment {
-	if id == "" {
-		return cs
+// without returns xs less the items whose id (as id reads it) is drop, in a
+// new slice; an empty drop leaves xs as it is.
+func without[T any](xs []T, drop string, id func(T) string) []T {
+	if drop == "" {
+		return xs
 	}
-	out := cs[:0:0]
-	for _, c := range cs {
-		if c.ID != id {
-			out = append(out, c)
+	out := xs[:0:0]
+	for _, x := range xs {
+		if id(x) != drop {
+			out = append(out, x)
 		}
 	}
 	return out
 }
 
-func removeWait(ws []journey.WaitItem, id string) []journey.WaitItem {
-	if id == "" {
-		return ws
+// scoreField scores in s one field of a labelled item paired with a found
+// one: right when the two agree, else a mistake under name.
+func (r *Report) scoreField(s *Score, where, name, what, labelled, found string) {
+	s.Predicted++
+	s.Expected++
+	if labelled == found {
+		s.Correct++
+	} else {
+		r.mistake(where, name, fmt.Sprintf("%q: labelled %q, found %q", what, labelled, found))
 	}
-	out := ws[:0:0]
-	for _, w := range ws {
-		if w.ID != id {
-			out = append(out, w)
-		}
-	}
-	return out
 }
 
 // scoreMessage compares what the model found in one message with the
@@ -240,13 +230,7 @@ func (r *Report) scoreMessage(where string, em Message, f found) (cids, wids []s
 		e, x := em.Commitments[p.e], f.commitments[p.p]
 		matchedE[p.e], matchedP[p.p] = true, true
 		cids[p.p] = e.ID
-		cp.Predicted++
-		cp.Expected++
-		if e.Counterpart == x.Counterpart {
-			cp.Correct++
-		} else {
-			r.mistake(where, "commitment counterpart", fmt.Sprintf("%q: labelled %q, found %q", e.What, e.Counterpart, x.Counterpart))
-		}
+		r.scoreField(cp, where, "commitment counterpart", e.What, e.Counterpart, x.Counterpart)
 		due.Predicted++
 		due.Expected++
 		gotDue := ""
@@ -294,13 +278,7 @@ func (r *Report) scoreMessage(where string, em Message, f found) (cids, wids []s
 		e, x := em.WaitingOn[p.e], f.waits[p.p]
 		matchedE[p.e], matchedP[p.p] = true, true
 		wids[p.p] = e.ID
-		won.Predicted++
-		won.Expected++
-		if e.On == x.On {
-			won.Correct++
-		} else {
-			r.mistake(where, "waiting-on on", fmt.Sprintf("%q: labelled %q, found %q", e.What, e.On, x.On))
-		}
+		r.scoreField(won, where, "waiting-on on", e.What, e.On, x.On)
 	}
 	for _, p := range wcross {
 		e, x := em.WaitingOn[p.e], f.waits[p.p]
@@ -412,50 +390,44 @@ type scored struct {
 // first those with the same owner (preferring the same due date, then
 // shared words), then the rest regardless of owner.
 func pairCommitments(exp []Commitment, got []journey.FoundCommitment) (same, cross []pair) {
-	var cs []scored
-	for i, e := range exp {
-		for j, x := range got {
-			if e.Owner == x.Owner {
-				s := 100 + overlap(e.What, x.What)
-				if e.Due == dateOrEmpty(x.Due) {
-					s += 50
-				}
-				cs = append(cs, scored{pair{i, j}, s})
-			}
-		}
-	}
-	same = greedy(len(exp), len(got), cs, nil)
-	cs = cs[:0]
-	for i, e := range exp {
-		for j, x := range got {
-			cs = append(cs, scored{pair{i, j}, overlap(e.What, x.What)})
-		}
-	}
-	return same, greedy(len(exp), len(got), cs, same)
+	return pairItems(len(exp), len(got),
+		func(i, j int) bool { return exp[i].Owner == got[j].Owner },
+		func(i, j int) bool { return exp[i].Due == dateOrEmpty(got[j].Due) },
+		func(i, j int) int { return overlap(exp[i].What, got[j].What) })
 }
 
 // pairWaits pairs labelled and found waits of one message, by waiter first.
 func pairWaits(exp []Wait, got []journey.FoundWait) (same, cross []pair) {
+	return pairItems(len(exp), len(got),
+		func(i, j int) bool { return exp[i].Waiter == got[j].Waiter },
+		func(i, j int) bool { return exp[i].On == got[j].On },
+		func(i, j int) int { return overlap(exp[i].What, got[j].What) })
+}
+
+// pairItems pairs ne labelled items with np found ones: first those of the
+// same party (scored by shared words, more when closer says they agree on
+// more), then the rest by shared words alone.
+func pairItems(ne, np int, sameParty, closer func(e, p int) bool, words func(e, p int) int) (same, cross []pair) {
 	var cs []scored
-	for i, e := range exp {
-		for j, x := range got {
-			if e.Waiter == x.Waiter {
-				s := 100 + overlap(e.What, x.What)
-				if e.On == x.On {
+	for i := range ne {
+		for j := range np {
+			if sameParty(i, j) {
+				s := 100 + words(i, j)
+				if closer(i, j) {
 					s += 50
 				}
 				cs = append(cs, scored{pair{i, j}, s})
 			}
 		}
 	}
-	same = greedy(len(exp), len(got), cs, nil)
+	same = greedy(ne, np, cs, nil)
 	cs = cs[:0]
-	for i, e := range exp {
-		for j, x := range got {
-			cs = append(cs, scored{pair{i, j}, overlap(e.What, x.What)})
+	for i := range ne {
+		for j := range np {
+			cs = append(cs, scored{pair{i, j}, words(i, j)})
 		}
 	}
-	return same, greedy(len(exp), len(got), cs, same)
+	return same, greedy(ne, np, cs, same)
 }
 
 // greedy picks pairs, best score first, each item used once and none of

@@ -172,8 +172,19 @@ func (b *batch) fulfilPiece(m *message, piece string) {
 	asPromised := strings.Contains(low, "as promised")
 	var cands []journey.FoundFulfilment
 	var loose []journey.FoundFulfilment // the head noun alone
+	// match files f, the delivery of what, among cands when the piece covers
+	// what or meant says it is meant all the same, else among loose when
+	// the piece names what's head noun or may says it may be meant.
+	match := func(f journey.FoundFulfilment, what string, meant, may bool) {
+		switch {
+		case covers(what, piece) || meant:
+			cands = append(cands, f)
+		case may || headNoun(what) != "" && tokens(piece)[headNoun(what)]:
+			loose = append(loose, f)
+		}
+	}
 	for _, c := range b.in.Open {
-		if b.done["c:"+c.ID] || c.Status != "" && c.Status != journey.CommitmentOpen {
+		if b.done["c:"+c.ID] || !c.Open() {
 			continue
 		}
 		ours := c.Side == m.side && delivered
@@ -181,19 +192,11 @@ func (b *batch) fulfilPiece(m *message, piece string) {
 		if !ours && !theirs {
 			continue
 		}
-		f := journey.FoundFulfilment{MessageTS: m.msg.TS, CommitmentID: c.ID}
-		switch {
-		case covers(c.What, piece):
-			cands = append(cands, f)
-		case ours && asPromised && b.onlyOpenOf(m.side) == c.ID:
-			cands = append(cands, f)
-		case genericReply[strings.ToLower(c.What)] && b.onlyReplyOf(c.Side) == c.ID && replyDoneRe.MatchString(low):
+		match(journey.FoundFulfilment{MessageTS: m.msg.TS, CommitmentID: c.ID}, c.What,
+			ours && asPromised && b.onlyOpenOf(m.side) == c.ID,
 			// "our counsel sent comments to you this morning" after "our
 			// counsel will come back to you"
-			loose = append(loose, f)
-		case headNoun(c.What) != "" && tokens(piece)[headNoun(c.What)]:
-			loose = append(loose, f)
-		}
+			genericReply[strings.ToLower(c.What)] && b.onlyReplyOf(c.Side) == c.ID && replyDoneRe.MatchString(low))
 	}
 	for _, w := range b.in.OpenWaiting {
 		if b.done["w:"+w.ID] || !w.Open() {
@@ -204,13 +207,7 @@ func (b *batch) fulfilPiece(m *message, piece string) {
 		if !ours && !theirs {
 			continue
 		}
-		f := journey.FoundFulfilment{MessageTS: m.msg.TS, WaitID: w.ID}
-		switch {
-		case covers(w.What, piece):
-			cands = append(cands, f)
-		case headNoun(w.What) != "" && tokens(piece)[headNoun(w.What)]:
-			loose = append(loose, f)
-		}
+		match(journey.FoundFulfilment{MessageTS: m.msg.TS, WaitID: w.ID}, w.What, false, false)
 	}
 	// The head noun alone ("The list is in the shared sheet") is enough
 	// when it can only mean one open item.
@@ -245,7 +242,7 @@ func thirdSent(low string, b *batch) bool {
 func (b *batch) onlyOpenOf(side journey.Side) string {
 	id := ""
 	for _, c := range b.in.Open {
-		if c.Side == side && (c.Status == "" || c.Status == journey.CommitmentOpen) {
+		if c.Side == side && c.Open() {
 			if id != "" {
 				return ""
 			}
@@ -260,7 +257,7 @@ func (b *batch) onlyOpenOf(side journey.Side) string {
 func (b *batch) onlyReplyOf(side journey.Side) string {
 	id := ""
 	for _, c := range b.in.Open {
-		if c.Side == side && (c.Status == "" || c.Status == journey.CommitmentOpen) && genericReply[strings.ToLower(c.What)] && !b.done["c:"+c.ID] {
+		if c.Side == side && c.Open() && genericReply[strings.ToLower(c.What)] && !b.done["c:"+c.ID] {
 			if id != "" {
 				return ""
 			}

@@ -154,7 +154,7 @@ func newBatchRules(in journey.AnalysisInput, batch []journey.Message, now time.T
 		r.milestones[ms.Key] = true
 	}
 	for _, c := range in.Open {
-		if c.ID != "" && (c.Status == "" || c.Status == journey.CommitmentOpen) {
+		if c.ID != "" && c.Open() {
 			r.commitments[c.ID] = true
 		}
 	}

@@ -223,7 +223,7 @@ func analysisPrompt(in journey.AnalysisInput, batch []journey.Message, now time.
 		doc.Context.Milestones = append(doc.Context.Milestones, promptMilestone{Key: ms.Key, Name: ms.Name, Evidence: ev})
 	}
 	for _, c := range in.Open {
-		if c.Status != "" && c.Status != journey.CommitmentOpen {
+		if !c.Open() {
 			continue
 		}
 		pc := promptCommitment{ID: c.ID, Side: sideName(c.Side), Owner: c.OwnerName, Counterpart: c.Counterpart, What: c.What}
