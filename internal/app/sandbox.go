@@ -43,7 +43,7 @@ func SandboxUsers(doc importer.Document) []slacksim.User {
 	// Acme's champion, in the shared deal channel (Slack Connect)
 	for _, c := range doc.Contacts {
 		if c.Name == "Tom Becker" {
-			users = append(users, slacksim.User{ID: "U0ACMETOM", Name: "tom", RealName: c.Name, Email: c.Email, TZ: "America/New_York"})
+			users = append(users, slacksim.User{ID: "U0ACMETOM", Name: "tom", RealName: c.Name, Email: c.Email, TZ: "America/New_York", TeamID: "T0ACME"})
 		}
 	}
 	return users

@@ -216,9 +216,12 @@ func TestAskInAThread(t *testing.T) {
 	if top != 1 {
 		t.Errorf("answers must stay in the thread; the channel has %d top-level messages", top)
 	}
-	// in the deal channel linked to Acme, "they" are Acme
-	_, linked := e.askThread(maya, "C0ACME", "", "what are they waiting on from us?")
-	wantAll(t, "in #deals-acme", shown(linked), "SOC 2 Type II report")
+	// in the deal channel linked to Acme, "they" are Acme; the channel is
+	// shared with Acme, so the answer goes to Maya alone
+	if _, err := e.sim.Mention(ctx(t), maya, "C0ACME", "", "what are they waiting on from us?"); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("the answer in #deals-acme, to Maya only", func() bool { _, ok := e.ephemeralWith(maya, "SOC 2 Type II report"); return ok })
 	// "@Journey acme" is still the card
 	_, card := e.askThread(maya, "C0GENERAL", "", "acme")
 	wantAll(t, "@Journey acme", blocksText(card.Blocks), "Stage:")

@@ -45,9 +45,11 @@ func (r *Runner) Ingest(ctx context.Context, ws string, m journey.Event) (eventI
 	return eventID, added, err
 }
 
-// Edit records a message's new text and queues it for analysis again.
+// Edit records a message's new text and queues it for analysis again. It
+// takes the message and then its findings, where an analysis takes them
+// the other way round: a deadlock between the two is tried again.
 func (r *Runner) Edit(ctx context.Context, ws, source, ext, text string, at time.Time) error {
-	return r.store.InTx(ctx, func(tx *store.Tx) error {
+	return r.store.InTxRetrying(ctx, func(tx *store.Tx) error {
 		_, accountID, err := tx.EditMessage(ctx, ws, source, ext, text, journey.Summarize(text), at)
 		if journey.ErrorCode(err) == journey.ENOTFOUND {
 			return nil // an edit of a message Journey never stored
@@ -59,9 +61,10 @@ func (r *Runner) Edit(ctx context.Context, ws, source, ext, text string, at time
 	})
 }
 
-// Delete forgets a deleted message's text and what was found in it.
+// Delete forgets a deleted message's text and what was found in it (tried
+// again after a deadlock, as Edit).
 func (r *Runner) Delete(ctx context.Context, ws, source, ext string, at time.Time) error {
-	return r.store.InTx(ctx, func(tx *store.Tx) error { return tx.DeleteMessage(ctx, ws, source, ext, at) })
+	return r.store.InTxRetrying(ctx, func(tx *store.Tx) error { return tx.DeleteMessage(ctx, ws, source, ext, at) })
 }
 
 type analyzeWorker struct {

@@ -150,10 +150,12 @@ type OutboxEmail struct {
 	Attempts  int
 	LastError string
 	// SlackChannel and SlackTS are the message whose Send button approved
-	// it, updated in place with the outcome.
-	SlackChannel string
-	SlackTS      string
-	SentAt       time.Time
+	// it, updated in place with the outcome; SlackThreadTS is its thread
+	// when it is a thread reply.
+	SlackChannel  string
+	SlackTS       string
+	SlackThreadTS string
+	SentAt        time.Time
 }
 
 // SentFollowUp is a follow-up that went out through Journey, for the

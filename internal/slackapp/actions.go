@@ -24,6 +24,9 @@ type origin struct {
 	TS          string `json:"ts,omitempty"`
 	ThreadTS    string `json:"tts,omitempty"`
 	ResponseURL string `json:"r,omitempty"`
+	// Blocks are the clicked message's blocks as the click carried them
+	// (a thread reply cannot be read back with conversations.history).
+	Blocks []slack.Block `json:"-"`
 }
 
 func originOf(cb slack.InteractionCallback) origin {
@@ -42,6 +45,7 @@ func originOf(cb slack.InteractionCallback) origin {
 	default:
 		o.Kind, o.TS = "message", firstNonEmpty(cb.Container.MessageTs, cb.Message.Timestamp)
 		o.ThreadTS = cb.Message.ThreadTimestamp
+		o.Blocks = cb.Message.Blocks.BlockSet
 	}
 	return o
 }
@@ -127,6 +131,9 @@ func (a *App) handleShare(ctx context.Context, c caller, cb slack.InteractionCal
 		return a.tell(ctx, c, cb, journey.ErrorMessage(err))
 	}
 	channel := firstNonEmpty(cb.Container.ChannelID, cb.Channel.ID)
+	if a.sharedOutside(ctx, channel) {
+		return a.tell(ctx, c, cb, sharedShareText)
+	}
 	err = a.postCard(ctx, channel, "", card)
 	switch {
 	case isSlackError(err, "not_in_channel"), isSlackError(err, "channel_not_found"):
@@ -231,19 +238,49 @@ func (a *App) refresh(ctx context.Context, c caller, o origin, action journey.Ac
 		return a.replaceEphemeralCard(ctx, c, o.ResponseURL, action.AccountID)
 	}
 	st, _ := a.sendStateOf(ctx, c.WS.ID, action)
-	return a.rerenderAction(ctx, o.Channel, o.TS, action, st)
+	return a.rerenderAction(ctx, o.Channel, o.TS, o.ThreadTS, o.Blocks, action, st)
 }
 
 // rerenderAction re-renders one action's blocks in a message in a DM or
-// channel, in place, and keeps the rest of the message as it is.
-func (a *App) rerenderAction(ctx context.Context, channel, ts string, action journey.Action, st sendState) error {
-	var original []slack.Block
-	if h, err := a.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
-		ChannelID: channel, Latest: ts, Oldest: ts, Inclusive: true, Limit: 1}); err == nil && len(h.Messages) == 1 {
-		original = h.Messages[0].Blocks.BlockSet
+// channel, in place, and keeps the rest of the message as it is: original
+// are its blocks when the caller has them (a click carries them), else the
+// message is read back, from its thread when threadTS names one.
+func (a *App) rerenderAction(ctx context.Context, channel, ts, threadTS string, original []slack.Block, action journey.Action, st sendState) error {
+	if original == nil {
+		original = a.messageBlocks(ctx, channel, ts, threadTS)
 	}
 	blocks := replaceActionBlocks(original, action, a.cfg.Now(), st)
 	return a.pace.update(ctx, a.api, channel, ts, slack.MsgOptionText(escape(action.Title), false), slack.MsgOptionBlocks(blocks...))
+}
+
+// messageBlocks reads one message's blocks: conversations.history never
+// returns thread replies, so a reply is read with conversations.replies.
+func (a *App) messageBlocks(ctx context.Context, channel, ts, threadTS string) []slack.Block {
+	if threadTS != "" && threadTS != ts {
+		msgs, _, _, err := a.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+			ChannelID: channel, Timestamp: threadTS, Latest: ts, Oldest: ts, Inclusive: true, Limit: 2})
+		if err != nil {
+			a.log.Warn("read a thread reply", "channel", channel, "ts", ts, "err", err)
+		}
+		for _, m := range msgs {
+			if m.Timestamp == ts {
+				return m.Blocks.BlockSet
+			}
+		}
+		return nil
+	}
+	h, err := a.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+		ChannelID: channel, Latest: ts, Oldest: ts, Inclusive: true, Limit: 1})
+	if err != nil {
+		a.log.Warn("read a message", "channel", channel, "ts", ts, "err", err)
+		return nil
+	}
+	for _, m := range h.Messages {
+		if m.Timestamp == ts {
+			return m.Blocks.BlockSet
+		}
+	}
+	return nil
 }
 
 // replaceActionBlocks swaps one action's blocks (block ids act_, draft_,

@@ -90,6 +90,14 @@ type Config struct {
 	// AskThreads keeps conversations' context for follow-ups. Nil: every
 	// question stands alone.
 	AskThreads AskThreads
+	// Readers is who may see internal data (cards, answers, books, actions,
+	// drafts): ReadPeople (the people Journey knows), ReadPeopleAndAdmins
+	// (those and Slack workspace admins and owners; the default) or
+	// ReadMembers (any full member of the workspace). People from another
+	// organization in a Slack Connect channel and Slack guests never may;
+	// they and anyone else get a short refusal. In a channel shared outside
+	// the organization nothing internal is posted, whoever asks.
+	Readers string
 }
 
 // Drafter redrafts new actions' follow-ups. *jobs.Runner implements it.
@@ -116,6 +124,9 @@ func (c *Config) defaults() {
 	if c.Log == nil {
 		c.Log = slog.Default()
 	}
+	if c.Readers != ReadPeople && c.Readers != ReadMembers {
+		c.Readers = ReadPeopleAndAdmins
+	}
 }
 
 // App is Journey's Slack surface: Socket Mode connections feeding one router.
@@ -137,6 +148,7 @@ type App struct {
 	teamID    string
 	teamURL   string // https://WORKSPACE.slack.com/, for permalinks
 	users     userCache
+	shared    sharedCache // channels shared outside the organization
 	pace      pacer
 	nameCache nameCache
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -102,16 +101,9 @@ func (a *App) answerQuestion(ctx context.Context, c caller, userID, channel, thr
 		}
 	}
 	ans, err := a.cfg.Ask.Ask(ctx, c.WS.ID, ask.Asker{Person: c.Person, Known: c.Known}, question, th)
+	// in a channel shared outside the organization, only the asker sees it
 	post := func(text string, blocks ...slack.Block) error {
-		opts := []slack.MsgOption{slack.MsgOptionText(text, false)}
-		if len(blocks) > 0 {
-			opts = append(opts, slack.MsgOptionBlocks(blocks...))
-		}
-		if replyTS != "" {
-			opts = append(opts, slack.MsgOptionTS(replyTS))
-		}
-		_, _, perr := a.postMessage(ctx, channel, opts...)
-		return perr
+		return a.postInChannel(ctx, c, channel, replyTS, text, blocks...)
 	}
 	if err != nil {
 		if perr := post("Sorry, I could not answer that just now: " + escape(journey.ErrorMessage(err)) + ". Try again in a moment."); perr != nil {
@@ -190,16 +182,6 @@ func answerBlocks(ans ask.Answer, now time.Time, mailing bool) []slack.Block {
 		bs = bs[:maxMessageBlocks]
 	}
 	return bs
-}
-
-// safeLink returns u if it is a plain http(s) URL that fits in a mrkdwn
-// link, else "".
-func safeLink(u string) string {
-	p, err := url.Parse(u)
-	if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" || strings.ContainsAny(u, "|<> \n") || len(u) > 1000 {
-		return ""
-	}
-	return u
 }
 
 // suggestedPrompts are what the assistant pane offers to ask, by role.

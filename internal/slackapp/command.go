@@ -29,11 +29,13 @@ const usageText = "*Journey* shows where a customer is in their journey, why, an
 
 // handleJourney answers /journey.
 func (a *App) handleJourney(ctx context.Context, c caller, cmd slack.SlashCommand, r *responder) error {
-	text := strings.TrimSpace(cmd.Text)
+	text := strings.TrimSpace(slackUnescaper.Replace(cmd.Text)) // Slack escapes & < > here; with should_escape off, mentions and links come as typed
 	first := strings.ToLower(firstField(text))
 	switch {
 	case text == "" || first == "help" || first == "?":
 		return r.Reply(ctx, ephemeral("Journey help", section(usageText)))
+	case !c.MayRead && first != "setup": // setup checks for admins itself
+		return r.Reply(ctx, ephemeral(c.refusal()))
 	case first == "mine" || first == "my":
 		return a.replyMine(ctx, c, r)
 	case first == "link":

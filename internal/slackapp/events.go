@@ -22,14 +22,13 @@ func (a *App) handleMention(ctx context.Context, c caller, ev slackevents.Events
 		return nil
 	}
 	thread := firstNonEmpty(e.ThreadTimeStamp, e.TimeStamp)
-	query := strings.TrimSpace(mentionToken.ReplaceAllString(e.Text, " "))
+	if !c.MayRead {
+		return a.refuse(ctx, c, e.Channel, thread)
+	}
+	query := strings.TrimSpace(fromSlack(mentionToken.ReplaceAllString(e.Text, " ")))
+	// in a channel shared outside the organization, only the asker sees it
 	reply := func(text string, blocks ...slack.Block) error {
-		opts := []slack.MsgOption{slack.MsgOptionText(text, false), slack.MsgOptionTS(thread)}
-		if len(blocks) > 0 {
-			opts = append(opts, slack.MsgOptionBlocks(blocks...))
-		}
-		_, _, err := a.postMessage(ctx, e.Channel, opts...)
-		return err
+		return a.postInChannel(ctx, c, e.Channel, thread, text, blocks...)
 	}
 	accountID := ""
 	if query == "" || strings.EqualFold(query, "help") {
@@ -60,7 +59,7 @@ func (a *App) handleMention(ctx context.Context, c caller, ev slackevents.Events
 	if err != nil {
 		return reply(journey.ErrorMessage(err))
 	}
-	return a.postCard(ctx, e.Channel, thread, card)
+	return reply(escape(card.Account.Name+": "+card.Position.StageName), cardBlocks(card, cardOptions{Shared: true, Now: a.cfg.Now()})...)
 }
 
 // handleMessage answers direct messages: an account name gets its card,
@@ -76,7 +75,7 @@ func (a *App) handleMessage(ctx context.Context, c caller, ev slackevents.Events
 	if e.ChannelType != "im" || e.BotID != "" || e.SubType != "" || e.User == "" || e.User == a.botUser {
 		return nil
 	}
-	text := strings.TrimSpace(mentionToken.ReplaceAllString(e.Text, " "))
+	text := strings.TrimSpace(fromSlack(mentionToken.ReplaceAllString(e.Text, " ")))
 	post := func(text string, blocks ...slack.Block) error {
 		opts := []slack.MsgOption{slack.MsgOptionText(text, false)}
 		if len(blocks) > 0 {
@@ -89,6 +88,8 @@ func (a *App) handleMessage(ctx context.Context, c caller, ev slackevents.Events
 	switch {
 	case text == "" || first == "help" || first == "hi" || first == "hello":
 		return post("Journey help", section(usageText))
+	case !c.MayRead:
+		return post(c.refusal())
 	case first == "log":
 		// "log acme Called Dana; she'll send the PO Friday" — a note on the
 		// account's timeline, as with /journey log

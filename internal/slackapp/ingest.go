@@ -106,7 +106,15 @@ func (a *App) ingestChannelMessage(ctx context.Context, c caller, e *slackevents
 			return nil
 		}
 		ext := journey.MessageRef(e.Channel, e.Message.Timestamp, e.Message.ThreadTimestamp)
-		return a.cfg.Ingester.Edit(ctx, c.WS.ID, SourceSlack, ext, e.Message.Text, a.cfg.Now())
+		if e.Message.SubType == "tombstone" {
+			// a thread parent deleted while it has replies stays as
+			// "This message was deleted."
+			return a.cfg.Ingester.Delete(ctx, c.WS.ID, SourceSlack, ext, a.cfg.Now())
+		}
+		if e.PreviousMessage != nil && e.PreviousMessage.Text == e.Message.Text {
+			return nil // an unfurl, a reply count, a reaction: not an edit
+		}
+		return a.cfg.Ingester.Edit(ctx, c.WS.ID, SourceSlack, ext, fromSlack(e.Message.Text), a.cfg.Now())
 	case "message_deleted":
 		ts, thread := e.DeletedTimeStamp, ""
 		if e.PreviousMessage != nil {
@@ -117,7 +125,8 @@ func (a *App) ingestChannelMessage(ctx context.Context, c caller, e *slackevents
 	default:
 		return nil // joins, topic changes, bot messages
 	}
-	if e.BotID != "" || e.User == "" || e.User == a.botUser || strings.TrimSpace(e.Text) == "" {
+	text := fromSlack(e.Text)
+	if e.BotID != "" || e.User == "" || e.User == a.botUser || strings.TrimSpace(text) == "" {
 		return nil
 	}
 	w := a.author(ctx, c, e.User, accountID)
@@ -125,8 +134,8 @@ func (a *App) ingestChannelMessage(ctx context.Context, c caller, e *slackevents
 	_, _, err = a.cfg.Ingester.Ingest(ctx, c.WS.ID, journey.Event{
 		AccountID: accountID, ActorID: w.ActorID, ContactID: w.ContactID, Kind: journey.EventMessage, Source: SourceSlack,
 		ExternalID: journey.MessageRef(e.Channel, e.TimeStamp, e.ThreadTimeStamp), At: at, Direction: w.Side,
-		Summary: journey.Summarize(e.Text), Link: a.permalink(e.Channel, e.TimeStamp, e.ThreadTimeStamp),
-		AuthorRef: e.User, AuthorName: w.Name, Text: e.Text,
+		Summary: journey.Summarize(text), Link: a.permalink(e.Channel, e.TimeStamp, e.ThreadTimeStamp),
+		AuthorRef: e.User, AuthorName: w.Name, Text: text,
 	})
 	return err
 }

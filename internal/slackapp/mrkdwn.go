@@ -1,6 +1,8 @@
 package slackapp
 
 import (
+	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -30,6 +32,27 @@ var mrkdwnEscaper = strings.NewReplacer(
 // escape makes text from people, the CRM or imports safe to put in mrkdwn:
 // no mentions (<!channel>, <@U…>), no links, no formatting injected.
 func escape(s string) string { return mrkdwnEscaper.Replace(s) }
+
+// safeLink returns u if it is a plain http(s) URL that fits in a mrkdwn
+// link, else "".
+func safeLink(u string) string {
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" || strings.ContainsAny(u, "|<> \n") || len(u) > 1000 {
+		return ""
+	}
+	return u
+}
+
+var slackUserID = regexp.MustCompile(`^[UW][A-Z0-9]{2,20}$`)
+
+// userRef mentions a Slack user id as <@U…> when it is one, else "": an id
+// from an import or the CRM must not smuggle <!channel> or a link in.
+func userRef(id string) string {
+	if !slackUserID.MatchString(id) {
+		return ""
+	}
+	return "<@" + id + ">"
+}
 
 // truncate cuts s to at most n characters (runes), ending with "…".
 func truncate(s string, n int) string {
@@ -96,3 +119,40 @@ func capped[T any](items []T, limit int, what string, line func(i int, item T) s
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// slackMarkup is Slack's markup in the text of messages and mentions:
+// <@U…>, <@U…|name>, <#C…|name>, <!here>, <!subteam^S…|@team>,
+// <https://…|label> and <https://…>.
+var slackMarkup = regexp.MustCompile(`<([^<>|]*)(?:\|([^<>]*))?>`)
+
+var slackUnescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
+
+// fromSlack turns message or mention text as Slack sends it into what the
+// person typed: mentions and channels by name (or id), links by label and
+// address, and &amp; &lt; &gt; unescaped. Text from Slack goes through it
+// once, where it enters Journey.
+func fromSlack(s string) string {
+	s = slackMarkup.ReplaceAllStringFunc(s, func(tok string) string {
+		m := slackMarkup.FindStringSubmatch(tok)
+		target, label := m[1], m[2]
+		switch {
+		case strings.HasPrefix(target, "@"):
+			return "@" + strings.TrimPrefix(firstNonEmpty(label, target[1:]), "@")
+		case strings.HasPrefix(target, "#"):
+			return "#" + firstNonEmpty(label, target[1:])
+		case strings.HasPrefix(target, "!"):
+			if label != "" {
+				return label
+			}
+			name, _, _ := strings.Cut(target[1:], "^")
+			return "@" + name
+		}
+		addr := strings.TrimPrefix(target, "mailto:")
+		bare := strings.TrimPrefix(strings.TrimPrefix(addr, "https://"), "http://")
+		if label == "" || label == addr || label == bare {
+			return firstNonEmpty(label, addr)
+		}
+		return label + " (" + addr + ")"
+	})
+	return slackUnescaper.Replace(s)
+}

@@ -93,6 +93,9 @@ func (a *App) sendActions(ctx context.Context, ws string, p journey.Person, day,
 // PostDigest posts a manager's team digest in a channel: a short summary,
 // and for a big team the full lists as replies in its thread.
 func (a *App) PostDigest(ctx context.Context, ws, channel string, manager journey.Person, day string, since, now time.Time) (string, error) {
+	if a.sharedOutside(ctx, channel) {
+		return "", journey.Errorf(journey.EINVALID, "Journey does not post digests in %s: it is shared with people outside the organization", channel)
+	}
 	people, err := a.store.People(ctx, ws)
 	if err != nil {
 		return "", err

@@ -30,6 +30,12 @@ type caller struct {
 	Person  journey.Person // zero when the Slack user is not one of our people
 	Known   bool           // Person is set
 	Channel string
+	// Outsider is a person of another organization (Slack Connect), Guest a
+	// Slack guest of this one; MayRead says whether the caller may see
+	// internal data at all (Config.Readers). decideAccess sets all three.
+	Outsider bool
+	Guest    bool
+	MayRead  bool
 }
 
 // CanActFor reports whether the caller may act on an action owned by ownerID.
@@ -156,6 +162,9 @@ func (a *App) routeInteraction(ctx context.Context, client *socketmode.Client, e
 				if err != nil {
 					return r.Reply(hctx, ephemeral(journey.ErrorMessage(err)))
 				}
+				if !c.MayRead {
+					return a.tell(hctx, c, cb, c.refusal())
+				}
 				return h(hctx, c, cb, *act, r)
 			})
 		}
@@ -170,8 +179,11 @@ func (a *App) routeInteraction(ctx context.Context, client *socketmode.Client, e
 			a.withBudget(ctx, client, evt, r, a.cfg.SubmissionBudget, func(hctx context.Context) error {
 				c, err := a.caller(hctx, cb.Team.ID, cb.User.ID, channel)
 				if err != nil {
-					r.Ack(viewErrors(BlockSubject, journey.ErrorMessage(err)))
-					return nil
+					if block := firstInputBlock(cb.View); block != "" {
+						r.Ack(viewErrors(block, journey.ErrorMessage(err)))
+						return nil
+					}
+					return err // acked empty (the modal closes) and logged
 				}
 				return h(hctx, c, cb, r)
 			})
@@ -302,18 +314,26 @@ func (a *App) ackPayload(ctx context.Context, client *socketmode.Client, evt soc
 	}
 }
 
-// caller resolves the workspace and the person behind a Slack user.
+// caller resolves the workspace and the person behind a Slack user, and
+// what they may see (decideAccess). A payload naming another team than the
+// app's comes from a person of another organization (Slack Connect).
 func (a *App) caller(ctx context.Context, teamID, userID, channel string) (caller, error) {
 	c := caller{TeamID: teamID, UserID: userID, Channel: channel}
-	ws, err := a.store.Workspace(ctx, teamID)
+	if a.teamID != "" && teamID != "" && teamID != a.teamID {
+		c.TeamID, c.Outsider = a.teamID, true
+	}
+	ws, err := a.store.Workspace(ctx, c.TeamID)
 	if journey.ErrorCode(err) == journey.ENOTFOUND {
 		return c, journey.Errorf(journey.ENOTFOUND, "Journey has no data for this Slack workspace yet: an admin loads it with `bot import` (or `bot import --sample` to try it).")
 	} else if err != nil {
 		return c, err
 	}
 	c.WS = ws
-	c.Person, c.Known, err = a.store.PersonBySlackID(ctx, ws.ID, userID)
-	return c, err
+	if c.Person, c.Known, err = a.store.PersonBySlackID(ctx, ws.ID, userID); err != nil {
+		return c, err
+	}
+	a.decideAccess(ctx, &c)
+	return c, nil
 }
 
 // eventUser and eventChannel read who sent an inner event and where.
@@ -353,6 +373,18 @@ func ephemeral(text string, blocks ...slack.Block) *slack.WebhookMessage {
 }
 
 // viewErrors is a view_submission ack that shows an error under a block.
+// firstInputBlock is the block_id of a view's first input block: where an
+// error that belongs to no one field is shown (Slack takes errors only on
+// input blocks of the submitted view).
+func firstInputBlock(v slack.View) string {
+	for _, b := range v.Blocks.BlockSet {
+		if in, ok := b.(*slack.InputBlock); ok {
+			return in.BlockID
+		}
+	}
+	return ""
+}
+
 func viewErrors(blockID, msg string) *slack.ViewSubmissionResponse {
 	return slack.NewErrorsViewSubmissionResponse(map[string]string{blockID: msg})
 }

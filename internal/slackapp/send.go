@@ -73,7 +73,7 @@ func (a *App) handleSendEmail(ctx context.Context, c caller, cb slack.Interactio
 		e.FromAddr = a.cfg.MailFrom
 	}
 	if o.Kind == "message" {
-		e.SlackChannel, e.SlackTS = o.Channel, o.TS
+		e.SlackChannel, e.SlackTS, e.SlackThreadTS = o.Channel, o.TS, o.ThreadTS
 	}
 	action, _, err = a.cfg.Outbox.ApproveSend(ctx, c.WS.ID, action.ID, verb, e)
 	if journey.ErrorCode(err) == journey.EINVALID {
@@ -101,7 +101,7 @@ func (a *App) SendOutcome(ctx context.Context, ws string, action journey.Action)
 		}
 	}
 	if e.SlackChannel != "" && e.SlackTS != "" {
-		if err := a.rerenderAction(ctx, e.SlackChannel, e.SlackTS, action, st); err != nil {
+		if err := a.rerenderAction(ctx, e.SlackChannel, e.SlackTS, e.SlackThreadTS, nil, action, st); err != nil {
 			a.log.Warn("update the approved message", "action", action.ID, "err", err)
 		}
 	} else if approver.SlackUserID != "" {

@@ -49,6 +49,9 @@ type setupMeta struct {
 // isAdmin reports whether the caller may set up the journey: a Journey
 // admin from configuration, or a Slack workspace admin or owner.
 func (a *App) isAdmin(ctx context.Context, c caller) (bool, error) {
+	if c.Outsider || c.Guest {
+		return false, nil
+	}
 	if c.Known && c.Person.Role == journey.RoleAdmin {
 		return true, nil
 	}
@@ -286,8 +289,8 @@ func disagreementText(d bootstrap.Disagreement) string {
 	var parts []string
 	for _, p := range d.Positions {
 		who := escape(strings.Join(p.People, ", "))
-		if len(p.Refs) > 0 && p.Refs[0].Permalink != "" {
-			who = fmt.Sprintf("<%s|%s>", p.Refs[0].Permalink, who)
+		if len(p.Refs) > 0 && safeLink(p.Refs[0].Permalink) != "" {
+			who = fmt.Sprintf("<%s|%s>", safeLink(p.Refs[0].Permalink), who)
 		}
 		parts = append(parts, fmt.Sprintf("%s says %s", who, escape(p.Claim)))
 	}
@@ -401,10 +404,11 @@ func outlineBlockID(i int) string {
 
 func refLink(r bootstrap.Ref) string {
 	who := escape(r.Who())
-	if r.Permalink == "" {
+	l := safeLink(r.Permalink)
+	if l == "" {
 		return who
 	}
-	return "<" + r.Permalink + "|" + who + ">"
+	return "<" + l + "|" + who + ">"
 }
 
 // handleSetupPublish publishes the reviewed outline as a new version.

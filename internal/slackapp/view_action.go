@@ -111,8 +111,8 @@ func actionStatus(a journey.Action, now time.Time, st sendState) string {
 				at = at.In(st.Loc)
 			}
 			by := ""
-			if st.By != "" {
-				by = " by <@" + st.By + ">"
+			if r := userRef(st.By); r != "" {
+				by = " by " + r
 			}
 			line := fmt.Sprintf(":white_check_mark: Sent %s%s to %s — on the timeline", at.Format("15:04"), by, to)
 			if strings.Contains(e.LastError, "not sent again") || strings.Contains(e.LastError, "did not answer") {

@@ -37,8 +37,8 @@ func cardBlocks(c journey.Card, o cardOptions) []slack.Block {
 	pos, h := c.Position, c.Health
 	links := map[string]string{}
 	for _, e := range c.Timeline {
-		if e.Ref.Kind == "event" && strings.HasPrefix(e.Link, "https://") {
-			links[e.Ref.ID] = e.Link
+		if l := safeLink(e.Link); e.Ref.Kind == "event" && strings.HasPrefix(l, "https://") {
+			links[e.Ref.ID] = l
 		}
 	}
 	linked := func(text, eventID string) string {
@@ -194,8 +194,8 @@ func cardBlocks(c journey.Card, o cardOptions) []slack.Block {
 				break
 			}
 			t := escape(truncate(strings.Join(strings.Fields(e.Text), " "), 140))
-			if e.Link != "" && strings.HasPrefix(e.Link, "https://") {
-				t = fmt.Sprintf("<%s|%s>", e.Link, t)
+			if l := safeLink(e.Link); strings.HasPrefix(l, "https://") {
+				t = fmt.Sprintf("<%s|%s>", l, t)
 			}
 			ls = append(ls, fmt.Sprintf("%s · %s · %s", e.At.Format("Jan 2"), e.Kind, t))
 		}
@@ -255,8 +255,8 @@ func journeyPath(pos journey.Position) string {
 }
 
 func personRef(p journey.Person) string {
-	if p.SlackUserID != "" {
-		return "<@" + p.SlackUserID + ">"
+	if r := userRef(p.SlackUserID); r != "" {
+		return r
 	}
 	return escape(p.Name)
 }
@@ -302,8 +302,8 @@ func moreBlocks(c journey.Card) []slack.Block {
 	var ls []string
 	for _, e := range c.Timeline {
 		t := escape(truncate(strings.Join(strings.Fields(e.Text), " "), 200))
-		if e.Link != "" && strings.HasPrefix(e.Link, "https://") {
-			t = fmt.Sprintf("<%s|%s>", e.Link, t)
+		if l := safeLink(e.Link); strings.HasPrefix(l, "https://") {
+			t = fmt.Sprintf("<%s|%s>", l, t)
 		}
 		ls = append(ls, fmt.Sprintf("%s · %s · %s", e.At.Format("Jan 2, 2006"), e.Kind, t))
 	}

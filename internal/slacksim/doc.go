@@ -59,6 +59,13 @@
 // each with its blocks and a plain-text "text_view". Users and channels may be
 // named by id or by name ("maya", "#deals-acme"; "@maya" is the bot's DM).
 //
+// People's text is sent as Slack sends it: & < > escaped as &amp; &lt; &gt;,
+// "@maya" as <@U…> and "#deals-acme" as <#C…|deals-acme> when they name a
+// member or a channel (slash command text has & < > escaped only, as with
+// should_escape off). Deleting a thread parent that has replies leaves a
+// "tombstone" (a message_changed event), and Unfurl sends the
+// message_changed of a link preview, whose text does not change.
+//
 // # Not simulated
 //
 // Files, reactions, pins, scheduled messages, mpims, workflows, shortcuts and

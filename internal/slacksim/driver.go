@@ -82,11 +82,32 @@ func (s *Server) channelIDLocked(q string) string {
 }
 
 func (s *Server) userRefLocked(u *User) map[string]any {
-	return map[string]any{"id": u.ID, "username": u.Name, "name": u.Name, "team_id": s.cfg.TeamID}
+	return map[string]any{"id": u.ID, "username": u.Name, "name": u.Name, "team_id": s.teamOf(u)}
 }
 
 func (s *Server) teamRef() map[string]any {
 	return map[string]any{"id": s.cfg.TeamID, "domain": s.cfg.Domain}
+}
+
+// teamOf is the workspace a user belongs to: their own for someone from
+// another organization, else the simulated one.
+func (s *Server) teamOf(u *User) string {
+	if u != nil && u.TeamID != "" {
+		return u.TeamID
+	}
+	return s.cfg.TeamID
+}
+
+// userTeam is teamOf for a user id (users are fixed at New, so no lock is
+// needed to read the map).
+func (s *Server) userTeam(id string) string { return s.teamOf(s.users[id]) }
+
+// userTeamRef is the "team" of an interaction: the clicking user's own.
+func (s *Server) userTeamRef(u *User) map[string]any {
+	if u != nil && u.TeamID != "" {
+		return map[string]any{"id": u.TeamID, "domain": ""}
+	}
+	return s.teamRef()
 }
 
 // SlashCommand runs command (e.g. "/journey") with text as userID in
@@ -111,14 +132,14 @@ func (s *Server) SlashCommand(ctx context.Context, userID, channelID, command, t
 	}
 	payload := map[string]any{
 		"token":                 "simverificationtoken",
-		"team_id":               s.cfg.TeamID,
+		"team_id":               s.teamOf(u), // the person's own workspace, as Slack sends it
 		"team_domain":           s.cfg.Domain,
 		"channel_id":            c.ID,
 		"channel_name":          s.channelNameLocked(c),
 		"user_id":               u.ID,
 		"user_name":             u.Name,
 		"command":               command,
-		"text":                  text,
+		"text":                  slackEscaper.Replace(text), // & < > escaped, as Slack does
 		"api_app_id":            s.cfg.AppID,
 		"is_enterprise_install": false,
 		"response_url":          s.newHookLocked("commands", u.ID, c.ID, "", false),
@@ -196,7 +217,7 @@ func (s *Server) Mention(ctx context.Context, userID, channelID, threadTS, text 
 		s.mu.Unlock()
 		return "", err
 	}
-	m, evs := s.postLocked(u, c, threadTS, "<@"+s.cfg.BotUserID+"> "+text)
+	m, evs := s.postLocked(u, c, threadTS, "<@"+s.cfg.BotUserID+"> "+s.encodeLocked(text))
 	if !s.botIsMemberLocked(c.ID) {
 		s.mu.Unlock()
 		return m.TS, fmt.Errorf("%w (#%s)", ErrBotNotInChannel, c.Name)
@@ -222,7 +243,7 @@ func (s *Server) Post(ctx context.Context, userID, channelID, threadTS, text str
 		s.mu.Unlock()
 		return "", err
 	}
-	m, evs := s.postLocked(u, c, threadTS, text)
+	m, evs := s.postLocked(u, c, threadTS, s.encodeLocked(text))
 	var jobs []*eventJob
 	for _, ev := range evs {
 		jobs = append(jobs, s.publishLocked(ev))
@@ -256,7 +277,7 @@ func (s *Server) SendDM(ctx context.Context, userID, text string) (string, strin
 		return "", "", err
 	}
 	c := s.chans[s.openIMLocked(u.ID)]
-	m, evs := s.postLocked(u, c, "", text)
+	m, evs := s.postLocked(u, c, "", s.encodeLocked(text))
 	var jobs []*eventJob
 	for _, ev := range evs {
 		jobs = append(jobs, s.publishLocked(ev))
@@ -272,7 +293,8 @@ func (s *Server) EditMessage(ctx context.Context, userID, channelID, ts, newText
 			return nil, fmt.Errorf("slacksim: message %s is %s's, not %s's", ts, m.User, u.Name)
 		}
 		prev := *m
-		m.Text, m.Blocks = newText, richText(newText)
+		m.Text = s.encodeLocked(newText)
+		m.Blocks = richText(m.Text)
 		m.EditedBy, m.EditedTS = u.ID, s.nextTSLocked()
 		return func() map[string]any { return s.messageChangedEvent(m, &prev) }, nil
 	})
@@ -283,6 +305,12 @@ func (s *Server) DeleteMessage(ctx context.Context, userID, channelID, ts string
 	return s.changeMessage(ctx, userID, channelID, ts, "deleted", func(u *User, c *Channel, m *msg) (func() map[string]any, error) {
 		if m.User != u.ID && !u.IsAdmin {
 			return nil, fmt.Errorf("slacksim: %s may not delete %s's message", u.Name, m.User)
+		}
+		if m.ThreadTS == m.TS && m.ReplyCount > 0 {
+			// a thread parent with replies stays, as a tombstone
+			prev := *m
+			m.Text, m.Subtype, m.User, m.Blocks, m.ClientMsgID = "This message was deleted.", "tombstone", "USLACKBOT", nil, ""
+			return func() map[string]any { return s.messageChangedEvent(m, &prev) }, nil
 		}
 		m.Deleted = true
 		if m.ThreadTS != "" && m.ThreadTS != m.TS {
@@ -357,7 +385,7 @@ func (s *Server) JoinChannel(ctx context.Context, userID, channelID string) erro
 		}
 		jobs = append(jobs, s.publishLocked(map[string]any{
 			"type": "member_joined_channel", "user": u.ID, "channel": c.ID,
-			"channel_type": ct, "team": s.cfg.TeamID,
+			"channel_type": ct, "team": s.teamOf(u),
 		}))
 	}
 	s.mu.Unlock()
@@ -491,7 +519,7 @@ func (s *Server) click(ctx context.Context, userID string, target Target, blockI
 		"user":                  s.userRefLocked(u),
 		"api_app_id":            s.cfg.AppID,
 		"token":                 "simverificationtoken",
-		"team":                  s.teamRef(),
+		"team":                  s.userTeamRef(u),
 		"enterprise":            nil,
 		"is_enterprise_install": false,
 		"state":                 map[string]any{"values": map[string]any{}},
@@ -625,7 +653,7 @@ func (s *Server) SubmitView(ctx context.Context, userID, viewID string, values m
 	v.state = state
 	payload := map[string]any{
 		"type":                  "view_submission",
-		"team":                  s.teamRef(),
+		"team":                  s.userTeamRef(u),
 		"user":                  s.userRefLocked(u),
 		"api_app_id":            s.cfg.AppID,
 		"token":                 "simverificationtoken",
@@ -716,7 +744,7 @@ func (s *Server) CloseView(ctx context.Context, userID, viewID string) (Ack, err
 	s.closeViewLocked(v, true)
 	payload := map[string]any{
 		"type":                  "view_closed",
-		"team":                  s.teamRef(),
+		"team":                  s.userTeamRef(u),
 		"user":                  s.userRefLocked(u),
 		"api_app_id":            s.cfg.AppID,
 		"token":                 "simverificationtoken",

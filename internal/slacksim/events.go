@@ -20,13 +20,16 @@ func (s *Server) messageEvent(m *msg) map[string]any {
 // appMentionEvent is the "app_mention" event for a message naming the bot.
 func (s *Server) appMentionEvent(m *msg) map[string]any {
 	ev := map[string]any{
-		"type":     "app_mention",
-		"user":     m.User,
-		"text":     m.Text,
-		"ts":       m.TS,
-		"team":     s.cfg.TeamID,
-		"channel":  m.Channel,
-		"event_ts": m.TS,
+		"type":    "app_mention",
+		"user":    m.User,
+		"text":    m.Text,
+		"ts":      m.TS,
+		"team":    s.userTeam(m.User),
+		"channel": m.Channel,
+		// the author's own workspace (another one's in Slack Connect)
+		"user_team":   s.userTeam(m.User),
+		"source_team": s.userTeam(m.User),
+		"event_ts":    m.TS,
 	}
 	if m.ClientMsgID != "" {
 		ev["client_msg_id"] = m.ClientMsgID

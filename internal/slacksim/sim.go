@@ -26,6 +26,15 @@ type User struct {
 	IsBot    bool
 	// Deleted marks a person who left the workspace (deactivated).
 	Deleted bool
+	// TeamID is the person's own workspace when it is not the simulated one:
+	// someone from another organization in a channel shared with it (Slack
+	// Connect). Their payloads carry it as user_team/team, and users.info
+	// shows it as team_id with is_stranger set. "" means a member.
+	TeamID string
+	// IsRestricted and IsUltraRestricted mark a Slack guest (multi-channel
+	// and single-channel), as users.info reports them.
+	IsRestricted      bool
+	IsUltraRestricted bool
 }
 
 // Channel is a conversation in the simulated workspace. The bot is a member

@@ -522,7 +522,7 @@ func TestEventsDecode(t *testing.T) {
 	if _, _, err := s.SendDM(ctx, "maya", "which deals are at risk?"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.EditMessage(ctx, "maya", "deals-acme", ts, "<@U0BOT> acme please"); err != nil {
+	if err := s.EditMessage(ctx, "maya", "deals-acme", ts, "@U0BOT acme please"); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.OpenHome(ctx, "maya"); err != nil {

@@ -67,6 +67,10 @@ func (s *Server) msgObject(m *msg, withChannel bool) map[string]any {
 	}
 	if m.User != "" {
 		o["user"] = m.User
+		// a person's own workspace, as in Slack Connect channels
+		o["team"] = s.userTeam(m.User)
+		o["user_team"] = s.userTeam(m.User)
+		o["source_team"] = s.userTeam(m.User)
 	}
 	if m.Subtype != "" {
 		o["subtype"] = m.Subtype
@@ -303,13 +307,13 @@ func richText(text string) json.RawMessage {
 	last := 0
 	for _, loc := range mentionRE.FindAllStringSubmatchIndex(text, -1) {
 		if loc[0] > last {
-			els = append(els, map[string]any{"type": "text", "text": text[last:loc[0]]})
+			els = append(els, map[string]any{"type": "text", "text": slackUnescaper.Replace(text[last:loc[0]])})
 		}
 		els = append(els, map[string]any{"type": "user", "user_id": text[loc[2]:loc[3]]})
 		last = loc[1]
 	}
 	if last < len(text) {
-		els = append(els, map[string]any{"type": "text", "text": text[last:]})
+		els = append(els, map[string]any{"type": "text", "text": slackUnescaper.Replace(text[last:])})
 	}
 	if len(els) == 0 {
 		return nil

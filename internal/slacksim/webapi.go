@@ -830,7 +830,7 @@ func (s *Server) userObjectLocked(u *User) map[string]any {
 	profile := map[string]any{
 		"real_name": u.RealName, "real_name_normalized": u.RealName,
 		"display_name": u.Name, "display_name_normalized": u.Name,
-		"email": u.Email, "team": s.cfg.TeamID, "avatar_hash": "g000000000",
+		"email": u.Email, "team": s.teamOf(u), "avatar_hash": "g000000000",
 		"image_24": "", "image_32": "", "image_48": "", "image_72": "", "image_192": "", "image_512": "",
 		"status_text": "", "status_emoji": "", "title": "",
 	}
@@ -840,13 +840,19 @@ func (s *Server) userObjectLocked(u *User) map[string]any {
 		profile["always_active"] = true
 		delete(profile, "email")
 	}
-	return map[string]any{
-		"id": u.ID, "team_id": s.cfg.TeamID, "name": u.Name, "deleted": u.Deleted, "color": "9f69e7",
+	o := map[string]any{
+		"id": u.ID, "team_id": s.teamOf(u), "name": u.Name, "deleted": u.Deleted, "color": "9f69e7",
 		"real_name": u.RealName, "tz": tz, "tz_label": label, "tz_offset": off,
-		"profile": profile, "is_admin": u.IsAdmin, "is_owner": false, "is_primary_owner": false,
-		"is_restricted": false, "is_ultra_restricted": false, "is_bot": u.IsBot, "is_app_user": false,
+		"profile": profile, "is_admin": u.IsAdmin && u.TeamID == "", "is_owner": false, "is_primary_owner": false,
+		"is_restricted": u.IsRestricted || u.IsUltraRestricted, "is_ultra_restricted": u.IsUltraRestricted,
+		"is_bot": u.IsBot, "is_app_user": false,
 		"updated": 1700000000, "is_email_confirmed": !u.IsBot, "who_can_share_contact_card": "EVERYONE",
 	}
+	if u.TeamID != "" {
+		// someone from another organization (Slack Connect)
+		o["is_stranger"] = true
+	}
+	return o
 }
 
 func (s *Server) usersInfo(a args) (map[string]any, *apiErr) {

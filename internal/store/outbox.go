@@ -23,13 +23,13 @@ const (
 type OutboxEmail = journey.OutboxEmail
 
 const outboxCols = `action_id::text, message_id, from_name, from_addr, to_name, to_addr, bcc_addr, subject, body,
-	coalesce(approved_by::text, ''), approved_at, phase, attempts, last_error, slack_channel, slack_ts, sent_at`
+	coalesce(approved_by::text, ''), approved_at, phase, attempts, last_error, slack_channel, slack_ts, slack_thread_ts, sent_at`
 
 func scanOutbox(r pgx.Row) (OutboxEmail, error) {
 	var e OutboxEmail
 	var sent *time.Time
 	err := r.Scan(&e.ActionID, &e.MessageID, &e.FromName, &e.FromAddr, &e.ToName, &e.ToAddr, &e.Bcc, &e.Subject, &e.Body,
-		&e.ApprovedBy, &e.ApprovedAt, &e.Phase, &e.Attempts, &e.LastError, &e.SlackChannel, &e.SlackTS, &sent)
+		&e.ApprovedBy, &e.ApprovedAt, &e.Phase, &e.Attempts, &e.LastError, &e.SlackChannel, &e.SlackTS, &e.SlackThreadTS, &sent)
 	e.SentAt = deref(sent)
 	return e, err
 }
@@ -49,16 +49,16 @@ func (s *Store) ApproveSend(ctx context.Context, ws, actionID string, verb journ
 		}
 		_, err = tx.Exec(ctx, `
 			INSERT INTO outbox_emails (workspace_id, action_id, message_id, from_name, from_addr, to_name, to_addr, bcc_addr,
-				subject, body, approved_by, approved_at, slack_channel, slack_ts)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+				subject, body, approved_by, approved_at, slack_channel, slack_ts, slack_thread_ts)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 			ON CONFLICT (workspace_id, action_id) DO UPDATE SET phase = 'queued', from_name = EXCLUDED.from_name,
 				from_addr = EXCLUDED.from_addr, to_name = EXCLUDED.to_name, to_addr = EXCLUDED.to_addr, bcc_addr = EXCLUDED.bcc_addr,
 				subject = EXCLUDED.subject, body = EXCLUDED.body, approved_by = EXCLUDED.approved_by,
-				approved_at = EXCLUDED.approved_at, slack_channel = EXCLUDED.slack_channel, slack_ts = EXCLUDED.slack_ts,
+				approved_at = EXCLUDED.approved_at, slack_channel = EXCLUDED.slack_channel, slack_ts = EXCLUDED.slack_ts, slack_thread_ts = EXCLUDED.slack_thread_ts,
 				last_error = '', updated_at = now()
 			WHERE outbox_emails.phase = 'failed'`,
 			ws, actionID, e.MessageID, e.FromName, e.FromAddr, e.ToName, e.ToAddr, e.Bcc, a.DraftSubject, a.DraftBody,
-			nullID(e.ApprovedBy), e.ApprovedAt, e.SlackChannel, e.SlackTS)
+			nullID(e.ApprovedBy), e.ApprovedAt, e.SlackChannel, e.SlackTS, e.SlackThreadTS)
 		if err != nil {
 			return wrap(err, "outbox email")
 		}

@@ -160,6 +160,25 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	return pgx.BeginFunc(ctx, s.pool, func(t pgx.Tx) error { return fn(&Tx{q: t}) })
 }
 
+// InTxRetrying is InTx, tried again (up to three times in all) when
+// Postgres aborts the transaction to break a deadlock or a serialization
+// conflict with another one. fn must do nothing outside the transaction.
+func (s *Store) InTxRetrying(ctx context.Context, fn func(tx *Tx) error) error {
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		if err = s.InTx(ctx, fn); !retryable(err) {
+			return err
+		}
+	}
+	return err
+}
+
+// retryable reports a deadlock (40P01) or a serialization failure (40001).
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
+}
+
 // Tx is a transaction with the store's write functions.
 type Tx struct {
 	q querier
