@@ -148,6 +148,7 @@ func New(ctx context.Context, cfg Config, s *store.Store, opts Options) (*Bot, e
 	// the runner's workers post through the app; wired before it starts
 	runner.SetNotifier(app)
 	runner.SetSetup(app)
+	runner.SetInbox(app)
 	if cfg.HubSpot.Token != "" {
 		ws, err := Workspace(ctx, s, cfg.Workspace)
 		if err != nil {

@@ -83,6 +83,12 @@ type Config struct {
 	// no job runs long enough to be taken for stuck. Default 8 minutes;
 	// always under RescueAfter.
 	SetupSlice time.Duration
+	// InboxAttempts is how many times a Slack event is handled before the
+	// inbox gives up on it (the first delivery counts). Default 5.
+	InboxAttempts int
+	// InboxRetention is how long a processed Slack event stays in the inbox
+	// (slack_events) before the periodic sweep deletes it. Default 14 days.
+	InboxRetention time.Duration
 }
 
 // Runner owns the River client and the workers.
@@ -98,6 +104,8 @@ type Runner struct {
 	mailer   Mailer
 	// setupSlack reads history for journey set-ups (see setup.go)
 	setupSlack SetupSlack
+	// inbox replays Slack events (see inbox.go)
+	inbox SlackInbox
 	// hubspotCfg is set by EnableHubSpot.
 	hubspotCfg *hubspot.Config
 }
@@ -127,6 +135,12 @@ func New(s *store.Store, model journey.ConversationModel, cfg Config) (*Runner, 
 	if cfg.SetupSlice <= 0 || cfg.SetupSlice > cfg.RescueAfter*4/5 {
 		cfg.SetupSlice = min(8*time.Minute, cfg.RescueAfter*4/5)
 	}
+	if cfg.InboxAttempts <= 0 {
+		cfg.InboxAttempts = 5
+	}
+	if cfg.InboxRetention <= 0 {
+		cfg.InboxRetention = 14 * 24 * time.Hour
+	}
 	if cfg.NudgeSchedule == "" {
 		cfg.NudgeSchedule = DefaultNudgeSchedule
 	}
@@ -144,6 +158,7 @@ func New(s *store.Store, model journey.ConversationModel, cfg Config) (*Runner, 
 	river.AddWorker(workers, &sendWorker{r: r})
 	river.AddWorker(workers, &wakeWorker{r: r})
 	river.AddWorker(workers, &setupWorker{r: r})
+	river.AddWorker(workers, &inboxWorker{r: r})
 	addCRMWorkers(workers, r)
 	rcfg := &river.Config{
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
@@ -156,7 +171,9 @@ func New(s *store.Store, model journey.ConversationModel, cfg Config) (*Runner, 
 		// periodic jobs run on the elected leader only: several bot
 		// processes tick once
 		rcfg.PeriodicJobs = []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(ScheduleInterval),
-			func() (river.JobArgs, *river.InsertOpts) { return ScheduleArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})}
+			func() (river.JobArgs, *river.InsertOpts) { return ScheduleArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(InboxInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return InboxArgs{}, nil }, nil)}
 	}
 	client, err := river.NewClient(riverpgxv5.New(s.Pool()), rcfg)
 	if err != nil {

@@ -27,6 +27,7 @@ type Store interface {
 	PersonBySlackID(ctx context.Context, ws, slackUserID string) (journey.Person, bool, error)
 	LinkedAccount(ctx context.Context, ws, channelID string) (string, error)
 	RecordSlackEvent(ctx context.Context, teamID, eventID, eventType, envelopeID string, retry int, payload []byte) (bool, error)
+	ClaimSlackEvent(ctx context.Context, teamID, eventID string) (bool, error)
 	MarkSlackEventProcessed(ctx context.Context, teamID, eventID string, handleErr error) error
 	ProposeActions(ctx context.Context, ws string, actions []journey.Action) ([]string, error)
 	ActionsFor(ctx context.Context, ws, ownerID string, now time.Time) ([]journey.Action, error)

@@ -220,21 +220,53 @@ func (a *App) routeEvent(ctx context.Context, client *socketmode.Client, evt soc
 		a.log.Info("duplicate slack event skipped", "event_id", outer.EventID, "retry", evt.Request.RetryAttempt)
 		return
 	}
-	h := a.events[ev.InnerEvent.Type]
-	if h == nil {
+	if a.events[ev.InnerEvent.Type] == nil {
 		_ = a.store.MarkSlackEventProcessed(ctx, teamID, outer.EventID, nil)
 		return
 	}
 	a.run(func(hctx context.Context) error {
-		c, err := a.caller(hctx, teamID, eventUser(ev.InnerEvent), eventChannel(ev.InnerEvent))
-		if err == nil {
-			err = h(hctx, c, ev.InnerEvent)
+		// claimed when it runs, so a replay never handles it at the same time
+		claimed, err := a.store.ClaimSlackEvent(hctx, teamID, outer.EventID)
+		if err != nil || !claimed {
+			return err // not claimed: the inbox's replay handles it later
 		}
+		err = a.handleEvent(hctx, teamID, ev)
 		if merr := a.store.MarkSlackEventProcessed(context.WithoutCancel(hctx), teamID, outer.EventID, err); merr != nil {
 			a.log.Error("mark slack event processed", "event_id", outer.EventID, "err", merr)
 		}
 		return err
 	})
+}
+
+// handleEvent runs an inner event's handler (none: nothing to do).
+func (a *App) handleEvent(ctx context.Context, teamID string, ev slackevents.EventsAPIEvent) error {
+	h := a.events[ev.InnerEvent.Type]
+	if h == nil {
+		return nil
+	}
+	c, err := a.caller(ctx, teamID, eventUser(ev.InnerEvent), eventChannel(ev.InnerEvent))
+	if err != nil {
+		return err
+	}
+	return h(ctx, c, ev.InnerEvent)
+}
+
+// ReplaySlackEvent handles again an event from the inbox, from its payload
+// as stored (the events_api payload), and returns the handler's error. The
+// caller has claimed the event and records the outcome.
+func (a *App) ReplaySlackEvent(ctx context.Context, teamID string, payload []byte) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("handler panicked: %v", p)
+		}
+	}()
+	ev, err := slackevents.ParseEvent(json.RawMessage(payload), slackevents.OptionNoVerifyToken())
+	if err != nil {
+		return fmt.Errorf("parse stored slack event: %w", err)
+	}
+	hctx, cancel := context.WithTimeout(ctx, handlerTimeout)
+	defer cancel()
+	return a.handleEvent(hctx, firstNonEmpty(teamID, ev.TeamID), ev)
 }
 
 // withBudget runs h on the pool and acks with its answer if it comes within

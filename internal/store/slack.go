@@ -24,16 +24,119 @@ func (s *Store) RecordSlackEvent(ctx context.Context, teamID, eventID, eventType
 	return tag.RowsAffected() == 1, nil
 }
 
-// MarkSlackEventProcessed records that an inbox event was handled, with the
-// error text if handling failed.
-func (s *Store) MarkSlackEventProcessed(ctx context.Context, teamID, eventID string, handleErr error) error {
-	msg := ""
-	if handleErr != nil {
-		msg = handleErr.Error()
+// SlackEventLease is how long a claim on an inbox event holds: longer than
+// a handler may run, so a replay never takes up an event still being
+// handled.
+const SlackEventLease = 2 * time.Minute
+
+// ClaimSlackEvent takes up a stored event for handling, counting the
+// attempt. It returns false when the event was handled already, given up,
+// or is claimed by another handler whose claim still holds.
+func (s *Store) ClaimSlackEvent(ctx context.Context, teamID, eventID string) (bool, error) {
+	tag, err := s.pool.Exec(ctx, `UPDATE slack_events SET attempts = attempts + 1, claimed_at = now(), tried_at = now()
+		WHERE team_id = $1 AND event_id = $2 AND processed_at IS NULL AND gave_up_at IS NULL
+		AND (claimed_at IS NULL OR claimed_at < now() - $3::interval)`, teamID, eventID, SlackEventLease.String())
+	if err != nil {
+		return false, wrap(err, "claim slack event "+eventID)
 	}
-	_, err := s.pool.Exec(ctx, `UPDATE slack_events SET processed_at = now(), error = $3 WHERE team_id = $1 AND event_id = $2`,
-		teamID, eventID, msg)
+	return tag.RowsAffected() == 1, nil
+}
+
+// MarkSlackEventProcessed records how handling an inbox event went: handled,
+// or failed with handleErr (the event stays unprocessed, its claim released,
+// for a replay).
+func (s *Store) MarkSlackEventProcessed(ctx context.Context, teamID, eventID string, handleErr error) error {
+	var err error
+	if handleErr == nil {
+		_, err = s.pool.Exec(ctx, `UPDATE slack_events SET processed_at = now(), error = '', claimed_at = NULL
+			WHERE team_id = $1 AND event_id = $2`, teamID, eventID)
+	} else {
+		_, err = s.pool.Exec(ctx, `UPDATE slack_events SET error = $3, claimed_at = NULL
+			WHERE team_id = $1 AND event_id = $2 AND processed_at IS NULL`, teamID, eventID, handleErr.Error())
+	}
 	return wrap(err, "slack event "+eventID)
+}
+
+// SlackEvent is one stored inbox event taken up for a replay.
+type SlackEvent struct {
+	TeamID, EventID, EventType string
+	Payload                    []byte
+	Attempts                   int // counting the one it was claimed for
+	Error                      string
+}
+
+// ClaimSlackEventsToReplay takes up to limit inbox events received (and
+// last tried, if ever) before before that were never handled or whose
+// handling failed, with fewer than maxAttempts attempts and no claim holding
+// (claims run on the database's clock, whatever now says). Each is claimed,
+// its attempt counted and tried at now, so neither a second replay nor a
+// late handler takes it.
+func (s *Store) ClaimSlackEventsToReplay(ctx context.Context, before, now time.Time, maxAttempts, limit int) ([]SlackEvent, error) {
+	rows, err := s.pool.Query(ctx, `UPDATE slack_events e SET attempts = e.attempts + 1, claimed_at = now(), tried_at = $2
+		FROM (SELECT team_id, event_id FROM slack_events
+			WHERE processed_at IS NULL AND gave_up_at IS NULL AND received_at < $1 AND attempts < $3
+			AND (claimed_at IS NULL OR claimed_at < now() - $5::interval)
+			AND (tried_at IS NULL OR tried_at < $1)
+			ORDER BY received_at LIMIT $4 FOR UPDATE SKIP LOCKED) c
+		WHERE e.team_id = c.team_id AND e.event_id = c.event_id
+		RETURNING e.team_id, e.event_id, e.event_type, e.payload, e.attempts, e.error`,
+		before, now, maxAttempts, limit, SlackEventLease.String())
+	if err != nil {
+		return nil, wrap(err, "claim slack events")
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (SlackEvent, error) {
+		var e SlackEvent
+		err := r.Scan(&e.TeamID, &e.EventID, &e.EventType, &e.Payload, &e.Attempts, &e.Error)
+		return e, err
+	})
+}
+
+// GiveUpSlackEvents marks as given up the unhandled inbox events that used
+// their maxAttempts attempts (and are not being handled); the rows
+// stay, with their last error. It returns them.
+func (s *Store) GiveUpSlackEvents(ctx context.Context, now time.Time, maxAttempts int) ([]SlackEvent, error) {
+	rows, err := s.pool.Query(ctx, `UPDATE slack_events SET gave_up_at = $1
+		WHERE processed_at IS NULL AND gave_up_at IS NULL AND attempts >= $2
+		AND (claimed_at IS NULL OR claimed_at < now() - $3::interval)
+		RETURNING team_id, event_id, event_type, attempts, error`, now, maxAttempts, SlackEventLease.String())
+	if err != nil {
+		return nil, wrap(err, "give up slack events")
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (SlackEvent, error) {
+		var e SlackEvent
+		err := r.Scan(&e.TeamID, &e.EventID, &e.EventType, &e.Attempts, &e.Error)
+		return e, err
+	})
+}
+
+// DeleteProcessedSlackEvents deletes up to limit inbox events processed
+// before before; it returns how many it deleted.
+func (s *Store) DeleteProcessedSlackEvents(ctx context.Context, before time.Time, limit int) (int, error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM slack_events WHERE (team_id, event_id) IN (
+		SELECT team_id, event_id FROM slack_events WHERE processed_at < $1 LIMIT $2)`, before, limit)
+	if err != nil {
+		return 0, wrap(err, "delete slack events")
+	}
+	return int(tag.RowsAffected()), nil
+}
+
+// SlackEventState is what the inbox knows of one event's handling.
+type SlackEventState struct {
+	Processed, GaveUp bool
+	Attempts          int
+	Error             string
+}
+
+// SlackEventStatus returns the handling state of one inbox event, and
+// whether the inbox holds it.
+func (s *Store) SlackEventStatus(ctx context.Context, teamID, eventID string) (SlackEventState, bool, error) {
+	var st SlackEventState
+	err := s.pool.QueryRow(ctx, `SELECT processed_at IS NOT NULL, gave_up_at IS NOT NULL, attempts, error
+		FROM slack_events WHERE team_id = $1 AND event_id = $2`, teamID, eventID).Scan(&st.Processed, &st.GaveUp, &st.Attempts, &st.Error)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return st, false, nil
+	}
+	return st, err == nil, wrap(err, "slack event "+eventID)
 }
 
 // SlackEventCount returns how many events of a type the inbox holds.
