@@ -21,10 +21,10 @@ func TestInboxReplaysAnEventNeverHandled(t *testing.T) {
 	e.quiet()
 	payload := `{"type":"event_callback","team_id":"T0SAMPLE","api_app_id":"A0JOURNEY","event_id":"Ev0LOST","event_time":1795435200,` +
 		`"event":{"type":"app_mention","user":"` + maya + `","channel":"C0GENERAL","text":"<@U0BOT> acme","ts":"` + ts + `","event_ts":"` + ts + `"}}`
-	if fresh, err := e.s.RecordSlackEvent(ctx(t), "T0SAMPLE", "Ev0LOST", "app_mention", "env-lost", 0, []byte(payload)); err != nil || !fresh {
+	if fresh, err := e.s.RecordSlackEvent(ctx(t), "T0SAMPLE", "Ev0LOST", "app_mention", "env-lost", 0, []byte(payload), now); err != nil || !fresh {
 		t.Fatalf("store the event: %v %v", fresh, err)
 	}
-	sw, err := e.sb.Jobs.SweepSlackInbox(ctx(t), time.Now().Add(2*time.Minute))
+	sw, err := e.sb.Jobs.SweepSlackInbox(ctx(t), now.Add(2*time.Minute))
 	if err != nil || sw.Replayed != 1 || sw.Failed != 0 {
 		t.Fatalf("sweep: %+v %v", sw, err)
 	}
@@ -33,10 +33,10 @@ func TestInboxReplaysAnEventNeverHandled(t *testing.T) {
 		t.Errorf("the replayed mention did not answer with the card: %s", got)
 	}
 	// Slack's retry, late: a duplicate
-	if fresh, err := e.s.RecordSlackEvent(ctx(t), "T0SAMPLE", "Ev0LOST", "app_mention", "env-retry", 1, []byte(payload)); err != nil || fresh {
+	if fresh, err := e.s.RecordSlackEvent(ctx(t), "T0SAMPLE", "Ev0LOST", "app_mention", "env-retry", 1, []byte(payload), now); err != nil || fresh {
 		t.Fatalf("the retry was stored as new: %v %v", fresh, err)
 	}
-	if sw, err := e.sb.Jobs.SweepSlackInbox(ctx(t), time.Now().Add(4*time.Minute)); err != nil || sw != (jobs.InboxSweep{}) {
+	if sw, err := e.sb.Jobs.SweepSlackInbox(ctx(t), now.Add(4*time.Minute)); err != nil || sw != (jobs.InboxSweep{}) {
 		t.Fatalf("second sweep: %+v %v", sw, err)
 	}
 	e.quiet()

@@ -65,7 +65,7 @@ func (r *Runner) SweepSlackInbox(ctx context.Context, now time.Time) (InboxSweep
 			}
 			for _, e := range evs {
 				herr := r.inbox.ReplaySlackEvent(ctx, e.TeamID, e.Payload)
-				if err := r.store.MarkSlackEventProcessed(context.WithoutCancel(ctx), e.TeamID, e.EventID, herr); err != nil {
+				if err := r.store.MarkSlackEventProcessed(context.WithoutCancel(ctx), e.TeamID, e.EventID, herr, now); err != nil {
 					return sw, err
 				}
 				if herr != nil {

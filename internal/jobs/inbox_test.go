@@ -12,6 +12,7 @@ import (
 	"github.com/journeyhq/journey/internal/jobs"
 	"github.com/journeyhq/journey/internal/pgtest"
 	"github.com/journeyhq/journey/internal/store"
+	"github.com/journeyhq/journey/internal/testclock"
 )
 
 // fakeInbox replays stored events: an event listed in fail fails that many
@@ -33,7 +34,7 @@ func (f *fakeInbox) ReplaySlackEvent(ctx context.Context, teamID string, payload
 	if err := json.Unmarshal(payload, &ev); err != nil {
 		return err
 	}
-	if claimed, err := f.s.ClaimSlackEvent(ctx, teamID, ev.EventID); err != nil || claimed {
+	if claimed, err := f.s.ClaimSlackEvent(ctx, teamID, ev.EventID, inboxNow); err != nil || claimed {
 		f.t.Errorf("event %s claimed by a second handler during its replay (%v)", ev.EventID, err)
 	}
 	f.mu.Lock()
@@ -47,10 +48,13 @@ func (f *fakeInbox) ReplaySlackEvent(ctx context.Context, teamID string, payload
 	return nil
 }
 
+// inboxNow is when the inbox tests' events arrive: the test date.
+var inboxNow = testclock.Now()
+
 func inboxEvent(t *testing.T, s *store.Store, id string) {
 	t.Helper()
 	fresh, err := s.RecordSlackEvent(context.Background(), "T0ACME", id, "app_mention", "env-"+id, 0,
-		[]byte(`{"type":"event_callback","team_id":"T0ACME","event_id":"`+id+`","event":{"type":"app_mention","user":"U0REP1","channel":"C0ACME","text":"hi"}}`))
+		[]byte(`{"type":"event_callback","team_id":"T0ACME","event_id":"`+id+`","event":{"type":"app_mention","user":"U0REP1","channel":"C0ACME","text":"hi"}}`), inboxNow)
 	if err != nil || !fresh {
 		t.Fatalf("record %s: %v %v", id, fresh, err)
 	}
@@ -80,20 +84,20 @@ func TestInboxReplaysFailedAndUnfinishedEventsOnce(t *testing.T) {
 	inboxEvent(t, s, "Ev1")
 	// Ev2: handled at once, and the handler failed (a store error).
 	inboxEvent(t, s, "Ev2")
-	if ok, err := s.ClaimSlackEvent(ctx, "T0ACME", "Ev2"); err != nil || !ok {
+	if ok, err := s.ClaimSlackEvent(ctx, "T0ACME", "Ev2", inboxNow); err != nil || !ok {
 		t.Fatalf("claim Ev2: %v %v", ok, err)
 	}
-	if err := s.MarkSlackEventProcessed(ctx, "T0ACME", "Ev2", errors.New("store: connection reset")); err != nil {
+	if err := s.MarkSlackEventProcessed(ctx, "T0ACME", "Ev2", errors.New("store: connection reset"), inboxNow); err != nil {
 		t.Fatal(err)
 	}
 	// Ev3: fails every time.
 	inboxEvent(t, s, "Ev3")
 	// Slack's retry of Ev2 is a duplicate: only the replay can handle it.
-	if fresh, err := s.RecordSlackEvent(ctx, "T0ACME", "Ev2", "app_mention", "env-retry", 1, []byte(`{}`)); err != nil || fresh {
+	if fresh, err := s.RecordSlackEvent(ctx, "T0ACME", "Ev2", "app_mention", "env-retry", 1, []byte(`{}`), inboxNow); err != nil || fresh {
 		t.Fatalf("retry stored as new: %v %v", fresh, err)
 	}
 
-	start := time.Now()
+	start := inboxNow
 	// under a minute old: their own handlers may still be at work
 	if sw, err := r.SweepSlackInbox(ctx, start); err != nil || sw.Replayed+sw.Failed != 0 {
 		t.Fatalf("sweep of fresh events: %+v %v", sw, err)
@@ -133,7 +137,7 @@ func TestInboxReplaysFailedAndUnfinishedEventsOnce(t *testing.T) {
 	}
 	// a late delivery finds nothing to take up
 	for _, id := range []string{"Ev1", "Ev2", "Ev3"} {
-		if ok, err := s.ClaimSlackEvent(ctx, "T0ACME", id); err != nil || ok {
+		if ok, err := s.ClaimSlackEvent(ctx, "T0ACME", id, inboxNow); err != nil || ok {
 			t.Errorf("%s claimed again: %v %v", id, ok, err)
 		}
 	}
@@ -144,7 +148,7 @@ func TestInboxRetention(t *testing.T) {
 	s := pgtest.NewStore(t)
 	ctx := context.Background()
 	var mu sync.Mutex
-	clock := time.Now()
+	clock := inboxNow
 	r, err := jobs.New(s, nil, jobs.Config{Log: quiet, NoSchedule: true,
 		Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }})
 	if err != nil {
@@ -152,7 +156,7 @@ func TestInboxRetention(t *testing.T) {
 	}
 	startRunner(t, r)
 	inboxEvent(t, s, "EvDone")
-	if err := s.MarkSlackEventProcessed(ctx, "T0ACME", "EvDone", nil); err != nil {
+	if err := s.MarkSlackEventProcessed(ctx, "T0ACME", "EvDone", nil, inboxNow); err != nil {
 		t.Fatal(err)
 	}
 	inboxEvent(t, s, "EvOpen") // never processed: kept
@@ -166,11 +170,11 @@ func TestInboxRetention(t *testing.T) {
 		}
 		waitFor(t, "the sweep", func() bool { idle, err := r.Idle(ctx); return err == nil && idle })
 	}
-	sweepAt(time.Now().AddDate(0, 0, 13))
+	sweepAt(inboxNow.AddDate(0, 0, 13))
 	if n, _ := s.SlackEventCount(ctx, "T0ACME", ""); n != 2 {
 		t.Fatalf("after 13 days: %d events, want 2", n)
 	}
-	sweepAt(time.Now().AddDate(0, 0, 15))
+	sweepAt(inboxNow.AddDate(0, 0, 15))
 	if _, ok, _ := s.SlackEventStatus(ctx, "T0ACME", "EvDone"); ok {
 		t.Error("an event processed 15 days ago is still in the inbox")
 	}

@@ -26,9 +26,9 @@ type Store interface {
 	LoadBookOfTeam(ctx context.Context, ws string, personIDs []string, now time.Time) ([]journey.AccountData, error)
 	PersonBySlackID(ctx context.Context, ws, slackUserID string) (journey.Person, bool, error)
 	LinkedAccount(ctx context.Context, ws, channelID string) (string, error)
-	RecordSlackEvent(ctx context.Context, teamID, eventID, eventType, envelopeID string, retry int, payload []byte) (bool, error)
-	ClaimSlackEvent(ctx context.Context, teamID, eventID string) (bool, error)
-	MarkSlackEventProcessed(ctx context.Context, teamID, eventID string, handleErr error) error
+	RecordSlackEvent(ctx context.Context, teamID, eventID, eventType, envelopeID string, retry int, payload []byte, at time.Time) (bool, error)
+	ClaimSlackEvent(ctx context.Context, teamID, eventID string, at time.Time) (bool, error)
+	MarkSlackEventProcessed(ctx context.Context, teamID, eventID string, handleErr error, at time.Time) error
 	ProposeActions(ctx context.Context, ws string, actions []journey.Action) ([]string, error)
 	ActionsFor(ctx context.Context, ws, ownerID string, now time.Time) ([]journey.Action, error)
 	Action(ctx context.Context, ws, id string) (journey.Action, error)

@@ -208,7 +208,7 @@ func (a *App) routeEvent(ctx context.Context, client *socketmode.Client, evt soc
 	_ = json.Unmarshal(evt.Request.Payload, &outer)
 	teamID := firstNonEmpty(outer.TeamID, ev.TeamID)
 	fresh, err := a.store.RecordSlackEvent(ctx, teamID, outer.EventID, ev.InnerEvent.Type, evt.Request.EnvelopeID,
-		evt.Request.RetryAttempt, evt.Request.Payload)
+		evt.Request.RetryAttempt, evt.Request.Payload, a.cfg.Now())
 	if err != nil {
 		// Not stored: do not ack, so Slack delivers it again.
 		a.log.Error("store slack event; leaving it unacked for a retry", "event_id", outer.EventID, "err", err)
@@ -221,17 +221,17 @@ func (a *App) routeEvent(ctx context.Context, client *socketmode.Client, evt soc
 		return
 	}
 	if a.events[ev.InnerEvent.Type] == nil {
-		_ = a.store.MarkSlackEventProcessed(ctx, teamID, outer.EventID, nil)
+		_ = a.store.MarkSlackEventProcessed(ctx, teamID, outer.EventID, nil, a.cfg.Now())
 		return
 	}
 	a.run(func(hctx context.Context) error {
 		// claimed when it runs, so a replay never handles it at the same time
-		claimed, err := a.store.ClaimSlackEvent(hctx, teamID, outer.EventID)
+		claimed, err := a.store.ClaimSlackEvent(hctx, teamID, outer.EventID, a.cfg.Now())
 		if err != nil || !claimed {
 			return err // not claimed: the inbox's replay handles it later
 		}
 		err = a.handleEvent(hctx, teamID, ev)
-		if merr := a.store.MarkSlackEventProcessed(context.WithoutCancel(hctx), teamID, outer.EventID, err); merr != nil {
+		if merr := a.store.MarkSlackEventProcessed(context.WithoutCancel(hctx), teamID, outer.EventID, err, a.cfg.Now()); merr != nil {
 			a.log.Error("mark slack event processed", "event_id", outer.EventID, "err", merr)
 		}
 		return err

@@ -11,13 +11,15 @@ import (
 )
 
 // RecordSlackEvent stores an incoming Slack event in the inbox before it is
-// acked. It returns fresh=false when the same (team, event id) was stored
-// already: a retry or a duplicate delivery, to be acked and skipped.
-func (s *Store) RecordSlackEvent(ctx context.Context, teamID, eventID, eventType, envelopeID string, retry int, payload []byte) (fresh bool, err error) {
+// acked, received at the bot's time at. It returns fresh=false when the same
+// (team, event id) was stored already: a retry or a duplicate delivery, to be
+// acked and skipped. The inbox's ages (when to replay, when to forget) are
+// on the bot's clock; only the claims' lease runs on the database's.
+func (s *Store) RecordSlackEvent(ctx context.Context, teamID, eventID, eventType, envelopeID string, retry int, payload []byte, at time.Time) (fresh bool, err error) {
 	tag, err := s.pool.Exec(ctx, `
-		INSERT INTO slack_events (team_id, event_id, event_type, envelope_id, retry_attempt, payload)
-		VALUES ($1, $2, $3, $4, $5, $6)
-		ON CONFLICT (team_id, event_id) DO NOTHING`, teamID, eventID, eventType, envelopeID, retry, payload)
+		INSERT INTO slack_events (team_id, event_id, event_type, envelope_id, retry_attempt, payload, received_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (team_id, event_id) DO NOTHING`, teamID, eventID, eventType, envelopeID, retry, payload, at)
 	if err != nil {
 		return false, wrap(err, "slack event "+eventID)
 	}
@@ -30,26 +32,27 @@ func (s *Store) RecordSlackEvent(ctx context.Context, teamID, eventID, eventType
 const SlackEventLease = 2 * time.Minute
 
 // ClaimSlackEvent takes up a stored event for handling, counting the
-// attempt. It returns false when the event was handled already, given up,
-// or is claimed by another handler whose claim still holds.
-func (s *Store) ClaimSlackEvent(ctx context.Context, teamID, eventID string) (bool, error) {
-	tag, err := s.pool.Exec(ctx, `UPDATE slack_events SET attempts = attempts + 1, claimed_at = now(), tried_at = now()
+// attempt, tried at the bot's time at. It returns false when the event was
+// handled already, given up, or is claimed by another handler whose claim
+// still holds.
+func (s *Store) ClaimSlackEvent(ctx context.Context, teamID, eventID string, at time.Time) (bool, error) {
+	tag, err := s.pool.Exec(ctx, `UPDATE slack_events SET attempts = attempts + 1, claimed_at = now(), tried_at = $4
 		WHERE team_id = $1 AND event_id = $2 AND processed_at IS NULL AND gave_up_at IS NULL
-		AND (claimed_at IS NULL OR claimed_at < now() - $3::interval)`, teamID, eventID, SlackEventLease.String())
+		AND (claimed_at IS NULL OR claimed_at < now() - $3::interval)`, teamID, eventID, SlackEventLease.String(), at)
 	if err != nil {
 		return false, wrap(err, "claim slack event "+eventID)
 	}
 	return tag.RowsAffected() == 1, nil
 }
 
-// MarkSlackEventProcessed records how handling an inbox event went: handled,
-// or failed with handleErr (the event stays unprocessed, its claim released,
-// for a replay).
-func (s *Store) MarkSlackEventProcessed(ctx context.Context, teamID, eventID string, handleErr error) error {
+// MarkSlackEventProcessed records how handling an inbox event went: handled
+// at the bot's time at, or failed with handleErr (the event stays
+// unprocessed, its claim released, for a replay).
+func (s *Store) MarkSlackEventProcessed(ctx context.Context, teamID, eventID string, handleErr error, at time.Time) error {
 	var err error
 	if handleErr == nil {
-		_, err = s.pool.Exec(ctx, `UPDATE slack_events SET processed_at = now(), error = '', claimed_at = NULL
-			WHERE team_id = $1 AND event_id = $2`, teamID, eventID)
+		_, err = s.pool.Exec(ctx, `UPDATE slack_events SET processed_at = $3, error = '', claimed_at = NULL
+			WHERE team_id = $1 AND event_id = $2`, teamID, eventID, at)
 	} else {
 		_, err = s.pool.Exec(ctx, `UPDATE slack_events SET error = $3, claimed_at = NULL
 			WHERE team_id = $1 AND event_id = $2 AND processed_at IS NULL`, teamID, eventID, handleErr.Error())
