@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -237,8 +239,30 @@ func (a *App) refresh(ctx context.Context, c caller, o origin, action journey.Ac
 	case "ephemeral":
 		return a.replaceEphemeralCard(ctx, c, o.ResponseURL, action.AccountID)
 	}
-	st, _ := a.sendStateOf(ctx, c.WS.ID, action)
-	return a.rerenderAction(ctx, o.Channel, o.TS, o.ThreadTS, o.Blocks, action, st)
+	return a.rerenderLatest(ctx, c.WS.ID, o.Channel, o.TS, o.ThreadTS, o.Blocks, action)
+}
+
+// rerenderLatest re-renders an action's blocks in a message from the
+// action's state as stored when it writes, one writer per message at a time:
+// a click's update and the send job's outcome may race, and the last to write
+// must not put back an older state ("sending…" over "Sent").
+func (a *App) rerenderLatest(ctx context.Context, ws, channel, ts, threadTS string, original []slack.Block, action journey.Action) error {
+	mu := a.messageLock(channel + "/" + ts)
+	mu.Lock()
+	defer mu.Unlock()
+	if latest, err := a.store.Action(ctx, ws, action.ID); err == nil {
+		action = latest
+	}
+	st, _ := a.sendStateOf(ctx, ws, action)
+	return a.rerenderAction(ctx, channel, ts, threadTS, original, action, st)
+}
+
+// messageLock is the lock of one message's updates: one of a fixed set,
+// picked by the message, so the set never grows.
+func (a *App) messageLock(key string) *sync.Mutex {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(key))
+	return &a.msgLocks[h.Sum32()%uint32(len(a.msgLocks))]
 }
 
 // rerenderAction re-renders one action's blocks in a message in a DM or

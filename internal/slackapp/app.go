@@ -157,6 +157,8 @@ type App struct {
 	stats Stats
 	// busy counts envelopes being routed and handlers running (see Idle).
 	busy atomic.Int64
+	// msgLocks serialise the updates of one message (see rerenderLatest).
+	msgLocks [64]sync.Mutex
 }
 
 // Stats counts what the router did, for tests and benchmarks.

@@ -101,7 +101,7 @@ func (a *App) SendOutcome(ctx context.Context, ws string, action journey.Action)
 		}
 	}
 	if e.SlackChannel != "" && e.SlackTS != "" {
-		if err := a.rerenderAction(ctx, e.SlackChannel, e.SlackTS, e.SlackThreadTS, nil, action, st); err != nil {
+		if err := a.rerenderLatest(ctx, ws, e.SlackChannel, e.SlackTS, e.SlackThreadTS, nil, action); err != nil {
 			a.log.Warn("update the approved message", "action", action.ID, "err", err)
 		}
 	} else if approver.SlackUserID != "" {
